@@ -1,0 +1,128 @@
+package io.anomalykit.server.http;
+
+import io.anomalykit.server.error.EsException;
+import io.anomalykit.server.query.ResultType;
+import io.anomalykit.server.seed.Jobs;
+import io.anomalykit.server.store.ResultsStore;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * The routes of the server, mountable on any Vert.x {@link Router}. Each path answers its methods; another method on a
+ * known path gets Elasticsearch's 405 (OPTIONS gets 200 with {@code Allow}); errors of any kind become Elasticsearch
+ * error bodies.
+ */
+public final class AnomalyRoutes {
+
+    /** Elasticsearch's default {@code http.max_content_length}. */
+    public static final long MAX_BODY_BYTES = 100L * 1024 * 1024;
+
+    /** Methods in the order Elasticsearch lists them. */
+    private static final List<HttpMethod> METHOD_ORDER = List.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT,
+            HttpMethod.DELETE, HttpMethod.OPTIONS, HttpMethod.HEAD, HttpMethod.PATCH);
+    private static final String ML = "/_ml/anomaly_detectors/:job_id";
+    private static final String XPACK = "/_xpack/ml/anomaly_detectors/:job_id";
+
+    private AnomalyRoutes() {
+    }
+
+    /**
+     * Adds the results APIs, the seeding APIs and the cluster probes to a router.
+     *
+     * @param answerUnknownRoutes also answer every other path with Elasticsearch's "no handler found" error; leave
+     *                            false when the host router has routes of its own after these
+     */
+    public static void mount(Router router, ResultsStore store, Clock clock, boolean answerUnknownRoutes) {
+        ResultsEndpoint results = new ResultsEndpoint(store, clock);
+        SeedingEndpoints seeding = new SeedingEndpoints(store, clock);
+        ClusterEndpoints cluster = new ClusterEndpoints("anomalykit-" + UUID.randomUUID().toString().substring(0, 8),
+                UUID.randomUUID().toString());
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+
+        for (ResultType type : ResultType.values()) {
+            String suffix = "/results/" + type.arrayField();
+            Handler<RoutingContext> handler = rc -> results.handle(rc, type);
+            add(router, body, ML + suffix, Map.of(HttpMethod.GET, handler, HttpMethod.POST, handler));
+            Handler<RoutingContext> legacy = rc -> {
+                rc.response().putHeader("Warning", deprecation(rc.request().method(), suffix));
+                results.handle(rc, type);
+            };
+            add(router, body, XPACK + suffix, Map.of(HttpMethod.GET, legacy, HttpMethod.POST, legacy));
+        }
+        add(router, body, ML, Map.of(HttpMethod.PUT, seeding::putJob, HttpMethod.GET, seeding::getJob,
+                HttpMethod.DELETE, seeding::deleteJob));
+        add(router, body, "/_bulk", Map.of(HttpMethod.POST, seeding::bulk, HttpMethod.PUT, seeding::bulk));
+        add(router, body, "/:index/_bulk", Map.of(HttpMethod.POST, seeding::bulk, HttpMethod.PUT, seeding::bulk));
+        add(router, body, "/:index/_doc/:id", Map.of(HttpMethod.PUT, seeding::indexDocument,
+                HttpMethod.POST, seeding::indexDocument));
+        add(router, body, "/:index/_doc", Map.of(HttpMethod.POST, seeding::indexDocument));
+        add(router, body, "/_refresh", Map.of(HttpMethod.POST, seeding::refresh, HttpMethod.GET, seeding::refresh));
+        add(router, body, "/:index/_refresh", Map.of(HttpMethod.POST, seeding::refresh, HttpMethod.GET, seeding::refresh));
+        add(router, body, "/_cluster/health", Map.of(HttpMethod.GET, cluster::health));
+        add(router, body, "/", Map.of(HttpMethod.GET, cluster::info, HttpMethod.HEAD, cluster::infoHead));
+
+        if (answerUnknownRoutes) {
+            router.route().handler(rc -> Responses.error(rc, EsException.bareStringWithoutStatus(400,
+                    "no handler found for uri [" + rc.request().uri() + "] and method [" + rc.request().method() + "]")));
+        }
+    }
+
+    private static void add(Router router, BodyHandler body, String path, Map<HttpMethod, Handler<RoutingContext>> byMethod) {
+        Map<HttpMethod, Handler<RoutingContext>> handlers = new LinkedHashMap<>(byMethod);
+        String allowed = METHOD_ORDER.stream().filter(handlers::containsKey).map(HttpMethod::name)
+                .collect(Collectors.joining(","));
+        router.route(path).handler(body).handler(rc -> dispatch(rc, handlers, allowed)).failureHandler(AnomalyRoutes::failed);
+    }
+
+    private static void dispatch(RoutingContext rc, Map<HttpMethod, Handler<RoutingContext>> handlers, String allowed) {
+        HttpMethod method = rc.request().method();
+        Handler<RoutingContext> handler = handlers.get(method);
+        try {
+            if (handler == null) {
+                if (method == HttpMethod.OPTIONS) {
+                    Responses.empty(rc, 200, Map.of("Allow", allowed));
+                    return;
+                }
+                rc.response().putHeader("Allow", allowed);
+                throw EsException.bareString(405, "Incorrect HTTP method for uri [" + rc.request().uri() + "] and method ["
+                        + method + "], allowed: [" + allowed.replace(",", ", ") + "]");
+            }
+            if (rc.body() != null && rc.body().length() > 0) {
+                MediaTypes.checkRequestBody(rc.request().getHeader("content-type"));
+            }
+            MediaTypes.checkAccept(rc.request().getHeader("accept"));
+            handler.handle(rc);
+        } catch (RuntimeException e) {
+            Responses.error(rc, e);
+        }
+    }
+
+    /** Failures raised before a handler ran, such as a body over the size limit. */
+    private static void failed(RoutingContext rc) {
+        if (rc.statusCode() == 413) {
+            Responses.error(rc, EsException.of(413, "content_too_long_exception",
+                    "request body is larger than the limit of [" + MAX_BODY_BYTES + "] bytes"));
+        } else if (rc.failure() != null) {
+            Responses.error(rc, rc.failure());
+        } else {
+            Responses.error(rc, EsException.of(rc.statusCode(), "exception", "request failed"));
+        }
+    }
+
+    /** The warning Elasticsearch 7 attached to the deprecated {@code _xpack} paths. */
+    private static String deprecation(HttpMethod method, String suffix) {
+        String template = "anomaly_detectors/{job_id}" + suffix;
+        return "299 Elasticsearch-" + Jobs.VERSION + " \"[" + method + " /_xpack/ml/" + template
+                + "] is deprecated! Use [" + method + " /_ml/" + template + "] instead.\"";
+    }
+}

@@ -1,0 +1,75 @@
+package io.anomalykit.server.http;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.anomalykit.server.query.RestParams;
+import io.anomalykit.server.seed.Jobs;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.Map;
+
+/** {@code GET /} and {@code GET _cluster/health}, answered like a healthy single-node Elasticsearch cluster. */
+final class ClusterEndpoints {
+
+    private static final String CLUSTER_NAME = "anomalykit";
+
+    private final String nodeName;
+    private final String clusterUuid;
+
+    ClusterEndpoints(String nodeName, String clusterUuid) {
+        this.nodeName = nodeName;
+        this.clusterUuid = clusterUuid;
+    }
+
+    void info(RoutingContext rc) {
+        RequestContext.params(rc).rejectUnconsumed();
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("name", nodeName);
+        body.put("cluster_name", CLUSTER_NAME);
+        body.put("cluster_uuid", clusterUuid);
+        ObjectNode version = body.putObject("version");
+        version.put("number", Jobs.VERSION);
+        version.put("build_flavor", "default");
+        version.put("build_type", "anomalykit");
+        version.put("build_hash", "anomalykit");
+        version.put("build_date", "2026-11-23T00:00:00.000Z");
+        version.put("build_snapshot", false);
+        version.put("lucene_version", org.apache.lucene.util.Version.LATEST.toString());
+        version.put("minimum_wire_compatibility_version", "7.17.0");
+        version.put("minimum_index_compatibility_version", "7.0.0");
+        body.put("tagline", "You Know, for Search");
+        Responses.json(rc, 200, body);
+    }
+
+    void infoHead(RoutingContext rc) {
+        Responses.empty(rc, 200, Map.of("content-type", "application/json"));
+    }
+
+    void health(RoutingContext rc) {
+        RestParams params = RequestContext.params(rc);
+        for (String accepted : new String[] {"level", "local", "master_timeout", "timeout", "wait_for_active_shards",
+                "wait_for_events", "wait_for_nodes", "wait_for_no_initializing_shards", "wait_for_no_relocating_shards",
+                "wait_for_status"}) {
+            params.get(accepted);
+        }
+        params.rejectUnconsumed();
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("cluster_name", CLUSTER_NAME);
+        body.put("status", "green");
+        body.put("timed_out", false);
+        body.put("number_of_nodes", 1);
+        body.put("number_of_data_nodes", 1);
+        body.put("active_primary_shards", 1);
+        body.put("active_shards", 1);
+        body.put("relocating_shards", 0);
+        body.put("initializing_shards", 0);
+        body.put("unassigned_shards", 0);
+        body.put("unassigned_primary_shards", 0);
+        body.put("delayed_unassigned_shards", 0);
+        body.put("number_of_pending_tasks", 0);
+        body.put("number_of_in_flight_fetch", 0);
+        body.put("task_max_waiting_in_queue_millis", 0);
+        body.put("active_shards_percent_as_number", 100.0);
+        Responses.json(rc, 200, body);
+    }
+}

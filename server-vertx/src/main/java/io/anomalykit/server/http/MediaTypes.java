@@ -1,0 +1,71 @@
+package io.anomalykit.server.http;
+
+import io.anomalykit.server.error.EsException;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Content types as Elasticsearch accepts them: JSON and NDJSON, plain or as the versioned
+ * {@code application/vnd.elasticsearch+json; compatible-with=N} the official clients send.
+ */
+final class MediaTypes {
+
+    private static final Set<String> ACCEPTED = Set.of("application/json", "application/x-ndjson",
+            "application/vnd.elasticsearch+json", "application/vnd.elasticsearch+x-ndjson");
+    private static final Set<String> COMPATIBLE_VERSIONS = Set.of("7", "8", "9");
+
+    private MediaTypes() {
+    }
+
+    /** Checks the Content-Type of a request that has a body. */
+    static void checkRequestBody(String contentType) {
+        if (contentType == null || contentType.isBlank()) {
+            throw EsException.bareString(406, "Content-Type header is missing");
+        }
+        String base = base(contentType);
+        if (!ACCEPTED.contains(base)) {
+            throw EsException.bareString(406, "Content-Type header [" + contentType + "] is not supported");
+        }
+        checkVersion(contentType, "Content-Type");
+    }
+
+    static void checkAccept(String accept) {
+        if (accept != null && base(accept).startsWith("application/vnd.elasticsearch+")) {
+            checkVersion(accept, "Accept");
+        }
+    }
+
+    /** JSON, or the versioned vendor type when the client asked with one. */
+    static String responseType(String accept, String contentType) {
+        String asked = accept != null && base(accept).startsWith("application/vnd.elasticsearch+") ? accept
+                : contentType != null && base(contentType).startsWith("application/vnd.elasticsearch+") ? contentType : null;
+        String version = asked == null ? null : version(asked);
+        return version == null ? "application/json" : "application/vnd.elasticsearch+json;compatible-with=" + version;
+    }
+
+    private static void checkVersion(String value, String header) {
+        if (base(value).startsWith("application/vnd.elasticsearch+")) {
+            String version = version(value);
+            if (version == null || !COMPATIBLE_VERSIONS.contains(version)) {
+                throw EsException.of(400, "media_type_header_exception",
+                        "Invalid media-type value on headers [" + header + "]");
+            }
+        }
+    }
+
+    private static String base(String value) {
+        int semicolon = value.indexOf(';');
+        return (semicolon < 0 ? value : value.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static String version(String value) {
+        for (String parameter : value.split(";")) {
+            String[] pair = parameter.trim().split("=", 2);
+            if (pair.length == 2 && pair[0].trim().equalsIgnoreCase("compatible-with")) {
+                return pair[1].trim();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,198 @@
+package io.anomalykit.server.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.anomalykit.server.error.EsException;
+import io.anomalykit.server.query.RestParams;
+import io.anomalykit.server.seed.BulkRequests;
+import io.anomalykit.server.seed.Jobs;
+import io.anomalykit.server.seed.ResultIndices;
+import io.anomalykit.server.store.ResultsStore;
+import io.anomalykit.server.store.WriteOp;
+import io.anomalykit.server.store.WriteOutcome;
+import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+
+/** Elasticsearch's own seeding APIs: create, get and delete a job; index one document; {@code _bulk}; {@code _refresh}. */
+final class SeedingEndpoints {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final ResultsStore store;
+    private final Clock clock;
+
+    SeedingEndpoints(ResultsStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    void putJob(RoutingContext rc) {
+        RestParams params = RequestContext.params(rc);
+        params.rejectUnconsumed();
+        String jobId = rc.pathParam("job_id");
+        ObjectNode job = Jobs.fromCreateRequest(jobId, RequestContext.body(rc), clock.millis());
+        store.createJob(jobId, job)
+                .onSuccess(created -> {
+                    if (created) {
+                        Responses.json(rc, 200, job);
+                    } else {
+                        Responses.error(rc, EsException.of(400, "resource_already_exists_exception",
+                                "The job cannot be created with the Id '" + jobId + "'. The Id is already used."));
+                    }
+                })
+                .onFailure(failure -> Responses.error(rc, failure));
+    }
+
+    void getJob(RoutingContext rc) {
+        RestParams params = RequestContext.params(rc);
+        params.get("allow_no_match");
+        params.get("exclude_generated");
+        params.rejectUnconsumed();
+        String jobId = rc.pathParam("job_id");
+        store.job(jobId)
+                .onSuccess(job -> {
+                    if (job.isEmpty()) {
+                        Responses.error(rc, EsException.jobNotFound(jobId));
+                        return;
+                    }
+                    ObjectNode body = NODES.objectNode();
+                    body.put("count", 1);
+                    body.putArray("jobs").add(job.get());
+                    Responses.json(rc, 200, body);
+                })
+                .onFailure(failure -> Responses.error(rc, failure));
+    }
+
+    void deleteJob(RoutingContext rc) {
+        RestParams params = RequestContext.params(rc);
+        params.get("force");
+        params.get("wait_for_completion");
+        params.get("delete_user_annotations");
+        params.rejectUnconsumed();
+        String jobId = rc.pathParam("job_id");
+        store.deleteJob(jobId)
+                .onSuccess(deleted -> {
+                    if (deleted) {
+                        Responses.json(rc, 200, NODES.objectNode().put("acknowledged", true));
+                    } else {
+                        Responses.error(rc, EsException.jobNotFound(jobId));
+                    }
+                })
+                .onFailure(failure -> Responses.error(rc, failure));
+    }
+
+    void bulk(RoutingContext rc) {
+        RestParams params = RequestContext.params(rc);
+        boolean refresh = refresh(params);
+        params.get("timeout");
+        params.get("wait_for_active_shards");
+        params.rejectUnconsumed();
+        byte[] body = requireBody(rc);
+        long started = System.nanoTime();
+        List<BulkRequests.Item> items = BulkRequests.parse(body, rc.pathParam("index"));
+        BulkRequests.execute(store, items, refresh)
+                .onSuccess(outcomes -> {
+                    ObjectNode response = NODES.objectNode();
+                    response.put("took", (System.nanoTime() - started) / 1_000_000);
+                    response.put("errors", outcomes.stream().anyMatch(WriteOutcome::failed));
+                    ArrayNode itemsOut = response.putArray("items");
+                    for (int i = 0; i < outcomes.size(); i++) {
+                        itemsOut.addObject().set(items.get(i).action(), outcome(outcomes.get(i)));
+                    }
+                    Responses.json(rc, 200, response);
+                })
+                .onFailure(failure -> Responses.error(rc, failure));
+    }
+
+    void indexDocument(RoutingContext rc) {
+        RestParams params = RequestContext.params(rc);
+        boolean refresh = refresh(params);
+        String opType = params.get("op_type", "index");
+        params.get("timeout");
+        params.get("wait_for_active_shards");
+        params.rejectUnconsumed();
+        if (!opType.equals("index") && !opType.equals("create")) {
+            throw EsException.illegalArgument("opType must be 'create' or 'index', found: [" + opType + "]");
+        }
+        String source = new String(requireBody(rc), StandardCharsets.UTF_8);
+        BulkRequests.Item item = BulkRequests.documentItem(opType, rc.pathParam("index"), rc.pathParam("id"), source);
+        BulkRequests.execute(store, List.of(item), refresh)
+                .compose(outcomes -> {
+                    WriteOutcome outcome = outcomes.get(0);
+                    return outcome.failed() ? Future.failedFuture(outcome.error()) : Future.succeededFuture(outcome);
+                })
+                .onSuccess(outcome -> Responses.json(rc, outcome.status(), outcome(outcome)))
+                .onFailure(failure -> Responses.error(rc, failure));
+    }
+
+    void refresh(RoutingContext rc) {
+        RestParams params = RequestContext.params(rc);
+        params.get("ignore_unavailable");
+        params.get("allow_no_indices");
+        params.get("expand_wildcards");
+        params.rejectUnconsumed();
+        String index = rc.pathParam("index");
+        if (index != null && !index.startsWith(ResultIndices.PREFIX) && !index.equals("_all") && !index.equals("*")) {
+            throw EsException.of(404, "index_not_found_exception", "no such index [" + index + "]")
+                    .withMetadata("resource.type", "index_or_alias").withMetadata("resource.id", index)
+                    .withMetadata("index", index);
+        }
+        store.refresh()
+                .onSuccess(ignored -> {
+                    ObjectNode body = NODES.objectNode();
+                    body.set("_shards", shards());
+                    Responses.json(rc, 200, body);
+                })
+                .onFailure(failure -> Responses.error(rc, failure));
+    }
+
+    private static boolean refresh(RestParams params) {
+        String value = params.get("refresh");
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.isEmpty() || value.equals("true") || value.equals("wait_for")) {
+            return true;
+        }
+        throw EsException.illegalArgument("Unknown value for refresh: [" + value + "].");
+    }
+
+    private static byte[] requireBody(RoutingContext rc) {
+        byte[] body = RequestContext.body(rc);
+        if (body.length == 0) {
+            throw EsException.of(400, "parse_exception", "request body is required");
+        }
+        return body;
+    }
+
+    private static ObjectNode outcome(WriteOutcome outcome) {
+        ObjectNode out = NODES.objectNode();
+        out.put("_index", outcome.index());
+        if (outcome.id() != null) {
+            out.put("_id", outcome.id());
+        }
+        if (outcome.failed()) {
+            out.put("status", outcome.status());
+            ObjectNode error = (ObjectNode) Responses.body(outcome.error(), false).get("error");
+            error.remove("root_cause");
+            out.set("error", error);
+            return out;
+        }
+        out.put("_version", outcome.version());
+        out.put("result", outcome.result());
+        out.set("_shards", shards());
+        out.put("_seq_no", outcome.seqNo());
+        out.put("_primary_term", 1);
+        out.put("status", outcome.status());
+        return out;
+    }
+
+    private static ObjectNode shards() {
+        return NODES.objectNode().put("total", 1).put("successful", 1).put("failed", 0);
+    }
+}

@@ -1,0 +1,96 @@
+package io.anomalykit.server.query;
+
+import io.anomalykit.server.error.EsException;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The query-string parameters of one request, read the way Elasticsearch's REST layer reads them: every parameter a
+ * handler asks for counts as consumed, and whatever is left unconsumed afterwards is an error.
+ */
+public final class RestParams {
+
+    /** Parameters every Elasticsearch endpoint accepts. */
+    public static final Set<String> ALWAYS_ACCEPTED = Set.of("format", "filter_path", "pretty", "human", "error_trace");
+
+    private final String path;
+    private final Map<String, String> values;
+    private final Set<String> consumed = new HashSet<>();
+
+    /** @param values parameter name to its last value, in request order */
+    public RestParams(String path, Map<String, String> values) {
+        this.path = path;
+        this.values = new LinkedHashMap<>(values);
+    }
+
+    public boolean has(String name) {
+        return values.containsKey(name);
+    }
+
+    public String get(String name) {
+        consumed.add(name);
+        return values.get(name);
+    }
+
+    public String get(String name, String defaultValue) {
+        String value = get(name);
+        return value == null ? defaultValue : value;
+    }
+
+    /** Strict boolean: absent or empty means the default; anything but true/false is an error. */
+    public boolean flag(String name, boolean defaultValue) {
+        String value = get(name);
+        if (value == null || value.isEmpty()) {
+            return defaultValue;
+        }
+        return parseBoolean(value);
+    }
+
+    public int integer(String name, int defaultValue) {
+        String value = get(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw EsException.illegalArgument("Failed to parse int parameter [" + name + "] with value [" + value + "]",
+                    EsException.numberFormat(value));
+        }
+    }
+
+    /** Elasticsearch's strict boolean parsing, shared by the query string and the body parser. */
+    public static boolean parseBoolean(String value) {
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw EsException.illegalArgument(
+                    "Failed to parse value [" + value + "] as only [true] or [false] are allowed.");
+        };
+    }
+
+    /** Fails with Elasticsearch's "unrecognized parameter" error if a parameter was never consumed. */
+    public void rejectUnconsumed() {
+        Set<String> unknown = new TreeSet<>();
+        for (String name : values.keySet()) {
+            if (!consumed.contains(name) && !ALWAYS_ACCEPTED.contains(name)) {
+                unknown.add(name);
+            }
+        }
+        if (unknown.isEmpty()) {
+            return;
+        }
+        List<String> parts = new ArrayList<>();
+        for (String name : unknown) {
+            parts.add("[" + name + "]" + Suggestions.restSuffix(name, consumed));
+        }
+        throw EsException.illegalArgument("request [" + path + "] contains unrecognized parameter"
+                + (unknown.size() > 1 ? "s" : "") + ": " + String.join(", ", parts));
+    }
+}

@@ -1,0 +1,183 @@
+package io.anomalykit.server.seed;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.anomalykit.server.error.EsException;
+import io.anomalykit.server.query.ResultsRequestParser;
+import io.anomalykit.server.store.ResultsStore;
+import io.anomalykit.server.store.WriteOp;
+import io.anomalykit.server.store.WriteOutcome;
+import io.vertx.core.Future;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads a {@code _bulk} body as Elasticsearch does: a malformed action line fails the whole request; a document that
+ * cannot be used fails its own item only.
+ */
+public final class BulkRequests {
+
+    private static final ObjectMapper JSON = new ObjectMapper(ResultsRequestParser.STRICT_JSON);
+    private static final Set<String> ACTIONS = Set.of("index", "create", "update", "delete");
+    private static final Set<String> METADATA = Set.of("_index", "_id", "routing", "pipeline", "require_alias",
+            "if_seq_no", "if_primary_term", "version", "version_type", "dynamic_templates", "retry_on_conflict",
+            "_source", "require_data_stream", "list_executed_pipelines");
+
+    private BulkRequests() {
+    }
+
+    /** One action of the request as written: the document, or the reason its item fails. */
+    public record Item(String action, String index, String id, ObjectNode document, EsException failure) {
+    }
+
+    /** @param defaultIndex the index of {@code /{index}/_bulk}, or null */
+    public static List<Item> parse(byte[] body, String defaultIndex) {
+        if (body.length > 0 && body[body.length - 1] != '\n') {
+            throw EsException.illegalArgument("The bulk request must be terminated by a newline [\\n]");
+        }
+        List<Item> items = new ArrayList<>();
+        String[] lines = new String(body, StandardCharsets.UTF_8).split("\n", -1);
+        int lineNumber = 0;
+        while (lineNumber < lines.length) {
+            String actionLine = lines[lineNumber++];
+            if (actionLine.isBlank()) {
+                continue;
+            }
+            JsonNode action = readActionLine(actionLine, lineNumber);
+            String name = action.fieldNames().next();
+            JsonNode metadata = action.get(name);
+            String index = metadata.has("_index") ? metadata.get("_index").asText() : defaultIndex;
+            String id = metadata.has("_id") ? metadata.get("_id").asText() : null;
+            if (index == null) {
+                throw EsException.of(400, "action_request_validation_exception", "Validation Failed: 1: index is missing;");
+            }
+            if (name.equals("delete")) {
+                if (id == null) {
+                    throw EsException.of(400, "action_request_validation_exception", "Validation Failed: 1: id is missing;");
+                }
+                items.add(new Item(name, index, id, null, null));
+                continue;
+            }
+            if (lineNumber >= lines.length || lines[lineNumber].isBlank() && lineNumber == lines.length - 1) {
+                throw EsException.of(400, "action_request_validation_exception", "Validation Failed: 1: source is missing;");
+            }
+            items.add(documentItem(name, index, id, lines[lineNumber++]));
+        }
+        return items;
+    }
+
+    /**
+     * Runs the items against the store, in order, each succeeding or failing on its own. Job aliases are resolved
+     * with the store's jobs first, as they exist only for existing jobs.
+     */
+    public static Future<List<WriteOutcome>> execute(ResultsStore store, List<Item> items, boolean refresh) {
+        Map<String, Future<Optional<ObjectNode>>> jobs = new HashMap<>();
+        for (Item item : items) {
+            ResultIndices.aliasedJob(item.index()).ifPresent(jobId -> jobs.computeIfAbsent(jobId, store::job));
+        }
+        return Future.all(List.copyOf(jobs.values())).compose(ignored -> {
+            List<WriteOutcome> outcomes = new ArrayList<>(items.size());
+            List<WriteOp> operations = new ArrayList<>();
+            List<Integer> positions = new ArrayList<>();
+            for (Item item : items) {
+                try {
+                    if (item.failure() != null) {
+                        throw item.failure();
+                    }
+                    String concrete = ResultIndices.resolve(item.index(), jobId -> jobs.get(jobId).result());
+                    WriteOp op = switch (item.action()) {
+                        case "delete" -> new WriteOp(WriteOp.Kind.DELETE, concrete, item.id(), null);
+                        case "create" -> new WriteOp(WriteOp.Kind.CREATE, concrete, item.id(), item.document());
+                        case "index" -> new WriteOp(WriteOp.Kind.INDEX, concrete, item.id(), item.document());
+                        default -> throw EsException.illegalArgument(
+                                "partial updates are not supported by this server: index the whole result document instead");
+                    };
+                    positions.add(outcomes.size());
+                    outcomes.add(null);
+                    operations.add(op);
+                } catch (EsException failure) {
+                    outcomes.add(WriteOutcome.failed(item.index(), item.id(), failure));
+                }
+            }
+            if (operations.isEmpty()) {
+                return Future.succeededFuture(outcomes);
+            }
+            return store.write(operations, refresh).map(written -> {
+                for (int i = 0; i < written.size(); i++) {
+                    outcomes.set(positions.get(i), written.get(i));
+                }
+                return outcomes;
+            });
+        });
+    }
+
+    /** One index or create action for a document given as JSON text. */
+    public static Item documentItem(String action, String index, String id, String source) {
+        try {
+            JsonNode parsed = JSON.readTree(source);
+            if (parsed == null || !parsed.isObject()) {
+                return new Item(action, index, id, null,
+                        EsException.of(400, "document_parsing_exception", "[1:1] failed to parse: source must be an object"));
+            }
+            return new Item(action, index, id, (ObjectNode) parsed, null);
+        } catch (JsonParseException e) {
+            EsException cause = ResultsRequestParser.jsonSyntaxError(e);
+            return new Item(action, index, id, null, EsException.of(400, "document_parsing_exception",
+                    cause.reason().replaceFirst("] ", "] failed to parse: "), cause.causedBy()));
+        } catch (IOException e) {
+            return new Item(action, index, id, null,
+                    EsException.of(400, "document_parsing_exception", "failed to parse: " + e.getMessage()));
+        }
+    }
+
+    private static JsonNode readActionLine(String line, int lineNumber) {
+        JsonNode action;
+        try {
+            action = JSON.readTree(line);
+        } catch (IOException e) {
+            throw EsException.illegalArgument("Malformed action/metadata line [" + lineNumber
+                    + "], expected START_OBJECT or END_OBJECT but found [" + firstToken(line) + "]");
+        }
+        if (action == null || !action.isObject()) {
+            throw EsException.illegalArgument("Malformed action/metadata line [" + lineNumber
+                    + "], expected START_OBJECT or END_OBJECT but found [" + firstToken(line) + "]");
+        }
+        if (action.size() != 1 || !ACTIONS.contains(action.fieldNames().next())) {
+            String found = action.isEmpty() ? "END_OBJECT" : action.fieldNames().next();
+            throw EsException.illegalArgument("Malformed action/metadata line [" + lineNumber
+                    + "], expected field [create], [delete], [index] or [update] but found [" + found + "]");
+        }
+        JsonNode metadata = action.elements().next();
+        if (!metadata.isObject()) {
+            throw EsException.illegalArgument("Malformed action/metadata line [" + lineNumber
+                    + "], expected START_OBJECT but found [" + firstToken(metadata.toString()) + "]");
+        }
+        for (Map.Entry<String, JsonNode> field : metadata.properties()) {
+            if (!METADATA.contains(field.getKey())) {
+                throw EsException.illegalArgument("Action/metadata line [" + lineNumber
+                        + "] contains an unknown parameter [" + field.getKey() + "]");
+            }
+        }
+        return action;
+    }
+
+    private static String firstToken(String text) {
+        String trimmed = text.trim();
+        if (trimmed.startsWith("[")) {
+            return "START_ARRAY";
+        }
+        if (trimmed.startsWith("\"")) {
+            return "VALUE_STRING";
+        }
+        return trimmed.isEmpty() ? "null" : "VALUE_NUMBER";
+    }
+}
