@@ -5,6 +5,7 @@ import io.anomalykit.server.seed.Fixtures;
 import io.anomalykit.server.store.LuceneResultsStore;
 import io.anomalykit.server.store.ResultsStore;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -15,7 +16,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The reference server, embeddable: build it, start it, close it. A Vert.x application that has its own router can
@@ -23,16 +25,21 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AnomalyServer {
 
+    /** How long close() lets in-flight requests finish. */
+    private static final long DRAIN_MILLIS = 30_000;
+
     private final Vertx vertx;
     private final boolean ownsVertx;
     private final HttpServer http;
     private final ResultsStore store;
+    private final AtomicInteger inFlight;
 
-    private AnomalyServer(Vertx vertx, boolean ownsVertx, HttpServer http, ResultsStore store) {
+    private AnomalyServer(Vertx vertx, boolean ownsVertx, HttpServer http, ResultsStore store, AtomicInteger inFlight) {
         this.vertx = vertx;
         this.ownsVertx = ownsVertx;
         this.http = http;
         this.store = store;
+        this.inFlight = inFlight;
     }
 
     public static Builder builder() {
@@ -48,11 +55,22 @@ public final class AnomalyServer {
         return store;
     }
 
-    /** Stops accepting connections, lets in-flight requests finish, then closes the store. */
+    /** Lets in-flight requests finish (up to 30 s), closes the listener and connections, then closes the store. */
     public Future<Void> close() {
-        Future<Void> stopped = http.shutdown(30, TimeUnit.SECONDS).recover(ignored -> Future.succeededFuture())
+        Future<Void> stopped = drained(System.currentTimeMillis() + DRAIN_MILLIS)
+                .compose(ignored -> http.close())
+                .recover(ignored -> Future.succeededFuture())
                 .compose(ignored -> store.close());
         return ownsVertx ? stopped.eventually(vertx::close) : stopped;
+    }
+
+    private Future<Void> drained(long deadline) {
+        if (inFlight.get() == 0 || System.currentTimeMillis() > deadline) {
+            return Future.succeededFuture();
+        }
+        Promise<Void> later = Promise.promise();
+        vertx.setTimer(20, id -> drained(deadline).onComplete(later));
+        return later.future();
     }
 
     public static final class Builder {
@@ -119,8 +137,21 @@ public final class AnomalyServer {
             Future<AnomalyServer> started = LuceneResultsStore.open(runtime, dataDirectory, refreshIntervalMillis)
                     .compose(store -> preload(store).compose(ignored -> listen(runtime, owns, store))
                             .recover(failure -> store.close().transform(ignored -> Future.failedFuture(failure))));
-            return owns ? started.recover(failure -> runtime.close().transform(ignored -> Future.failedFuture(failure)))
-                    : started;
+            if (!owns) {
+                return started;
+            }
+            // Reported through a promise of the caller's context: once the private Vert.x is closed, futures bound to
+            // its event loops can no longer deliver their outcome.
+            Promise<AnomalyServer> outcome = Promise.promise();
+            started.onComplete(result -> {
+                if (result.failed()) {
+                    outcome.fail(result.cause());
+                    runtime.close();
+                } else {
+                    outcome.complete(result.result());
+                }
+            });
+            return outcome.future();
         }
 
         private Future<Void> preload(ResultsStore store) {
@@ -139,8 +170,20 @@ public final class AnomalyServer {
             HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
                     .setMaxInitialLineLength(16 * 1024).setMaxHeaderSize(16 * 1024).setCompressionSupported(true)
                     .setDecompressionSupported(true);
-            return runtime.createHttpServer(options).requestHandler(router).listen()
-                    .map(server -> new AnomalyServer(runtime, owns, server, store));
+            AtomicInteger inFlight = new AtomicInteger();
+            return runtime.createHttpServer(options).requestHandler(request -> {
+                        inFlight.incrementAndGet();
+                        AtomicBoolean done = new AtomicBoolean();
+                        Runnable finished = () -> {
+                            if (done.compareAndSet(false, true)) {
+                                inFlight.decrementAndGet();
+                            }
+                        };
+                        request.response().endHandler(ignored -> finished.run());
+                        request.response().closeHandler(ignored -> finished.run());
+                        router.handle(request);
+                    }).listen()
+                    .map(server -> new AnomalyServer(runtime, owns, server, store, inFlight));
         }
     }
 }

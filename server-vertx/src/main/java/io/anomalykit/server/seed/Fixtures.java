@@ -75,11 +75,13 @@ public final class Fixtures {
     private static LoadReport report(List<WriteOutcome> outcomes) {
         List<String> failures = new ArrayList<>();
         int failed = 0;
-        for (WriteOutcome outcome : outcomes) {
+        for (int item = 0; item < outcomes.size(); item++) {
+            WriteOutcome outcome = outcomes.get(item);
             if (outcome.failed()) {
                 failed++;
                 if (failures.size() < 3) {
-                    failures.add("[" + outcome.id() + "] " + outcome.error().type() + ": " + outcome.error().reason());
+                    failures.add("item " + (item + 1) + (outcome.id() == null ? "" : " [" + outcome.id() + "]") + " "
+                            + outcome.error().type() + ": " + outcome.error().reason());
                 }
             }
         }

@@ -1,0 +1,57 @@
+package io.anomalykit.server;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Where the launcher's settings come from: flags, then environment, then the config file, then defaults. */
+class LauncherSettingsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsAreLoopbackAndElasticsearchsPort() {
+        Launcher.Settings settings = Launcher.Settings.resolve(new String[0], Map.of());
+        assertThat(settings.host).isEqualTo("127.0.0.1");
+        assertThat(settings.port).isEqualTo(9200);
+        assertThat(settings.data).isEqualTo(Path.of("data"));
+        assertThat(settings.demo).isFalse();
+    }
+
+    @Test
+    void flagsBeatEnvironmentWhichBeatsTheConfigFile() throws IOException {
+        Path config = Files.writeString(dir.resolve("c.json"),
+                "{\"host\":\"127.0.0.2\",\"port\":9300,\"data\":\"from-config\",\"demo\":true}");
+        Launcher.Settings fromConfig = Launcher.Settings.resolve(new String[] {"--config", config.toString()}, Map.of());
+        assertThat(fromConfig.host).isEqualTo("127.0.0.2");
+        assertThat(fromConfig.port).isEqualTo(9300);
+        assertThat(fromConfig.demo).isTrue();
+
+        Map<String, String> env = Map.of("ANOMALYKIT_CONFIG", config.toString(), "ANOMALYKIT_PORT", "9400",
+                "ANOMALYKIT_DATA", "from-env");
+        Launcher.Settings fromEnv = Launcher.Settings.resolve(new String[0], env);
+        assertThat(fromEnv.port).isEqualTo(9400);
+        assertThat(fromEnv.data).isEqualTo(Path.of("from-env"));
+        assertThat(fromEnv.host).isEqualTo("127.0.0.2");
+
+        Launcher.Settings fromFlags = Launcher.Settings.resolve(new String[] {"--port", "0", "--data", "from-flag"}, env);
+        assertThat(fromFlags.port).isZero();
+        assertThat(fromFlags.data).isEqualTo(Path.of("from-flag"));
+    }
+
+    @Test
+    void badEnvironmentValuesAreRejected() {
+        assertThatThrownBy(() -> Launcher.Settings.resolve(new String[0], Map.of("ANOMALYKIT_PORT", "http")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("port must be a number");
+        assertThatThrownBy(() -> Launcher.Settings.resolve(new String[0], Map.of("ANOMALYKIT_DEMO", "yes")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ANOMALYKIT_DEMO");
+    }
+}

@@ -1,0 +1,119 @@
+package io.anomalykit.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** A real server on a free loopback port over a fresh data directory, with a plain HTTP client to talk to it. */
+public final class TestServer implements AutoCloseable {
+
+    public static final ObjectMapper JSON = new ObjectMapper();
+
+    private final AnomalyServer server;
+    private final Path data;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    private TestServer(AnomalyServer server, Path data) {
+        this.server = server;
+        this.data = data;
+    }
+
+    /** Starts with the documented example data loaded. */
+    public static TestServer withDemoData() {
+        return start(true);
+    }
+
+    public static TestServer empty() {
+        return start(false);
+    }
+
+    private static TestServer start(boolean demo) {
+        try {
+            Path data = Files.createTempDirectory("anomalykit-test");
+            AnomalyServer server = AnomalyServer.builder().port(0).dataDirectory(data).demo(demo)
+                    .refreshIntervalMillis(200).start().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+            return new TestServer(server, data);
+        } catch (Exception e) {
+            throw new IllegalStateException("test server did not start", e);
+        }
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    /** The answer to one request: status, headers and body (parsed when it is JSON). */
+    public record Answer(int status, java.net.http.HttpHeaders headers, String body) {
+        public JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON (" + status + "): " + body, e);
+            }
+        }
+
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
+        public String errorType() {
+            return json().path("error").path("type").asText(null);
+        }
+
+        public String errorReason() {
+            return json().path("error").path("reason").asText(null);
+        }
+    }
+
+    public Answer send(String method, String pathAndQuery, String body) {
+        return send(method, pathAndQuery, body, "application/json");
+    }
+
+    public Answer send(String method, String pathAndQuery, String body, String contentType) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery))
+                .timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (body != null && contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        try {
+            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.headers(), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Answer get(String pathAndQuery) {
+        return send("GET", pathAndQuery, null);
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
+            try (Stream<Path> files = Files.walk(data)) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("test server did not stop cleanly", e);
+        }
+    }
+}

@@ -1,0 +1,291 @@
+package io.anomalykit.server.store;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.anomalykit.server.error.EsException;
+import io.anomalykit.server.query.ResultType;
+import io.anomalykit.server.query.ResultsQuery;
+import io.anomalykit.server.query.SortKey;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What every {@link ResultsStore} must do, whatever it is built on. A store implementation extends this class and
+ * says how to open a store over a location; the location survives a close so reopening shows what was kept.
+ */
+public abstract class ResultsStoreContract {
+
+    protected static final ObjectMapper JSON = new ObjectMapper();
+    private static final String JOB = "contract-job";
+
+    @TempDir
+    protected Path location;
+    protected Vertx vertx;
+    protected ResultsStore store;
+
+    /** Opens the store kept at {@code location}; documents need an explicit refresh to become visible. */
+    protected abstract Future<ResultsStore> open(Vertx vertx, Path location);
+
+    @BeforeEach
+    void openStore() {
+        vertx = Vertx.vertx();
+        store = await(open(vertx, location));
+        assertThat(await(store.createJob(JOB, JSON.createObjectNode().put("job_id", JOB)))).isTrue();
+    }
+
+    @AfterEach
+    void closeStore() {
+        if (store != null) {
+            await(store.close());
+        }
+        await(vertx.close());
+    }
+
+    protected static <T> T await(Future<T> future) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    protected static ObjectNode record(String id, long timestamp, double score) {
+        return JSON.createObjectNode().put("job_id", JOB).put("result_type", "record").put("probability", 0.01)
+                .put("record_score", score).put("initial_record_score", score).put("bucket_span", 300)
+                .put("detector_index", 0).put("is_interim", false).put("timestamp", timestamp).put("function", "mean")
+                .put("test_id", id);
+    }
+
+    protected static ObjectNode influencer(String id, long timestamp, double score) {
+        return JSON.createObjectNode().put("job_id", JOB).put("result_type", "influencer")
+                .put("influencer_field_name", "host").put("influencer_field_value", id).put("influencer_score", score)
+                .put("initial_influencer_score", score).put("probability", 0.02).put("bucket_span", 300)
+                .put("is_interim", false).put("timestamp", timestamp).put("test_id", id);
+    }
+
+    protected List<WriteOutcome> index(ObjectNode... documents) {
+        List<WriteOp> ops = new ArrayList<>();
+        for (ObjectNode document : documents) {
+            ops.add(new WriteOp(WriteOp.Kind.INDEX, ".ml-anomalies-shared", document.get("test_id").asText(), document));
+        }
+        return await(store.write(ops, true));
+    }
+
+    protected static ResultsQuery query(ResultType type, Long start, Long end, double threshold, boolean excludeInterim,
+                                        List<SortKey> sort, int from, int size) {
+        return new ResultsQuery(JOB, type, start, end, excludeInterim, threshold, sort, from, size);
+    }
+
+    protected static ResultsQuery byScore(ResultType type, boolean descending) {
+        return query(type, null, null, 0, false, List.of(new SortKey(type.scoreField(), descending)), 0, 100);
+    }
+
+    protected List<String> ids(ResultsQuery query) {
+        return await(store.search(query)).documents().stream().map(d -> d.get("test_id").asText()).toList();
+    }
+
+    @Test
+    void timeWindowIncludesStartAndExcludesEnd() {
+        index(record("before", 999, 10), record("at-start", 1000, 20), record("inside", 1500, 30),
+                record("at-end", 2000, 40), record("after", 2500, 50));
+        ResultsQuery window = query(ResultType.RECORD, 1000L, 2000L, 0, false,
+                List.of(new SortKey("timestamp", false)), 0, 100);
+        assertThat(ids(window)).containsExactly("at-start", "inside");
+        assertThat(await(store.search(window)).total()).isEqualTo(2);
+    }
+
+    @Test
+    void scoreThresholdIsInclusiveAndZeroMeansNone() {
+        index(record("low", 1, 0.0), record("equal", 2, 50.0), record("high", 3, 75.5));
+        assertThat(ids(query(ResultType.RECORD, null, null, 50.0, false, List.of(new SortKey("record_score", true)), 0, 10)))
+                .containsExactly("high", "equal");
+        assertThat(ids(query(ResultType.RECORD, null, null, 0.0, false, List.of(new SortKey("record_score", true)), 0, 10)))
+                .containsExactly("high", "equal", "low");
+        assertThat(ids(query(ResultType.RECORD, null, null, -5.0, false, List.of(new SortKey("record_score", true)), 0, 10)))
+                .hasSize(3);
+    }
+
+    @Test
+    void interimExclusionKeepsFinalAndUnflaggedResults() {
+        ObjectNode unflagged = record("unflagged", 3, 30);
+        unflagged.remove("is_interim");
+        index(record("final", 1, 10), record("interim", 2, 20).put("is_interim", true), unflagged);
+        assertThat(ids(query(ResultType.RECORD, null, null, 0, true, List.of(new SortKey("record_score", true)), 0, 10)))
+                .containsExactly("unflagged", "final");
+        assertThat(await(store.search(byScore(ResultType.RECORD, true))).total()).isEqualTo(3);
+    }
+
+    @Test
+    void resultTypesAndJobsAreKeptApart() {
+        ObjectNode otherJob = record("other-job", 1, 99).put("job_id", "someone-else");
+        index(record("record", 1, 10), influencer("influencer", 1, 20), otherJob);
+        assertThat(ids(byScore(ResultType.RECORD, true))).containsExactly("record");
+        assertThat(ids(byScore(ResultType.INFLUENCER, true))).containsExactly("influencer");
+    }
+
+    @Test
+    void countIsTheTotalNotThePageLength() {
+        for (int i = 0; i < 25; i++) {
+            index(record("r" + i, i, i));
+        }
+        SearchPage page = await(store.search(query(ResultType.RECORD, null, null, 0, false,
+                List.of(new SortKey("record_score", true)), 5, 3)));
+        assertThat(page.total()).isEqualTo(25);
+        assertThat(page.documents()).extracting(d -> d.get("test_id").asText()).containsExactly("r19", "r18", "r17");
+        SearchPage countOnly = await(store.search(query(ResultType.RECORD, null, null, 0, false,
+                List.of(new SortKey("record_score", true)), 0, 0)));
+        assertThat(countOnly.total()).isEqualTo(25);
+        assertThat(countOnly.documents()).isEmpty();
+        SearchPage beyond = await(store.search(query(ResultType.RECORD, null, null, 0, false,
+                List.of(new SortKey("record_score", true)), 30, 10)));
+        assertThat(beyond.total()).isEqualTo(25);
+        assertThat(beyond.documents()).isEmpty();
+    }
+
+    @Test
+    void missingValuesSortLastInBothDirections() {
+        ObjectNode missing = record("missing", 3, 30);
+        missing.remove("record_score");
+        index(record("a", 1, 10), missing, record("b", 2, 20));
+        assertThat(ids(byScore(ResultType.RECORD, true))).containsExactly("b", "a", "missing");
+        assertThat(ids(byScore(ResultType.RECORD, false))).containsExactly("a", "b", "missing");
+    }
+
+    @Test
+    void multiValuedNumbersSortByMaxDescendingAndMinAscending() {
+        ObjectNode wide = record("wide", 1, 1);
+        wide.putArray("actual").add(1.0).add(100.0);
+        ObjectNode middle = record("middle", 2, 2);
+        middle.putArray("actual").add(50.0);
+        index(wide, middle);
+        List<SortKey> desc = List.of(new SortKey("actual", true));
+        List<SortKey> asc = List.of(new SortKey("actual", false));
+        assertThat(ids(query(ResultType.RECORD, null, null, 0, false, desc, 0, 10))).containsExactly("wide", "middle");
+        assertThat(ids(query(ResultType.RECORD, null, null, 0, false, asc, 0, 10))).containsExactly("wide", "middle");
+    }
+
+    @Test
+    void keywordAndDynamicFieldsSort() {
+        index(record("b", 1, 1).put("by_field_value", "beta"),
+                record("a", 2, 2).put("by_field_value", "alpha"),
+                record("c", 3, 3).put("by_field_value", "gamma"));
+        assertThat(ids(query(ResultType.RECORD, null, null, 0, false, List.of(new SortKey("by_field_value", false)), 0, 10)))
+                .containsExactly("a", "b", "c");
+        assertThat(ids(query(ResultType.RECORD, null, null, 0, false, List.of(new SortKey("test_id", true)), 0, 10)))
+                .containsExactly("c", "b", "a");
+    }
+
+    @Test
+    void unmappedSortFieldFailsLikeElasticsearch() {
+        index(record("a", 1, 1));
+        assertThatThrownBy(() -> ids(query(ResultType.RECORD, null, null, 0, false,
+                List.of(new SortKey("no_such_field", true)), 0, 10)))
+                .isInstanceOfSatisfying(EsException.class, e -> {
+                    assertThat(e.type()).isEqualTo("search_phase_execution_exception");
+                    assertThat(e.rootCauses().get(0).type()).isEqualTo("query_shard_exception");
+                    assertThat(e.status()).isEqualTo(400);
+                });
+    }
+
+    @Test
+    void tiesKeepIndexingOrderAndSurviveReopening() {
+        for (int i = 0; i < 10; i++) {
+            index(record("tie" + i, 100 + i, 42.0));
+        }
+        List<String> before = ids(byScore(ResultType.RECORD, true));
+        assertThat(before).containsExactly("tie0", "tie1", "tie2", "tie3", "tie4", "tie5", "tie6", "tie7", "tie8", "tie9");
+        assertThat(ids(byScore(ResultType.RECORD, false))).isEqualTo(before);
+        reopen();
+        assertThat(ids(byScore(ResultType.RECORD, true))).isEqualTo(before);
+    }
+
+    @Test
+    void indexingAnExistingIdReplacesTheDocument() {
+        List<WriteOutcome> first = index(record("same", 1, 10));
+        List<WriteOutcome> second = index(record("same", 1, 90));
+        assertThat(first.get(0).result()).isEqualTo("created");
+        assertThat(first.get(0).status()).isEqualTo(201);
+        assertThat(second.get(0).result()).isEqualTo("updated");
+        assertThat(second.get(0).version()).isEqualTo(2);
+        SearchPage page = await(store.search(byScore(ResultType.RECORD, true)));
+        assertThat(page.total()).isEqualTo(1);
+        assertThat(page.documents().get(0).get("record_score").asDouble()).isEqualTo(90.0);
+    }
+
+    @Test
+    void createFailsOnAnExistingIdAndDeleteRemoves() {
+        index(record("x", 1, 10));
+        List<WriteOutcome> outcomes = await(store.write(List.of(
+                new WriteOp(WriteOp.Kind.CREATE, ".ml-anomalies-shared", "x", record("x", 1, 20)),
+                new WriteOp(WriteOp.Kind.DELETE, ".ml-anomalies-shared", "x", null),
+                new WriteOp(WriteOp.Kind.DELETE, ".ml-anomalies-shared", "never-there", null)), true));
+        assertThat(outcomes.get(0).error().type()).isEqualTo("version_conflict_engine_exception");
+        assertThat(outcomes.get(0).status()).isEqualTo(409);
+        assertThat(outcomes.get(1).result()).isEqualTo("deleted");
+        assertThat(outcomes.get(2).result()).isEqualTo("not_found");
+        assertThat(outcomes.get(2).status()).isEqualTo(404);
+        assertThat(await(store.search(byScore(ResultType.RECORD, true))).total()).isZero();
+    }
+
+    @Test
+    void aBadDocumentFailsAloneAndTheRestIsKept() {
+        ObjectNode bad = record("bad", 1, 10).put("timestamp", "not a date");
+        ObjectNode badScore = record("bad-score", 1, 10).put("record_score", "high");
+        List<WriteOutcome> outcomes = index(record("good1", 1, 10), bad, badScore, record("good2", 2, 20));
+        assertThat(outcomes).extracting(WriteOutcome::failed).containsExactly(false, true, true, false);
+        assertThat(outcomes.get(1).error().type()).isEqualTo("document_parsing_exception");
+        assertThat(outcomes.get(1).error().reason()).contains("[timestamp]").contains("[date]");
+        assertThat(ids(byScore(ResultType.RECORD, true))).containsExactly("good2", "good1");
+    }
+
+    @Test
+    void documentsAreVisibleOnlyAfterARefresh() {
+        await(store.write(List.of(new WriteOp(WriteOp.Kind.INDEX, ".ml-anomalies-shared", "later", record("later", 1, 1))),
+                false));
+        assertThat(await(store.search(byScore(ResultType.RECORD, true))).total()).isZero();
+        await(store.refresh());
+        assertThat(await(store.search(byScore(ResultType.RECORD, true))).total()).isEqualTo(1);
+    }
+
+    @Test
+    void acknowledgedWritesAndJobsSurviveReopening() {
+        index(record("kept", 1, 10), influencer("kept-influencer", 2, 20));
+        reopen();
+        assertThat(await(store.job(JOB))).isPresent();
+        assertThat(ids(byScore(ResultType.RECORD, true))).containsExactly("kept");
+        assertThat(ids(byScore(ResultType.INFLUENCER, true))).containsExactly("kept-influencer");
+        assertThat(index(record("kept", 1, 11)).get(0).version()).isEqualTo(2);
+    }
+
+    @Test
+    void jobsAreCreatedOnceAndDeletingOneRemovesItsResults() {
+        assertThat(await(store.createJob(JOB, JSON.createObjectNode()))).isFalse();
+        index(record("gone", 1, 10));
+        assertThat(await(store.deleteJob(JOB))).isTrue();
+        assertThat(await(store.job(JOB))).isEmpty();
+        assertThat(await(store.deleteJob(JOB))).isFalse();
+        assertThat(await(store.search(byScore(ResultType.RECORD, true))).total()).isZero();
+    }
+
+    private void reopen() {
+        await(store.close());
+        store = await(open(vertx, location));
+    }
+}
