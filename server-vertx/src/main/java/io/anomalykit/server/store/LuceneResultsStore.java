@@ -276,7 +276,9 @@ public final class LuceneResultsStore implements ResultsStore {
 
     private WriteOutcome apply(WriteOp op, IndexSearcher searcher, Map<String, Long> versionsInBatch) throws IOException {
         String id = op.id() != null ? op.id() : generateId();
-        long current = versionsInBatch.containsKey(id) ? versionsInBatch.get(id) : storedVersion(searcher, id);
+        // A generated id is new by construction: no need to look it up.
+        long current = op.id() == null ? -1
+                : versionsInBatch.containsKey(id) ? versionsInBatch.get(id) : storedVersion(searcher, id);
         long seq = nextSeq.getAndIncrement();
         Term idTerm = new Term(ID, id);
         switch (op.kind()) {

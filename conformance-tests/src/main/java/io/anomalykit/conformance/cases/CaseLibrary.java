@@ -1,0 +1,208 @@
+package io.anomalykit.conformance.cases;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.anomalykit.conformance.target.Capability;
+import io.anomalykit.conformance.target.Dataset;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * All cases of the kit: one per documented example of the contract, derived from the spec itself, and the behaviour,
+ * negative and protocol rules of the YAML files in {@code anomalykit/conformance/cases/}; and the datasets they need.
+ */
+public final class CaseLibrary {
+
+    public static final String DOCUMENTED_DATASET = "documented";
+    private static final String CASES_FOLDER = "anomalykit/conformance/cases/";
+    private static final String DATASETS_FOLDER = "anomalykit/conformance/datasets/";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> CASE_KEYS = Set.of("id", "level", "title", "source", "needs", "dataset", "request",
+            "expect");
+    private static final Set<String> REQUEST_KEYS = Set.of("method", "path", "query", "body", "raw_body", "content_type",
+            "persona", "headers");
+    private static final Set<String> EXPECT_KEYS = Set.of("status", "error_type", "reason_contains", "headers",
+            "absent_headers", "body", "prefix_arrays", "at", "lengths", "sorted_by", "schema");
+
+    private final List<Case> cases;
+    private final Map<String, Dataset> datasets;
+
+    private CaseLibrary(List<Case> cases, Map<String, Dataset> datasets) {
+        this.cases = List.copyOf(cases);
+        this.datasets = Map.copyOf(datasets);
+    }
+
+    public static CaseLibrary load() {
+        List<Case> cases = new ArrayList<>(DocumentedExamples.cases(Contract.get()));
+        for (String file : Resources.fileNames(CASES_FOLDER)) {
+            if (file.endsWith(".yaml")) {
+                cases.addAll(readCaseFile(file, Resources.text(CASES_FOLDER + file)));
+            }
+        }
+        Set<String> ids = new HashSet<>();
+        for (Case c : cases) {
+            if (!ids.add(c.id())) {
+                throw new CaseFileException("two cases have the id " + c.id());
+            }
+        }
+        Map<String, Dataset> datasets = new LinkedHashMap<>();
+        datasets.put(DOCUMENTED_DATASET, documentedDataset());
+        for (String file : Resources.fileNames(DATASETS_FOLDER)) {
+            if (file.endsWith(".yaml")) {
+                String name = file.substring(0, file.length() - ".yaml".length());
+                datasets.put(name, readDataset(name, Resources.text(DATASETS_FOLDER + file)));
+            }
+        }
+        for (Case c : cases) {
+            if (!datasets.containsKey(c.dataset())) {
+                throw new CaseFileException("case " + c.id() + " needs the unknown dataset " + c.dataset());
+            }
+        }
+        return new CaseLibrary(cases, datasets);
+    }
+
+    public List<Case> cases() {
+        return cases;
+    }
+
+    public Dataset dataset(String name) {
+        return datasets.get(name);
+    }
+
+    /** A case file could not be read: what and where. */
+    public static final class CaseFileException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CaseFileException(String message) {
+            super(message);
+        }
+    }
+
+    static List<Case> readCaseFile(String file, String yaml) {
+        JsonNode root = yaml(file, yaml);
+        String dataset = root.path("dataset").asText(DOCUMENTED_DATASET);
+        String kind = required(root, "kind", file).asText();
+        List<Case> cases = new ArrayList<>();
+        for (JsonNode node : root.path("cases")) {
+            String where = file + " case " + node.path("id").asText("?");
+            checkKeys(node, CASE_KEYS, where);
+            JsonNode request = required(node, "request", where);
+            checkKeys(request, REQUEST_KEYS, where + " request");
+            JsonNode expect = required(node, "expect", where);
+            checkKeys(expect, EXPECT_KEYS, where + " expect");
+            Set<Capability> needs = EnumSet.noneOf(Capability.class);
+            node.path("needs").forEach(need -> needs.add(Capability.valueOf(need.asText().toUpperCase(Locale.ROOT))));
+            cases.add(new Case(required(node, "id", where).asText(), Level.of(required(node, "level", where).asText()), kind,
+                    required(node, "title", where).asText(), required(node, "source", where).asText(),
+                    node.path("dataset").asText(dataset), needs,
+                    new Case.Request(required(request, "method", where).asText(), required(request, "path", where).asText(),
+                            strings(request.path("query")), request.get("body"),
+                            request.hasNonNull("raw_body") ? request.get("raw_body").asText() : null,
+                            request.path("content_type").asText("application/json"),
+                            request.hasNonNull("persona") ? request.get("persona").asText() : null,
+                            strings(request.path("headers"))),
+                    new Case.Expectation(expect.hasNonNull("status") ? expect.get("status").asInt() : null,
+                            text(expect, "error_type"), text(expect, "reason_contains"), strings(expect.path("headers")),
+                            list(expect.path("absent_headers")), expect.get("body"), list(expect.path("prefix_arrays")),
+                            values(expect.path("at")), lengths(expect.path("lengths")), text(expect, "sorted_by"),
+                            expect.path("schema").asBoolean(true))));
+        }
+        if (cases.isEmpty()) {
+            throw new CaseFileException(file + " has no cases");
+        }
+        return cases;
+    }
+
+    /** The contract's fixtures: every job of the api-model jar and all their results. */
+    private static Dataset documentedDataset() {
+        Map<String, ObjectNode> jobs = new LinkedHashMap<>();
+        StringBuilder bulk = new StringBuilder();
+        for (String file : Resources.fileNames(Contract.FIXTURES_FOLDER)) {
+            if (file.endsWith(".job.json")) {
+                String jobId = file.substring(0, file.length() - ".job.json".length());
+                jobs.put(jobId, (ObjectNode) yaml(file, Resources.text(Contract.FIXTURES_FOLDER + file)));
+                bulk.append(Resources.text(Contract.FIXTURES_FOLDER + jobId + ".results.ndjson"));
+            }
+        }
+        return new Dataset(DOCUMENTED_DATASET, jobs, bulk.toString());
+    }
+
+    private static Dataset readDataset(String name, String yaml) {
+        JsonNode root = yaml(name, yaml);
+        Map<String, ObjectNode> jobs = new LinkedHashMap<>();
+        required(root, "jobs", name).properties().forEach(job -> jobs.put(job.getKey(), (ObjectNode) job.getValue()));
+        StringBuilder bulk = new StringBuilder();
+        for (JsonNode result : required(root, "results", name)) {
+            ObjectNode document = result.deepCopy();
+            ObjectNode action = JSON.createObjectNode();
+            ObjectNode target = action.putObject("index");
+            target.put("_index", ".ml-anomalies-.write-" + document.path("job_id").asText());
+            if (document.has("_id")) {
+                target.set("_id", document.remove("_id"));
+            }
+            bulk.append(action).append('\n').append(document).append('\n');
+        }
+        return new Dataset(name, jobs, bulk.toString());
+    }
+
+    private static JsonNode yaml(String file, String text) {
+        try {
+            return new YAMLMapper().readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new CaseFileException(file + " does not parse: " + e.getOriginalMessage());
+        }
+    }
+
+    private static JsonNode required(JsonNode node, String key, String where) {
+        if (!node.hasNonNull(key)) {
+            throw new CaseFileException(where + " lacks [" + key + "]");
+        }
+        return node.get(key);
+    }
+
+    private static void checkKeys(JsonNode node, Set<String> allowed, String where) {
+        node.fieldNames().forEachRemaining(key -> {
+            if (!allowed.contains(key)) {
+                throw new CaseFileException(where + " has the unknown key [" + key + "]; known: " + allowed);
+            }
+        });
+    }
+
+    private static String text(JsonNode node, String key) {
+        return node.hasNonNull(key) ? node.get(key).asText() : null;
+    }
+
+    private static Map<String, String> strings(JsonNode node) {
+        Map<String, String> out = new LinkedHashMap<>();
+        node.properties().forEach(entry -> out.put(entry.getKey(), entry.getValue().asText()));
+        return out;
+    }
+
+    private static Map<String, JsonNode> values(JsonNode node) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        node.properties().forEach(entry -> out.put(entry.getKey(), entry.getValue()));
+        return out;
+    }
+
+    private static Map<String, Integer> lengths(JsonNode node) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        node.properties().forEach(entry -> out.put(entry.getKey(), entry.getValue().asInt()));
+        return out;
+    }
+
+    private static List<String> list(JsonNode node) {
+        List<String> out = new ArrayList<>();
+        node.forEach(item -> out.add(item.asText()));
+        return out;
+    }
+}

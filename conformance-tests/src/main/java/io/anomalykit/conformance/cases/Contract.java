@@ -1,0 +1,53 @@
+package io.anomalykit.conformance.cases;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import java.util.Map;
+
+/** The contract as the kit reads it: {@code spec/openapi.yaml} from the api-model jar. */
+public final class Contract {
+
+    public static final String SPEC_RESOURCE = "anomalykit/spec/openapi.yaml";
+    public static final String FIXTURES_FOLDER = "anomalykit/spec/fixtures/";
+    private static final Contract INSTANCE = new Contract();
+
+    private final JsonNode spec;
+
+    private Contract() {
+        try {
+            spec = new YAMLMapper().readTree(Resources.text(SPEC_RESOURCE));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the contract does not parse", e);
+        }
+    }
+
+    public static Contract get() {
+        return INSTANCE;
+    }
+
+    public JsonNode spec() {
+        return spec;
+    }
+
+    /** The node a {@code $ref} chain leads to. */
+    public JsonNode deref(JsonNode node) {
+        JsonNode current = node;
+        while (current != null && current.has("$ref")) {
+            current = spec.at(current.get("$ref").asText().substring(1));
+        }
+        return current;
+    }
+
+    /** The path template of the spec matching a concrete path, or null. */
+    public String pathTemplate(String path) {
+        for (Map.Entry<String, JsonNode> entry : spec.get("paths").properties()) {
+            String regex = entry.getKey().replaceAll("\\{[^}]+}", "[^/]+");
+            if (path.matches(regex)) {
+                return entry.getKey();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,17 @@
+package io.anomalykit.conformance.cases;
+
+import java.util.Locale;
+
+/** How binding a rule is. Only a failed {@link #REQUIRED} case fails a run unless asked otherwise. */
+public enum Level {
+    REQUIRED, RECOMMENDED, OPTIONAL;
+
+    public static Level of(String text) {
+        return valueOf(text.toUpperCase(Locale.ROOT));
+    }
+
+    @Override
+    public String toString() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

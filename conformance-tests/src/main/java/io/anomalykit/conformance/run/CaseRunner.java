@@ -1,0 +1,170 @@
+package io.anomalykit.conformance.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.anomalykit.conformance.cases.Case;
+import io.anomalykit.conformance.cases.CaseLibrary;
+import io.anomalykit.conformance.check.Difference;
+import io.anomalykit.conformance.check.JsonComparison;
+import io.anomalykit.conformance.check.SchemaCheck;
+import io.anomalykit.conformance.target.Capability;
+import io.anomalykit.conformance.target.Target;
+import io.anomalykit.conformance.target.TargetClient;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Runs cases against one target: seeds each dataset once, sends the request, and checks status, headers, error type,
+ * body, ordering and the contract's schema. The JUnit suite and the CLI both run cases through this class.
+ */
+public final class CaseRunner {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Target target;
+    private final CaseLibrary library;
+    private final TargetClient client;
+    private final Map<String, RuntimeException> seeded = new HashMap<>();
+
+    public CaseRunner(Target target, CaseLibrary library) {
+        this.target = target;
+        this.library = library;
+        this.client = new TargetClient(target);
+    }
+
+    public Outcome run(Case testCase) {
+        for (Capability need : testCase.needs()) {
+            if (!target.supports(need)) {
+                return new Outcome(testCase, Outcome.Result.SKIPPED, List.of(),
+                        "skipped: the target does not declare " + need, null);
+            }
+        }
+        RuntimeException seedFailure = seed(testCase.dataset());
+        if (seedFailure != null) {
+            return new Outcome(testCase, Outcome.Result.FAILED, List.of(), seedFailure.getMessage(), null);
+        }
+        Case.Request request = testCase.request();
+        String pathAndQuery = request.path() + query(request.query());
+        String body = request.rawBody() != null ? request.rawBody() : request.body() == null ? null : request.body().toString();
+        TargetClient.Reply reply;
+        try {
+            reply = client.send(request.method(), pathAndQuery, body, request.contentType(), request.persona(),
+                    request.headers());
+        } catch (RuntimeException e) {
+            return new Outcome(testCase, Outcome.Result.FAILED, List.of(), e.getMessage(), reproducer(request, pathAndQuery, body));
+        }
+        List<Difference> differences = check(testCase, reply);
+        return new Outcome(testCase, differences.isEmpty() ? Outcome.Result.PASSED : Outcome.Result.FAILED, differences,
+                null, differences.isEmpty() ? null : reproducer(request, pathAndQuery, body));
+    }
+
+    private RuntimeException seed(String dataset) {
+        return seeded.computeIfAbsent(dataset, name -> {
+            try {
+                target.seeder().seed(target, library.dataset(name));
+                return null;
+            } catch (RuntimeException e) {
+                return e;
+            }
+        });
+    }
+
+    private static List<Difference> check(Case testCase, TargetClient.Reply reply) {
+        Case.Expectation expect = testCase.expect();
+        List<Difference> differences = new ArrayList<>();
+        if (expect.status() != null && expect.status() != reply.status()) {
+            differences.add(new Difference("(status)", String.valueOf(expect.status()), String.valueOf(reply.status())));
+        }
+        expect.headers().forEach((name, value) -> {
+            if (!value.equals(reply.header(name))) {
+                differences.add(new Difference("(header " + name + ")", value, String.valueOf(reply.header(name))));
+            }
+        });
+        for (String name : expect.absentHeaders()) {
+            if (reply.header(name) != null) {
+                differences.add(new Difference("(header " + name + ")", "no such header", reply.header(name)));
+            }
+        }
+        JsonNode body;
+        try {
+            body = reply.body() == null || reply.body().isEmpty() ? JSON.missingNode() : JSON.readTree(reply.body());
+        } catch (IOException e) {
+            String start = reply.body().length() > 80 ? reply.body().substring(0, 80) + "..." : reply.body();
+            differences.add(new Difference("", "a JSON body", "not JSON: " + start));
+            return differences;
+        }
+        if (expect.errorType() != null) {
+            JsonNode type = body.path("error").path("type");
+            if (!expect.errorType().equals(type.asText(null))) {
+                differences.add(new Difference("/error/type", expect.errorType(), JsonComparison.describe(type)));
+            }
+        }
+        if (expect.reasonContains() != null) {
+            JsonNode error = body.path("error");
+            String reason = error.isTextual() ? error.asText() : error.path("reason").asText("");
+            if (!reason.contains(expect.reasonContains())) {
+                differences.add(new Difference(error.isTextual() ? "/error" : "/error/reason",
+                        "a reason containing \"" + expect.reasonContains() + "\"", "\"" + reason + "\""));
+            }
+        }
+        if (expect.body() != null) {
+            differences.addAll(JsonComparison.compare(expect.body(), body, expect.prefixArrays()));
+        }
+        expect.at().forEach((pointer, value) -> {
+            JsonNode actual = body.at(pointer);
+            if (!JsonComparison.sameValue(value, actual)) {
+                differences.add(new Difference(pointer, value.toString(), JsonComparison.describe(actual)));
+            }
+        });
+        expect.lengths().forEach((pointer, length) -> {
+            JsonNode array = body.at(pointer);
+            if (!array.isArray() || array.size() != length) {
+                differences.add(new Difference(pointer, length + " items",
+                        array.isArray() ? array.size() + " items" : JsonComparison.describe(array)));
+            }
+        });
+        if (expect.sortedBy() != null) {
+            differences.addAll(Ordering.check(expect.sortedBy(), body));
+        }
+        if (expect.validateSchema() && !body.isMissingNode()) {
+            differences.addAll(SchemaCheck.get().validate(testCase.request().method(), testCase.request().path(),
+                    reply.status(), body));
+        }
+        return differences;
+    }
+
+    private static String query(Map<String, String> query) {
+        if (query.isEmpty()) {
+            return "";
+        }
+        return query.entrySet().stream()
+                .map(e -> encode(e.getKey()) + (e.getValue().isEmpty() ? "" : "=" + encode(e.getValue())))
+                .collect(Collectors.joining("&", "?", ""));
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+    /** A curl command that repeats the request, with the secret left in an environment variable. */
+    private String reproducer(Case.Request request, String pathAndQuery, String body) {
+        StringBuilder curl = new StringBuilder("curl -s -X ").append(request.method()).append(" \"$ANOMALYKIT_URL")
+                .append(pathAndQuery).append('"');
+        target.credentials(request.persona() == null ? "superuser" : request.persona())
+                .ifPresent(credentials -> curl.append(" -H \"Authorization: ")
+                        .append(credentials.redactedAuthorization("ANOMALYKIT_PASSWORD")).append('"'));
+        request.headers().forEach((k, v) -> curl.append(" -H '").append(k).append(": ").append(v).append('\''));
+        if (body != null) {
+            curl.append(" -H 'Content-Type: ").append(request.contentType()).append("' -d '")
+                    .append(body.replace("'", "'\\''")).append('\'');
+        }
+        return "ANOMALYKIT_URL=" + target.baseUrl() + " " + curl;
+    }
+}

@@ -1,0 +1,30 @@
+package io.anomalykit.conformance;
+
+import io.anomalykit.server.AnomalyServer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** The reference server on a free loopback port over an empty store, shared by the kit's self-tests. */
+final class ReferenceServer {
+
+    private static AnomalyServer server;
+
+    private ReferenceServer() {
+    }
+
+    static synchronized String url() {
+        if (server == null) {
+            try {
+                Path data = Files.createTempDirectory("anomalykit-kit");
+                server = AnomalyServer.builder().port(0).dataDirectory(data).start().toCompletionStage()
+                        .toCompletableFuture().get(2, TimeUnit.MINUTES);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> server.close()));
+            } catch (Exception e) {
+                throw new IllegalStateException("the reference server did not start", e);
+            }
+        }
+        return "http://127.0.0.1:" + server.port();
+    }
+}

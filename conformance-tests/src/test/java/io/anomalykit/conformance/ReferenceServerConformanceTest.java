@@ -1,0 +1,13 @@
+package io.anomalykit.conformance;
+
+import io.anomalykit.conformance.junit.ConformanceSuite;
+import io.anomalykit.conformance.target.Target;
+
+/** The reference server passes the kit: this is also the whole of what an implementer writes. */
+class ReferenceServerConformanceTest extends ConformanceSuite {
+
+    @Override
+    protected Target target() {
+        return Target.at(ReferenceServer.url()).build();
+    }
+}
