@@ -1,0 +1,305 @@
+package io.anomalykit.conformance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.anomalykit.conformance.BreakingProxy.Breakage;
+import io.anomalykit.conformance.BreakingProxy.Exchange;
+import io.anomalykit.conformance.cases.Case;
+import io.anomalykit.conformance.cases.CaseLibrary;
+import io.anomalykit.conformance.run.CaseRunner;
+import io.anomalykit.conformance.run.Outcome;
+import io.anomalykit.conformance.target.ElasticsearchApiSeeder;
+import io.anomalykit.conformance.target.Target;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The kit is tested like a product: against implementations broken on purpose, one rule each, it must fail, and fail
+ * by the rule that was broken.
+ */
+class BrokenVariantsTest {
+
+    private static final CaseLibrary LIBRARY = CaseLibrary.load();
+    private static final Set<String> RECORD_FIELDS = Set.of("job_id", "result_type", "probability", "multi_bucket_impact",
+            "record_score", "initial_record_score", "bucket_span", "detector_index", "is_interim", "timestamp",
+            "by_field_name", "by_field_value", "correlated_by_field_value", "partition_field_name", "partition_field_value",
+            "function", "function_description", "typical", "actual", "field_name", "over_field_name", "over_field_value",
+            "causes", "influencers", "geo_results", "anomaly_score_explanation");
+    private static final Set<String> KNOWN_PARAMETERS = Set.of("desc", "start", "end", "exclude_interim", "from", "size",
+            "record_score", "influencer_score", "sort", "pretty", "human", "error_trace", "filter_path", "refresh", "force");
+
+    /** A broken implementation and the rule that must catch it. */
+    record Variant(String name, String caughtBy, Breakage breakage) {
+        @Override
+        public String toString() {
+            return name + " -> " + caughtBy;
+        }
+    }
+
+    @BeforeAll
+    static void seedOnce() {
+        Target reference = Target.at(ReferenceServer.url()).build();
+        for (String dataset : List.of(CaseLibrary.DOCUMENTED_DATASET, "edges")) {
+            new ElasticsearchApiSeeder().seed(reference, LIBRARY.dataset(dataset));
+        }
+    }
+
+    static Stream<Variant> variants() {
+        return Stream.of(
+                new Variant("desc defaults to false", "records.desc.default-true", new Breakage() {
+                    @Override
+                    public void request(Exchange e) {
+                        if (e.isResults()) {
+                            ObjectNode body = (ObjectNode) e.bodyJson();
+                            if (body == null) {
+                                e.query.putIfAbsent("desc", "false");
+                            } else if (!body.has("desc")) {
+                                e.body = body.put("desc", false).toString();
+                            }
+                        }
+                    }
+                }),
+                new Variant("score threshold is exclusive", "records.threshold.inclusive", new Breakage() {
+                    @Override
+                    public void answer(Exchange e) {
+                        String threshold = e.query.get("record_score");
+                        if (threshold != null && e.status == 200) {
+                            ObjectNode answer = (ObjectNode) e.answerJson();
+                            ArrayNode records = (ArrayNode) answer.get("records");
+                            int before = records.size();
+                            for (Iterator<JsonNode> it = records.iterator(); it.hasNext(); ) {
+                                if (it.next().get("record_score").asDouble() == Double.parseDouble(threshold)) {
+                                    it.remove();
+                                }
+                            }
+                            answer.put("count", answer.get("count").asLong() - (before - records.size()));
+                            e.answer = answer.toString();
+                        }
+                    }
+                }),
+                new Variant("count is the page length", "records.count.is-total", new Breakage() {
+                    @Override
+                    public void answer(Exchange e) {
+                        ObjectNode answer = results(e);
+                        if (answer != null) {
+                            answer.put("count", answer.path(arrayOf(answer)).size());
+                            e.answer = answer.toString();
+                        }
+                    }
+                }),
+                new Variant("dynamic keys dropped", "records.dynamic-keys", new Breakage() {
+                    @Override
+                    public void answer(Exchange e) {
+                        ObjectNode answer = results(e);
+                        if (answer != null && answer.has("records")) {
+                            answer.get("records").forEach(r -> ((ObjectNode) r).retain(RECORD_FIELDS));
+                            e.answer = answer.toString();
+                        }
+                    }
+                }),
+                new Variant("no product header", "protocol.product-header-on-success", new Breakage() {
+                    @Override
+                    public void answer(Exchange e) {
+                        e.headers.remove("X-elastic-product");
+                    }
+                }),
+                new Variant("HTML for unknown routes", "negative.unknown-route", new Breakage() {
+                    @Override
+                    public void answer(Exchange e) {
+                        if (e.answer != null && e.answer.contains("no handler found")) {
+                            e.status = 404;
+                            e.headers.put("Content-Type", "text/html");
+                            e.answer = "<html><body><h1>Resource not found</h1></body></html>";
+                        }
+                    }
+                }),
+                new Variant("200 for unknown jobs", "negative.unknown-job", new Breakage() {
+                    @Override
+                    public void answer(Exchange e) {
+                        if (e.status == 404 && e.isResults()) {
+                            e.status = 200;
+                            e.answer = "{\"count\":0,\"records\":[]}";
+                        }
+                    }
+                }),
+                new Variant("unstable order of ties", "records.sort.ties-secondary", new Breakage() {
+                    @Override
+                    public void answer(Exchange e) {
+                        ObjectNode answer = results(e);
+                        if (answer != null && answer.has("records")) {
+                            List<JsonNode> records = new ArrayList<>();
+                            answer.get("records").forEach(records::add);
+                            for (int i = 1; i < records.size(); i++) {
+                                if (records.get(i).get("record_score").equals(records.get(i - 1).get("record_score"))) {
+                                    JsonNode swap = records.get(i);
+                                    records.set(i, records.get(i - 1));
+                                    records.set(i - 1, swap);
+                                }
+                            }
+                            answer.putArray("records").addAll(records);
+                            e.answer = answer.toString();
+                        }
+                    }
+                }),
+                new Variant("interim not excluded", "records.interim.excluded", new Breakage() {
+                    @Override
+                    public void request(Exchange e) {
+                        e.query.remove("exclude_interim");
+                        removeFromBody(e, "exclude_interim");
+                    }
+                }),
+                new Variant("body paging ignored", "records.paging.body", new Breakage() {
+                    @Override
+                    public void request(Exchange e) {
+                        removeFromBody(e, "page");
+                    }
+                }),
+                new Variant("start is exclusive", "records.window.start-inclusive", new Breakage() {
+                    @Override
+                    public void request(Exchange e) {
+                        e.query.computeIfPresent("start", (k, v) -> v.matches("\\d+") ? String.valueOf(Long.parseLong(v) + 1) : v);
+                    }
+                }),
+                new Variant("end is inclusive", "records.window.end-exclusive", new Breakage() {
+                    @Override
+                    public void request(Exchange e) {
+                        e.query.computeIfPresent("end", (k, v) -> v.matches("\\d+") ? String.valueOf(Long.parseLong(v) + 1) : v);
+                    }
+                }),
+                new Variant("unknown parameters accepted", "negative.unknown-query-parameter", new Breakage() {
+                    @Override
+                    public void request(Exchange e) {
+                        e.query.keySet().retainAll(KNOWN_PARAMETERS);
+                    }
+                }),
+                new Variant("wrong error type", "negative.size-not-a-number", new Breakage() {
+                    @Override
+                    public void answer(Exchange e) {
+                        if (e.answer != null) {
+                            e.answer = e.answer.replace("\"illegal_argument_exception\"", "\"bad_request_exception\"");
+                        }
+                    }
+                }),
+                new Variant("timestamps as ISO strings", "example.mlPostRecords.documented", new Breakage() {
+                    @Override
+                    public void answer(Exchange e) {
+                        ObjectNode answer = results(e);
+                        if (answer != null) {
+                            answer.path(arrayOf(answer)).forEach(r -> ((ObjectNode) r).put("timestamp",
+                                    Instant.ofEpochMilli(r.get("timestamp").asLong()).toString()));
+                            e.answer = answer.toString();
+                        }
+                    }
+                }),
+                new Variant("no legacy prefix", "example.xpackPostRecords.documented", new Breakage() {
+                    @Override
+                    public void request(Exchange e) {
+                        if (e.path.startsWith("/_xpack/")) {
+                            e.path = "/_gone" + e.path;
+                        }
+                    }
+                }),
+                new Variant("query options accepted beside a body", "negative.query-parameter-with-body", new Breakage() {
+                    @Override
+                    public void request(Exchange e) {
+                        if (e.isResults() && e.body != null) {
+                            e.query.clear();
+                        }
+                    }
+                }),
+                new Variant("influencers honour query dates beside a body", "influencers.body-ignores-query-dates",
+                        new Breakage() {
+                            @Override
+                            public void request(Exchange e) {
+                                ObjectNode body = (ObjectNode) e.bodyJson();
+                                if (e.path.endsWith("/influencers") && body != null && e.query.containsKey("start")) {
+                                    e.body = body.put("start", e.query.remove("start")).toString();
+                                    e.query.remove("end");
+                                }
+                            }
+                        }),
+                new Variant("multi-valued fields sort by their first value", "edges.sort.multi-valued-desc", new Breakage() {
+                    @Override
+                    public void answer(Exchange e) {
+                        ObjectNode answer = results(e);
+                        if (answer != null && "actual".equals(e.query.get("sort")) && !e.query.containsKey("desc")) {
+                            List<JsonNode> records = new ArrayList<>();
+                            answer.get("records").forEach(records::add);
+                            records.sort((a, b) -> Double.compare(b.at("/actual/0").asDouble(), a.at("/actual/0").asDouble()));
+                            answer.putArray("records").addAll(records);
+                            e.answer = answer.toString();
+                        }
+                    }
+                }),
+                new Variant("unknown stored fields echoed", "edges.render.elasticsearch-form", new Breakage() {
+                    @Override
+                    public void answer(Exchange e) {
+                        ObjectNode answer = results(e);
+                        if (answer != null && answer.has("records")) {
+                            answer.get("records").forEach(r -> ((ObjectNode) r).put("junk", "dropped"));
+                            e.answer = answer.toString();
+                        }
+                    }
+                }));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("variants")
+    void theKitCatchesTheBrokenRule(Variant variant) throws Exception {
+        assertThat(failedRules(variant.breakage())).as("rules failed by the variant '%s'", variant.name())
+                .contains(variant.caughtBy());
+    }
+
+    /** The control: the proxy itself changes nothing a case can see. */
+    @Test
+    void aProxyThatBreaksNothingFailsNothing() throws Exception {
+        assertThat(failedRules(new Breakage() { })).isEmpty();
+    }
+
+    private static List<String> failedRules(Breakage breakage) throws Exception {
+        try (BreakingProxy proxy = new BreakingProxy(ReferenceServer.url(), breakage)) {
+            // The data is already in the reference server behind the proxy.
+            Target broken = Target.at(proxy.url()).seeder((target, dataset) -> { }).build();
+            CaseRunner runner = new CaseRunner(broken, LIBRARY);
+            List<String> failed = new ArrayList<>();
+            for (Case c : LIBRARY.cases()) {
+                if (runner.run(c).result() == Outcome.Result.FAILED) {
+                    failed.add(c.id());
+                }
+            }
+            return failed;
+        }
+    }
+
+    private static ObjectNode results(Exchange e) {
+        if (!e.isResults() || e.status != 200) {
+            return null;
+        }
+        JsonNode answer = e.answerJson();
+        return answer instanceof ObjectNode object ? object : null;
+    }
+
+    private static String arrayOf(JsonNode answer) {
+        return answer.has("records") ? "records" : "influencers";
+    }
+
+    private static void removeFromBody(Exchange e, String field) {
+        JsonNode body = e.bodyJson();
+        if (body instanceof ObjectNode object && object.has(field)) {
+            object.remove(field);
+            e.body = object.toString();
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.anomalykit.conformance.cases;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The cases are complete and well formed. */
+class CaseLibraryTest {
+
+    private static final CaseLibrary LIBRARY = CaseLibrary.load();
+
+    @Test
+    void everyDocumentedExampleOfTheSpecIsACase() {
+        List<String> expected = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> path : Contract.get().spec().get("paths").properties()) {
+            for (Map.Entry<String, JsonNode> operation : path.getValue().properties()) {
+                JsonNode examples = Contract.get().deref(operation.getValue().path("requestBody")).path("content")
+                        .path("application/json").path("examples");
+                examples.fieldNames().forEachRemaining(name -> expected.add("example."
+                        + operation.getValue().get("operationId").asText() + "." + name));
+            }
+        }
+        assertThat(expected).hasSize(8);
+        assertThat(LIBRARY.cases()).extracting(Case::id).containsAll(expected);
+    }
+
+    @Test
+    void everyKindOfRuleIsThere() {
+        assertThat(LIBRARY.cases()).extracting(Case::kind).contains("example", "behaviour", "negative", "protocol");
+        assertThat(LIBRARY.cases()).allSatisfy(c -> {
+            assertThat(c.source()).isNotBlank();
+            assertThat(c.title()).isNotBlank();
+            assertThat(LIBRARY.dataset(c.dataset())).isNotNull();
+        });
+    }
+
+    @Test
+    void caseFilesAreStrict() {
+        String misspelt = "kind: behaviour\ncases:\n  - id: x\n    level: required\n    title: t\n    source: s\n"
+                + "    request: {method: GET, path: /}\n    expect: {statuss: 200}\n";
+        assertThatThrownBy(() -> CaseLibrary.readCaseFile("test.yaml", misspelt))
+                .isInstanceOf(CaseLibrary.CaseFileException.class)
+                .hasMessageContaining("unknown key [statuss]");
+    }
+}
