@@ -7,6 +7,7 @@ import io.anomalykit.conformance.BreakingProxy.Breakage;
 import io.anomalykit.conformance.BreakingProxy.Exchange;
 import io.anomalykit.conformance.cases.Case;
 import io.anomalykit.conformance.cases.CaseLibrary;
+import io.anomalykit.conformance.cases.GeneratedCases;
 import io.anomalykit.conformance.run.CaseRunner;
 import io.anomalykit.conformance.run.Outcome;
 import io.anomalykit.conformance.target.ElasticsearchApiSeeder;
@@ -51,7 +52,7 @@ class BrokenVariantsTest {
     @BeforeAll
     static void seedOnce() {
         Target reference = Target.at(ReferenceServer.url()).build();
-        for (String dataset : List.of(CaseLibrary.DOCUMENTED_DATASET, "edges")) {
+        for (String dataset : List.of(CaseLibrary.DOCUMENTED_DATASET, "edges", GeneratedCases.DATASET)) {
             new ElasticsearchApiSeeder().seed(reference, LIBRARY.dataset(dataset));
         }
     }
@@ -260,6 +261,18 @@ class BrokenVariantsTest {
     void theKitCatchesTheBrokenRule(Variant variant) throws Exception {
         assertThat(failedRules(variant.breakage())).as("rules failed by the variant '%s'", variant.name())
                 .contains(variant.caughtBy());
+    }
+
+    @Test
+    void theGeneratedCasesCatchABrokenImplementationToo() throws Exception {
+        Breakage interimKept = new Breakage() {
+            @Override
+            public void request(Exchange e) {
+                e.query.remove("exclude_interim");
+                removeFromBody(e, "exclude_interim");
+            }
+        };
+        assertThat(failedRules(interimKept)).anyMatch(id -> id.startsWith("generated."));
     }
 
     /** The control: the proxy itself changes nothing a case can see. */

@@ -31,6 +31,8 @@ class CliTest {
         assertThat(run.out()).contains("PASSED  [example.mlGetRecords.documented] required:")
                 .containsPattern("(?m)^  example +8 passed, 0 failed, 0 skipped$")
                 .containsPattern("(?m)^  required +\\d+ passed, 0 failed, 0 skipped$")
+                .containsPattern("(?m)^  generated +40 passed, 0 failed, 0 skipped$")
+                .contains("generated cases came from seed 20160208 (repeat them with --seed 20160208)")
                 .containsPattern("(?m)^conformance: \\d+ passed, 0 failed, 0 skipped$");
     }
 
@@ -39,6 +41,13 @@ class CliTest {
         Run run = run("--url", ReferenceServer.url(), "--include", "^negative\\.", "--level", "required");
         assertThat(run.exit()).isZero();
         assertThat(run.out()).contains("[negative.unknown-job]").doesNotContain("[records.").doesNotContain("recommended:");
+    }
+
+    @Test
+    void theSeedOfTheGeneratedCasesCanBeChosen() {
+        Run run = run("--url", ReferenceServer.url(), "--include", "^generated\\.", "--seed", "99");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("[generated.99.0]").contains("from seed 99");
     }
 
     @Test

@@ -18,8 +18,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * All cases of the kit: one per documented example of the contract, derived from the spec itself, and the behaviour,
- * negative and protocol rules of the YAML files in {@code anomalykit/conformance/cases/}; and the datasets they need.
+ * All cases of the kit: one per documented example of the contract, derived from the spec itself; the behaviour,
+ * negative and protocol rules of the YAML files in {@code anomalykit/conformance/cases/}; cases generated from a seed
+ * and checked against the kit's own oracle; and the datasets they need.
  */
 public final class CaseLibrary {
 
@@ -42,8 +43,20 @@ public final class CaseLibrary {
         this.datasets = Map.copyOf(datasets);
     }
 
+    /** The seed of the generated cases unless the system property {@code anomalykit.seed} names another. */
+    public static final long DEFAULT_SEED = 20160208L;
+    private static final int GENERATED_DOCUMENTS = 240;
+    private static final int GENERATED_QUERIES = 40;
+
+    /** All cases, with the generated ones made from {@code anomalykit.seed} (or {@link #DEFAULT_SEED}). */
     public static CaseLibrary load() {
+        return load(Long.getLong("anomalykit.seed", DEFAULT_SEED));
+    }
+
+    public static CaseLibrary load(long seed) {
+        GeneratedCases generated = GeneratedCases.create(seed, GENERATED_DOCUMENTS, GENERATED_QUERIES);
         List<Case> cases = new ArrayList<>(DocumentedExamples.cases(Contract.get()));
+        cases.addAll(generated.cases());
         for (String file : Resources.fileNames(CASES_FOLDER)) {
             if (file.endsWith(".yaml")) {
                 cases.addAll(readCaseFile(file, Resources.text(CASES_FOLDER + file)));
@@ -57,6 +70,7 @@ public final class CaseLibrary {
         }
         Map<String, Dataset> datasets = new LinkedHashMap<>();
         datasets.put(DOCUMENTED_DATASET, documentedDataset());
+        datasets.put(GeneratedCases.DATASET, generated.dataset());
         for (String file : Resources.fileNames(DATASETS_FOLDER)) {
             if (file.endsWith(".yaml")) {
                 String name = file.substring(0, file.length() - ".yaml".length());

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 
 /**
  * {@code java -jar anomalykit-conformance.jar --url URL [--user U --password-env VAR] [--include PATTERN]
- * [--level required|recommended|optional]}: runs the cases, shows progress, prints a summary per level and per kind,
+ * [--level required|recommended|optional] [--seed N]}: runs the cases, shows progress, prints a summary per level and per kind,
  * and exits with 1 when a required case failed (2 for bad usage).
  */
 public final class Main {
@@ -39,14 +39,15 @@ public final class Main {
             options = Options.parse(args, env);
         } catch (IllegalArgumentException e) {
             err.println("anomalykit-conformance: " + e.getMessage());
-            err.println("usage: --url URL [--user U --password-env VAR] [--include REGEX] [--level required|recommended|optional]");
+            err.println("usage: --url URL [--user U --password-env VAR] [--include REGEX] [--level required|recommended|optional]"
+                    + " [--seed N]");
             return BAD_USAGE;
         }
         Target.Builder target = Target.at(options.url);
         if (options.user != null) {
             target.superuser(options.user, options.password);
         }
-        CaseLibrary library = CaseLibrary.load();
+        CaseLibrary library = CaseLibrary.load(options.seed);
         CaseRunner runner = new CaseRunner(target.build(), library);
         List<Case> selected = new ArrayList<>();
         for (Case c : library.cases()) {
@@ -85,6 +86,7 @@ public final class Main {
         int passed = byLevel.values().stream().mapToInt(c -> c[0]).sum();
         int failed = byLevel.values().stream().mapToInt(c -> c[1]).sum();
         int skipped = byLevel.values().stream().mapToInt(c -> c[2]).sum();
+        out.printf("generated cases came from seed %d (repeat them with --seed %d)%n", options.seed, options.seed);
         out.printf("conformance: %d passed, %d failed, %d skipped%n", passed, failed, skipped);
         return requiredFailed > 0 ? REQUIRED_FAILED : 0;
     }
@@ -95,6 +97,7 @@ public final class Main {
         String password;
         Pattern include = Pattern.compile("");
         Level level = Level.OPTIONAL;
+        long seed = CaseLibrary.DEFAULT_SEED;
 
         static Options parse(String[] args, Map<String, String> env) {
             Options options = new Options();
@@ -106,6 +109,7 @@ public final class Main {
                     case "--password-env" -> passwordVariable = value(args, ++i, "--password-env");
                     case "--include" -> options.include = Pattern.compile(value(args, ++i, "--include"));
                     case "--level" -> options.level = Level.of(value(args, ++i, "--level"));
+                    case "--seed" -> options.seed = parseSeed(value(args, ++i, "--seed"));
                     default -> throw new IllegalArgumentException("unknown option [" + args[i] + "]");
                 }
             }
@@ -124,6 +128,14 @@ public final class Main {
                 throw new IllegalArgumentException("--user needs --password-env (passwords are never given on the command line)");
             }
             return options;
+        }
+
+        private static long parseSeed(String text) {
+            try {
+                return Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--seed must be a whole number, not [" + text + "]");
+            }
         }
 
         private static String value(String[] args, int index, String flag) {
