@@ -2,7 +2,6 @@ package io.anomalykit.server.http;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.anomalykit.server.query.RestParams;
 import io.anomalykit.server.seed.Jobs;
 import io.vertx.ext.web.RoutingContext;
 
@@ -46,13 +45,9 @@ final class ClusterEndpoints {
     }
 
     void health(RoutingContext rc) {
-        RestParams params = RequestContext.params(rc);
-        for (String accepted : new String[] {"level", "local", "master_timeout", "timeout", "wait_for_active_shards",
+        RequestContext.params(rc).accept("level", "local", "master_timeout", "timeout", "wait_for_active_shards",
                 "wait_for_events", "wait_for_nodes", "wait_for_no_initializing_shards", "wait_for_no_relocating_shards",
-                "wait_for_status"}) {
-            params.get(accepted);
-        }
-        params.rejectUnconsumed();
+                "wait_for_status").rejectUnconsumed();
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("cluster_name", CLUSTER_NAME);
         body.put("status", "green");

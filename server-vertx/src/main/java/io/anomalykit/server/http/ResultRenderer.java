@@ -55,20 +55,12 @@ final class ResultRenderer {
         out.put("detector_index", src.path("detector_index").asInt(0));
         out.put("is_interim", src.path("is_interim").asBoolean(false));
         timestamp(src, out, human);
-        copyStrings(src, out, RECORD_OPTIONAL_STRINGS_BEFORE_VALUES);
-        copyDoubles(src, out, "typical");
-        copyDoubles(src, out, "actual");
-        copyStrings(src, out, RECORD_OPTIONAL_STRINGS_AFTER_VALUES);
+        analysedValues(src, out);
         if (src.path("causes").isArray()) {
             ArrayNode causes = out.putArray("causes");
             src.get("causes").forEach(cause -> causes.add(cause(cause)));
         }
-        if (src.path("influencers").isArray()) {
-            out.set("influencers", influences(src.get("influencers")));
-        }
-        if (src.path("geo_results").isObject()) {
-            out.set("geo_results", geoResults(src.get("geo_results")));
-        }
+        influencesAndGeo(src, out);
         if (src.path("anomaly_score_explanation").isObject()) {
             out.set("anomaly_score_explanation", explanation(src.get("anomaly_score_explanation")));
         }
@@ -102,17 +94,26 @@ final class ResultRenderer {
     private static ObjectNode cause(JsonNode src) {
         ObjectNode out = NODES.objectNode();
         out.put("probability", src.path("probability").asDouble(0.0));
+        analysedValues(src, out);
+        influencesAndGeo(src, out);
+        return out;
+    }
+
+    /** The fields and values a record and a cause share, in Elasticsearch's order. */
+    private static void analysedValues(JsonNode src, ObjectNode out) {
         copyStrings(src, out, RECORD_OPTIONAL_STRINGS_BEFORE_VALUES);
         copyDoubles(src, out, "typical");
         copyDoubles(src, out, "actual");
         copyStrings(src, out, RECORD_OPTIONAL_STRINGS_AFTER_VALUES);
+    }
+
+    private static void influencesAndGeo(JsonNode src, ObjectNode out) {
         if (src.path("influencers").isArray()) {
             out.set("influencers", influences(src.get("influencers")));
         }
         if (src.path("geo_results").isObject()) {
             out.set("geo_results", geoResults(src.get("geo_results")));
         }
-        return out;
     }
 
     private static ArrayNode influences(JsonNode src) {

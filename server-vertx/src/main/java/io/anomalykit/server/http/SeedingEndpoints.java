@@ -32,8 +32,7 @@ final class SeedingEndpoints {
     }
 
     void putJob(RoutingContext rc) {
-        RestParams params = RequestContext.params(rc);
-        params.rejectUnconsumed();
+        RequestContext.params(rc).rejectUnconsumed();
         String jobId = rc.pathParam("job_id");
         ObjectNode job = Jobs.fromCreateRequest(jobId, RequestContext.body(rc), clock.millis());
         store.createJob(jobId, job)
@@ -49,10 +48,7 @@ final class SeedingEndpoints {
     }
 
     void getJob(RoutingContext rc) {
-        RestParams params = RequestContext.params(rc);
-        params.get("allow_no_match");
-        params.get("exclude_generated");
-        params.rejectUnconsumed();
+        RequestContext.params(rc).accept("allow_no_match", "exclude_generated").rejectUnconsumed();
         String jobId = rc.pathParam("job_id");
         store.job(jobId)
                 .onSuccess(job -> {
@@ -69,11 +65,7 @@ final class SeedingEndpoints {
     }
 
     void deleteJob(RoutingContext rc) {
-        RestParams params = RequestContext.params(rc);
-        params.get("force");
-        params.get("wait_for_completion");
-        params.get("delete_user_annotations");
-        params.rejectUnconsumed();
+        RequestContext.params(rc).accept("force", "wait_for_completion", "delete_user_annotations").rejectUnconsumed();
         String jobId = rc.pathParam("job_id");
         store.deleteJob(jobId)
                 .onSuccess(deleted -> {
@@ -89,9 +81,7 @@ final class SeedingEndpoints {
     void bulk(RoutingContext rc) {
         RestParams params = RequestContext.params(rc);
         boolean refresh = refresh(params);
-        params.get("timeout");
-        params.get("wait_for_active_shards");
-        params.rejectUnconsumed();
+        params.accept("timeout", "wait_for_active_shards").rejectUnconsumed();
         byte[] body = requireBody(rc);
         long started = System.nanoTime();
         List<BulkRequests.Item> items = BulkRequests.parse(body, rc.pathParam("index"));
@@ -113,9 +103,7 @@ final class SeedingEndpoints {
         RestParams params = RequestContext.params(rc);
         boolean refresh = refresh(params);
         String opType = params.get("op_type", "index");
-        params.get("timeout");
-        params.get("wait_for_active_shards");
-        params.rejectUnconsumed();
+        params.accept("timeout", "wait_for_active_shards").rejectUnconsumed();
         if (!opType.equals("index") && !opType.equals("create")) {
             throw EsException.illegalArgument("opType must be 'create' or 'index', found: [" + opType + "]");
         }
@@ -131,11 +119,7 @@ final class SeedingEndpoints {
     }
 
     void refresh(RoutingContext rc) {
-        RestParams params = RequestContext.params(rc);
-        params.get("ignore_unavailable");
-        params.get("allow_no_indices");
-        params.get("expand_wildcards");
-        params.rejectUnconsumed();
+        RequestContext.params(rc).accept("ignore_unavailable", "allow_no_indices", "expand_wildcards").rejectUnconsumed();
         String index = rc.pathParam("index");
         if (index != null && !index.startsWith(ResultIndices.PREFIX) && !index.equals("_all") && !index.equals("*")) {
             throw EsException.of(404, "index_not_found_exception", "no such index [" + index + "]")

@@ -65,6 +65,12 @@ public final class RestParams {
         }
     }
 
+    /** Parameters an endpoint takes but has no use for here: accepted, never unrecognized. */
+    public RestParams accept(String... names) {
+        consumed.addAll(List.of(names));
+        return this;
+    }
+
     /** Elasticsearch's strict boolean parsing, shared by the query string and the body parser. */
     public static boolean parseBoolean(String value) {
         return switch (value) {

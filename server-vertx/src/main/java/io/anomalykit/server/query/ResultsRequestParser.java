@@ -99,13 +99,8 @@ public final class ResultsRequestParser {
                 throw parseError(parser, "[" + parserName + "] Expected START_OBJECT but was: " + tokenName(token), null);
             }
             while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
-                String field = parser.currentName();
-                JsonLocation fieldLocation = parser.currentTokenLocation();
+                String field = knownField(parser, parserName, fields);
                 JsonToken value = parser.nextToken();
-                if (!fields.contains(field)) {
-                    throw EsException.parse(fieldLocation.getLineNr(), fieldLocation.getColumnNr(),
-                            "[" + parserName + "] unknown field [" + field + "]" + Suggestions.parserSuffix(field, fields), null);
-                }
                 if (field.equals("page")) {
                     requireToken(parser, parserName, field, value, JsonToken.START_OBJECT);
                     JsonLocation pageLocation = parser.currentTokenLocation();
@@ -128,10 +123,7 @@ public final class ResultsRequestParser {
                         default -> options.scoreThreshold = doubleValue(parser, parserName, field, value);
                     }
                 } catch (EsException valueError) {
-                    if ("x_content_parse_exception".equals(valueError.type())) {
-                        throw valueError;
-                    }
-                    throw parseError(parser, "[" + parserName + "] failed to parse field [" + field + "]", valueError);
+                    throw fieldFailure(parser, parserName, field, valueError);
                 }
             }
         } catch (JsonParseException e) {
@@ -147,21 +139,13 @@ public final class ResultsRequestParser {
         Integer size = null;
         JsonToken token;
         while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
-            String field = parser.currentName();
-            JsonLocation fieldLocation = parser.currentTokenLocation();
+            String field = knownField(parser, "page", fields);
             JsonToken value = parser.nextToken();
-            if (!fields.contains(field)) {
-                throw EsException.parse(fieldLocation.getLineNr(), fieldLocation.getColumnNr(),
-                        "[page] unknown field [" + field + "]" + Suggestions.parserSuffix(field, fields), null);
-            }
             int parsed;
             try {
                 parsed = intValue(parser, "page", field, value);
             } catch (EsException valueError) {
-                if ("x_content_parse_exception".equals(valueError.type())) {
-                    throw valueError;
-                }
-                throw parseError(parser, "[page] failed to parse field [" + field + "]", valueError);
+                throw fieldFailure(parser, "page", field, valueError);
             }
             if (field.equals("from")) {
                 from = parsed;
@@ -179,6 +163,25 @@ public final class ResultsRequestParser {
             throw EsException.of(400, "x_content_parse_exception",
                     "Failed to build [page] after last required field arrived", invalid);
         }
+    }
+
+    /** The current field name, or Elasticsearch's unknown-field error (at the name's position) with suggestions. */
+    private static String knownField(JsonParser parser, String parserName, List<String> fields) throws IOException {
+        String field = parser.currentName();
+        if (!fields.contains(field)) {
+            JsonLocation location = parser.currentTokenLocation();
+            throw EsException.parse(location.getLineNr(), location.getColumnNr(),
+                    "[" + parserName + "] unknown field [" + field + "]" + Suggestions.parserSuffix(field, fields), null);
+        }
+        return field;
+    }
+
+    /** A value that could not be used, wrapped as Elasticsearch's object parsers wrap it (parse errors pass as they are). */
+    private static EsException fieldFailure(JsonParser parser, String parserName, String field, EsException valueError) {
+        if ("x_content_parse_exception".equals(valueError.type())) {
+            return valueError;
+        }
+        return parseError(parser, "[" + parserName + "] failed to parse field [" + field + "]", valueError);
     }
 
     private static void requireToken(JsonParser parser, String parserName, String field, JsonToken actual,
