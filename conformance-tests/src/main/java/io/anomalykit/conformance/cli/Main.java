@@ -3,11 +3,17 @@ package io.anomalykit.conformance.cli;
 import io.anomalykit.conformance.cases.Case;
 import io.anomalykit.conformance.cases.CaseLibrary;
 import io.anomalykit.conformance.cases.Level;
+import io.anomalykit.conformance.report.Coverage;
+import io.anomalykit.conformance.report.Reports;
+import io.anomalykit.conformance.report.RunRecord;
 import io.anomalykit.conformance.run.CaseRunner;
 import io.anomalykit.conformance.run.Outcome;
 import io.anomalykit.conformance.target.Target;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -17,7 +23,7 @@ import java.util.regex.Pattern;
 
 /**
  * {@code java -jar anomalykit-conformance.jar --url URL [--user U --password-env VAR] [--include PATTERN]
- * [--level required|recommended|optional] [--seed N]}: runs the cases, shows progress, prints a summary per level and per kind,
+ * [--level required|recommended|optional] [--seed N] [--report DIR]}: runs the cases, shows progress, prints a summary per level and per kind,
  * and exits with 1 when a required case failed (2 for bad usage).
  */
 public final class Main {
@@ -40,7 +46,7 @@ public final class Main {
         } catch (IllegalArgumentException e) {
             err.println("anomalykit-conformance: " + e.getMessage());
             err.println("usage: --url URL [--user U --password-env VAR] [--include REGEX] [--level required|recommended|optional]"
-                    + " [--seed N]");
+                    + " [--seed N] [--report DIR]");
             return BAD_USAGE;
         }
         Target.Builder target = Target.at(options.url);
@@ -58,9 +64,11 @@ public final class Main {
         Map<Level, int[]> byLevel = new EnumMap<>(Level.class);
         Map<String, int[]> byKind = new TreeMap<>();
         List<Outcome> failures = new ArrayList<>();
+        List<Outcome> outcomes = new ArrayList<>();
         int index = 0;
         for (Case c : selected) {
             Outcome outcome = runner.run(c);
+            outcomes.add(outcome);
             index++;
             out.printf("%4d/%d %-7s %s%n", index, selected.size(), outcome.result(), c.displayName());
             int slot = outcome.result().ordinal();
@@ -86,6 +94,19 @@ public final class Main {
         int passed = byLevel.values().stream().mapToInt(c -> c[0]).sum();
         int failed = byLevel.values().stream().mapToInt(c -> c[1]).sum();
         int skipped = byLevel.values().stream().mapToInt(c -> c[2]).sum();
+        Coverage coverage = Coverage.of(library.cases());
+        out.printf("coverage: %d of %d operations of the contract exercised; %d parts not exercised%s%n",
+                coverage.operations().values().stream().filter(n -> n > 0).count(), coverage.operations().size(),
+                coverage.unexercised().size(), options.reports == null ? " (--report lists them)" : " (listed in the reports)");
+        coverage.examplesWithoutCase().forEach(example -> out.println("  documented example without a case: " + example));
+        if (options.reports != null) {
+            try {
+                Reports.write(options.reports, new RunRecord(options.url, options.seed, Instant.now(), selected, outcomes));
+                out.println("reports written to " + options.reports.toAbsolutePath());
+            } catch (IOException e) {
+                err.println("anomalykit-conformance: cannot write reports to " + options.reports + ": " + e.getMessage());
+            }
+        }
         out.printf("generated cases came from seed %d (repeat them with --seed %d)%n", options.seed, options.seed);
         out.printf("conformance: %d passed, %d failed, %d skipped%n", passed, failed, skipped);
         return requiredFailed > 0 ? REQUIRED_FAILED : 0;
@@ -98,6 +119,7 @@ public final class Main {
         Pattern include = Pattern.compile("");
         Level level = Level.OPTIONAL;
         long seed = CaseLibrary.DEFAULT_SEED;
+        Path reports;
 
         static Options parse(String[] args, Map<String, String> env) {
             Options options = new Options();
@@ -110,6 +132,7 @@ public final class Main {
                     case "--include" -> options.include = Pattern.compile(value(args, ++i, "--include"));
                     case "--level" -> options.level = Level.of(value(args, ++i, "--level"));
                     case "--seed" -> options.seed = parseSeed(value(args, ++i, "--seed"));
+                    case "--report" -> options.reports = Path.of(value(args, ++i, "--report"));
                     default -> throw new IllegalArgumentException("unknown option [" + args[i] + "]");
                 }
             }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -40,15 +41,27 @@ public final class CaseRunner {
     }
 
     public Outcome run(Case testCase) {
+        long started = System.nanoTime();
+        Outcome outcome = evaluate(testCase);
+        return new Outcome(testCase, outcome.result(), outcome.differences(), outcome.reason(), outcome.reproducer(),
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private Outcome evaluate(Case testCase) {
+        Optional<String> optOut = target.optOutReason(testCase.id());
+        if (optOut.isPresent()) {
+            return new Outcome(testCase, Outcome.Result.SKIPPED, List.of(), "opted out by the implementer: " + optOut.get(),
+                    null, 0);
+        }
         for (Capability need : testCase.needs()) {
             if (!target.supports(need)) {
                 return new Outcome(testCase, Outcome.Result.SKIPPED, List.of(),
-                        "skipped: the target does not declare " + need, null);
+                        "skipped: the target does not declare " + need, null, 0);
             }
         }
         RuntimeException seedFailure = seed(testCase.dataset());
         if (seedFailure != null) {
-            return new Outcome(testCase, Outcome.Result.FAILED, List.of(), seedFailure.getMessage(), null);
+            return new Outcome(testCase, Outcome.Result.FAILED, List.of(), seedFailure.getMessage(), null, 0);
         }
         Case.Request request = testCase.request();
         String pathAndQuery = request.path() + query(request.query());
@@ -58,11 +71,12 @@ public final class CaseRunner {
             reply = client.send(request.method(), pathAndQuery, body, request.contentType(), request.persona(),
                     request.headers());
         } catch (RuntimeException e) {
-            return new Outcome(testCase, Outcome.Result.FAILED, List.of(), e.getMessage(), reproducer(request, pathAndQuery, body));
+            return new Outcome(testCase, Outcome.Result.FAILED, List.of(), e.getMessage(),
+                    reproducer(request, pathAndQuery, body), 0);
         }
         List<Difference> differences = check(testCase, reply);
         return new Outcome(testCase, differences.isEmpty() ? Outcome.Result.PASSED : Outcome.Result.FAILED, differences,
-                null, differences.isEmpty() ? null : reproducer(request, pathAndQuery, body));
+                null, differences.isEmpty() ? null : reproducer(request, pathAndQuery, body), 0);
     }
 
     private RuntimeException seed(String dataset) {

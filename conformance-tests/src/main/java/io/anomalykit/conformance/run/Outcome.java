@@ -6,7 +6,8 @@ import io.anomalykit.conformance.check.Difference;
 import java.util.List;
 
 /** What one case found: passed, failed (with the differences and a reproducer) or skipped (with why). */
-public record Outcome(Case testCase, Result result, List<Difference> differences, String reason, String reproducer) {
+public record Outcome(Case testCase, Result result, List<Difference> differences, String reason, String reproducer,
+                      long millis) {
 
     public enum Result { PASSED, FAILED, SKIPPED }
 
