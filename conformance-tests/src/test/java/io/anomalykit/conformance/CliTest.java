@@ -51,6 +51,14 @@ class CliTest {
     }
 
     @Test
+    void listPrintsTheRuleCatalogueWithoutATarget() {
+        Run run = run("--list");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).containsPattern("(?m)^required +behaviour +records\\.desc\\.default-true  without desc")
+                .containsPattern("(?m)^recommended +behaviour +records\\.legacy-prefix ");
+    }
+
+    @Test
     void badUsageExitsWithTwo() {
         assertThat(run().exit()).isEqualTo(2);
         assertThat(run("--url", "http://127.0.0.1:1", "--user", "elastic").err()).contains("--password-env");

@@ -5,6 +5,8 @@ import io.anomalykit.conformance.BreakingProxy.Exchange;
 import io.anomalykit.conformance.cases.Case;
 import io.anomalykit.conformance.cases.CaseLibrary;
 import io.anomalykit.conformance.junit.ConformanceSuite;
+import io.anomalykit.conformance.report.Reports;
+import io.anomalykit.conformance.report.RunRecord;
 import io.anomalykit.conformance.run.CaseRunner;
 import io.anomalykit.conformance.run.Outcome;
 import io.anomalykit.conformance.target.Capability;
@@ -13,6 +15,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.testkit.engine.EngineTestKit;
+
+import java.time.Instant;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
@@ -53,6 +58,16 @@ class SuiteBehaviourTest {
         Outcome outcome = new CaseRunner(withoutLegacy, LIBRARY).run(byId("records.legacy-prefix"));
         assertThat(outcome.result()).isEqualTo(Outcome.Result.SKIPPED);
         assertThat(outcome.reason()).contains("LEGACY_PREFIX");
+    }
+
+    @Test
+    void anOptedOutCaseIsSkippedWithTheImplementersReason() {
+        Target declining = Target.at(ReferenceServer.url()).optOut("records.legacy-prefix", "we never served _xpack").build();
+        Outcome outcome = new CaseRunner(declining, LIBRARY).run(byId("records.legacy-prefix"));
+        assertThat(outcome.result()).isEqualTo(Outcome.Result.SKIPPED);
+        assertThat(outcome.reason()).isEqualTo("opted out by the implementer: we never served _xpack");
+        assertThat(Reports.junitXml(new RunRecord("t", 1, Instant.EPOCH, List.of(outcome.testCase()), List.of(outcome))))
+                .contains("<skipped message=\"opted out by the implementer: we never served _xpack\"/>");
     }
 
     @Test

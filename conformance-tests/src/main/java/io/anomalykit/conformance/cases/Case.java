@@ -13,11 +13,12 @@ import java.util.Set;
  * @param kind     where the rule comes from: {@code example} (a documented example of the spec), {@code behaviour},
  *                 {@code negative} or {@code protocol}
  * @param source   the documented example or Elasticsearch behaviour (with its reference) the rule stands on
+ * @param ledger   the id of the discrepancy-ledger entry this case asserts (the spec's {@code x-discrepancies}), or null
  * @param dataset  the data the target must hold first
  * @param needs    capabilities without which the case is skipped
  */
-public record Case(String id, Level level, String kind, String title, String source, String dataset, Set<Capability> needs,
-                   Request request, Expectation expect) {
+public record Case(String id, Level level, String kind, String title, String source, String ledger, String dataset,
+                   Set<Capability> needs, Request request, Expectation expect) {
 
     /** What to send. {@code body} is JSON; {@code rawBody}, when set, is sent as it is (for malformed bodies). */
     public record Request(String method, String path, Map<String, String> query, JsonNode body, String rawBody,

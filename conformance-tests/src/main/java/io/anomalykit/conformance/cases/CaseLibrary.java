@@ -28,8 +28,8 @@ public final class CaseLibrary {
     private static final String CASES_FOLDER = "anomalykit/conformance/cases/";
     private static final String DATASETS_FOLDER = "anomalykit/conformance/datasets/";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> CASE_KEYS = Set.of("id", "level", "title", "source", "needs", "dataset", "request",
-            "expect");
+    private static final Set<String> CASE_KEYS = Set.of("id", "level", "title", "source", "ledger", "needs", "dataset",
+            "request", "expect");
     private static final Set<String> REQUEST_KEYS = Set.of("method", "path", "query", "body", "raw_body", "content_type",
             "persona", "headers");
     private static final Set<String> EXPECT_KEYS = Set.of("status", "error_type", "reason_contains", "headers",
@@ -77,9 +77,14 @@ public final class CaseLibrary {
                 datasets.put(name, readDataset(name, Resources.text(DATASETS_FOLDER + file)));
             }
         }
+        Set<String> ledgerIds = new HashSet<>();
+        Contract.get().spec().path("x-discrepancies").forEach(entry -> ledgerIds.add(entry.path("id").asText()));
         for (Case c : cases) {
             if (!datasets.containsKey(c.dataset())) {
                 throw new CaseFileException("case " + c.id() + " needs the unknown dataset " + c.dataset());
+            }
+            if (c.ledger() != null && !ledgerIds.contains(c.ledger())) {
+                throw new CaseFileException("case " + c.id() + " names the unknown ledger entry " + c.ledger());
             }
         }
         return new CaseLibrary(cases, datasets);
@@ -118,7 +123,7 @@ public final class CaseLibrary {
             node.path("needs").forEach(need -> needs.add(Capability.valueOf(need.asText().toUpperCase(Locale.ROOT))));
             cases.add(new Case(required(node, "id", where).asText(), Level.of(required(node, "level", where).asText()), kind,
                     required(node, "title", where).asText(), required(node, "source", where).asText(),
-                    node.path("dataset").asText(dataset), needs,
+                    text(node, "ledger"), node.path("dataset").asText(dataset), needs,
                     new Case.Request(required(request, "method", where).asText(), required(request, "path", where).asText(),
                             strings(request.path("query")), request.get("body"),
                             request.hasNonNull("raw_body") ? request.get("raw_body").asText() : null,

@@ -70,6 +70,7 @@ final class DocumentedExamples {
         return new Case("example." + operationId + "." + name, Level.REQUIRED, "example",
                 response.path("summary").asText(operationId + " example " + name),
                 "spec example '" + name + "' of " + operationId + " (" + response.path("x-source").asText("the contract") + ")",
+                operation.hasNonNull("x-discrepancy") ? operation.get("x-discrepancy").asText() : null,
                 CaseLibrary.DOCUMENTED_DATASET, needs,
                 new Case.Request(method.toUpperCase(Locale.ROOT), path, Map.of(), request.get("value"), null,
                         "application/json", null, Map.of()),

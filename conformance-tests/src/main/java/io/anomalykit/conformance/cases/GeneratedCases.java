@@ -202,7 +202,7 @@ public final class GeneratedCases {
         }
         String id = "generated." + seed + "." + index;
         String title = "generated " + array + " query #" + index + " of seed " + seed + " matches the oracle";
-        return new Case(id, Level.REQUIRED, "generated", title, "oracle over the seeded data (seed " + seed + ")", DATASET,
+        return new Case(id, Level.REQUIRED, "generated", title, "oracle over the seeded data (seed " + seed + ")", null, DATASET,
                 EnumSet.of(Capability.ELASTICSEARCH_SEEDING),
                 new Case.Request(inBody ? "POST" : "GET", "/_ml/anomaly_detectors/" + JOB + "/results/" + array, query, body,
                         null, "application/json", null, Map.of()),

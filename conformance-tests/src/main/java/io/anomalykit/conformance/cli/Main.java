@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
 
 /**
  * {@code java -jar anomalykit-conformance.jar --url URL [--user U --password-env VAR] [--include PATTERN]
- * [--level required|recommended|optional] [--seed N] [--report DIR]}: runs the cases, shows progress, prints a summary per level and per kind,
+ * [--level required|recommended|optional] [--seed N] [--report DIR]} runs the cases
+ * (or {@code --list} prints the rule catalogue): it shows progress, prints a summary per level and per kind,
  * and exits with 1 when a required case failed (2 for bad usage).
  */
 public final class Main {
@@ -46,8 +47,14 @@ public final class Main {
         } catch (IllegalArgumentException e) {
             err.println("anomalykit-conformance: " + e.getMessage());
             err.println("usage: --url URL [--user U --password-env VAR] [--include REGEX] [--level required|recommended|optional]"
-                    + " [--seed N] [--report DIR]");
+                    + " [--seed N] [--report DIR]  |  --list");
             return BAD_USAGE;
+        }
+        if (options.list) {
+            for (Case c : CaseLibrary.load(options.seed).cases()) {
+                out.printf("%-12s %-10s %s  %s%n", c.level(), c.kind(), c.id(), c.title());
+            }
+            return 0;
         }
         Target.Builder target = Target.at(options.url);
         if (options.user != null) {
@@ -120,6 +127,7 @@ public final class Main {
         Level level = Level.OPTIONAL;
         long seed = CaseLibrary.DEFAULT_SEED;
         Path reports;
+        boolean list;
 
         static Options parse(String[] args, Map<String, String> env) {
             Options options = new Options();
@@ -133,10 +141,11 @@ public final class Main {
                     case "--level" -> options.level = Level.of(value(args, ++i, "--level"));
                     case "--seed" -> options.seed = parseSeed(value(args, ++i, "--seed"));
                     case "--report" -> options.reports = Path.of(value(args, ++i, "--report"));
+                    case "--list" -> options.list = true;
                     default -> throw new IllegalArgumentException("unknown option [" + args[i] + "]");
                 }
             }
-            if (options.url == null) {
+            if (options.url == null && !options.list) {
                 throw new IllegalArgumentException("--url is required");
             }
             if (passwordVariable != null) {

@@ -39,7 +39,7 @@ public final class Reports {
         Files.writeString(directory.resolve(REPORT_HTML), HtmlReport.render(run, coverage), StandardCharsets.UTF_8);
     }
 
-    static String junitXml(RunRecord run) {
+    public static String junitXml(RunRecord run) {
         List<Outcome> outcomes = run.outcomes();
         long failures = outcomes.stream().filter(o -> o.result() == Outcome.Result.FAILED).count();
         long skipped = outcomes.stream().filter(o -> o.result() == Outcome.Result.SKIPPED).count();

@@ -1,6 +1,7 @@
 package io.anomalykit.conformance.cases;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.anomalykit.conformance.report.Coverage;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -28,6 +29,16 @@ class CaseLibraryTest {
         }
         assertThat(expected).hasSize(8);
         assertThat(LIBRARY.cases()).extracting(Case::id).containsAll(expected);
+    }
+
+    @Test
+    void coverageFindsNoDocumentedExampleWithoutACase() {
+        Coverage coverage = Coverage.of(LIBRARY.cases());
+        assertThat(coverage.examplesWithoutCase()).isEmpty();
+        assertThat(coverage.operations().get("mlGetRecords")).isGreaterThan(10);
+        assertThat(coverage.parameters().get("mlGetRecords record_score")).isPositive();
+        List<Case> withoutExamples = LIBRARY.cases().stream().filter(c -> !c.kind().equals("example")).toList();
+        assertThat(Coverage.of(withoutExamples).examplesWithoutCase()).hasSize(8);
     }
 
     @Test

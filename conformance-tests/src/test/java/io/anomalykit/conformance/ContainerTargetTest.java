@@ -1,0 +1,36 @@
+package io.anomalykit.conformance;
+
+import io.anomalykit.conformance.cases.CaseLibrary;
+import io.anomalykit.conformance.run.CaseRunner;
+import io.anomalykit.conformance.run.Outcome;
+import io.anomalykit.conformance.target.ContainerTarget;
+import org.junit.jupiter.api.Test;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.images.builder.ImageFromDockerfile;
+import org.testcontainers.junit.jupiter.Testcontainers;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The kit against our server started from its container image. Where there is no Docker engine (as on our machines),
+ * the whole class is skipped, never failed; the image is built only where an engine exists.
+ */
+@Testcontainers(disabledWithoutDocker = true)
+class ContainerTargetTest {
+
+    @Test
+    void theServerImagePassesTheRequiredCases() {
+        ImageFromDockerfile image = new ImageFromDockerfile("anomalykit/server-test", true)
+                .withFileFromPath("Dockerfile", Path.of("..", "server-vertx", "Dockerfile"))
+                .withFileFromPath("target/anomalykit-server.jar", Path.of("..", "server-vertx", "target",
+                        "anomalykit-server.jar"));
+        try (ContainerTarget container = ContainerTarget.start(new GenericContainer<>(image), 9200)) {
+            CaseLibrary library = CaseLibrary.load();
+            CaseRunner runner = new CaseRunner(container.target().build(), library);
+            assertThat(library.cases()).allSatisfy(c -> assertThat(runner.run(c).result())
+                    .as(c.id()).isNotEqualTo(Outcome.Result.FAILED));
+        }
+    }
+}
