@@ -5,10 +5,12 @@ import io.anomalykit.server.seed.Fixtures;
 import io.anomalykit.server.store.LuceneResultsStore;
 import io.anomalykit.server.store.ResultsStore;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 
 import java.nio.file.Path;
@@ -71,6 +73,16 @@ public final class AnomalyServer {
         Promise<Void> later = Promise.promise();
         vertx.setTimer(20, id -> drained(deadline).onComplete(later));
         return later.future();
+    }
+
+    /** Vert.x Web answers a malformed escape in the query string with a bare text 400; catch it first. */
+    private static boolean hasUndecodableQuery(HttpServerRequest request) {
+        try {
+            request.params();
+            return false;
+        } catch (RuntimeException e) {
+            return true;
+        }
     }
 
     public static final class Builder {
@@ -171,6 +183,7 @@ public final class AnomalyServer {
                     .setMaxInitialLineLength(16 * 1024).setMaxHeaderSize(16 * 1024).setCompressionSupported(true)
                     .setDecompressionSupported(true);
             AtomicInteger inFlight = new AtomicInteger();
+            Handler<HttpServerRequest> invalid = AnomalyRoutes.invalidRequestHandler();
             return runtime.createHttpServer(options).requestHandler(request -> {
                         inFlight.incrementAndGet();
                         AtomicBoolean done = new AtomicBoolean();
@@ -181,8 +194,12 @@ public final class AnomalyServer {
                         };
                         request.response().endHandler(ignored -> finished.run());
                         request.response().closeHandler(ignored -> finished.run());
-                        router.handle(request);
-                    }).listen()
+                        if (hasUndecodableQuery(request)) {
+                            invalid.handle(request);
+                        } else {
+                            router.handle(request);
+                        }
+                    }).invalidRequestHandler(invalid).listen()
                     .map(server -> new AnomalyServer(runtime, owns, server, store, inFlight));
         }
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,7 +14,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -103,6 +108,27 @@ public final class TestServer implements AutoCloseable {
 
     public Answer get(String pathAndQuery) {
         return send("GET", pathAndQuery, null);
+    }
+
+    /** A GET written byte for byte on a socket, for request lines a well-behaved client refuses to send. */
+    public Answer rawGet(String requestTarget) {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("GET " + requestTarget + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int headerEnd = response.indexOf("\r\n\r\n");
+            String[] head = response.substring(0, headerEnd).split("\r\n");
+            Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            for (int i = 1; i < head.length; i++) {
+                String[] pair = head[i].split(":", 2);
+                headers.computeIfAbsent(pair[0].trim(), k -> new ArrayList<>()).add(pair[1].trim());
+            }
+            return new Answer(Integer.parseInt(head[0].split(" ")[1]), java.net.http.HttpHeaders.of(headers, (k, v) -> true),
+                    response.substring(headerEnd + 4));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

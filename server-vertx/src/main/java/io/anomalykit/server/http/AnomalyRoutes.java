@@ -5,7 +5,10 @@ import io.anomalykit.server.query.ResultType;
 import io.anomalykit.server.seed.Jobs;
 import io.anomalykit.server.store.ResultsStore;
 import io.vertx.core.Handler;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -72,9 +75,47 @@ public final class AnomalyRoutes {
         add(router, body, "/", Map.of(HttpMethod.GET, cluster::info, HttpMethod.HEAD, cluster::infoHead));
 
         if (answerUnknownRoutes) {
-            router.route().handler(rc -> Responses.error(rc, EsException.bareStringWithoutStatus(400,
-                    "no handler found for uri [" + rc.request().uri() + "] and method [" + rc.request().method() + "]")));
+            router.route().handler(rc -> Responses.error(rc, noHandler(rc)));
+            // Requests the router rejects before any route (e.g. a malformed %-escape) still get an Elasticsearch body.
+            router.errorHandler(400, rc -> Responses.error(rc, EsException.illegalArgument(
+                    "invalid escape sequence in [" + rc.request().uri() + "]")));
         }
+    }
+
+    /**
+     * For requests the HTTP server cannot even decode (a malformed escape in the request line, a line or headers over
+     * the limits): an Elasticsearch error body instead of a bare text answer.
+     */
+    public static Handler<HttpServerRequest> invalidRequestHandler() {
+        return request -> {
+            Throwable cause = request.decoderResult().cause();
+            EsException error;
+            if (cause instanceof TooLongHttpLineException) {
+                error = EsException.of(414, "too_long_http_line_exception", cause.getMessage());
+            } else if (cause instanceof TooLongHttpHeaderException) {
+                error = EsException.of(431, "too_long_http_header_exception", cause.getMessage());
+            } else {
+                error = EsException.illegalArgument("invalid HTTP request [" + request.uri() + "]");
+            }
+            request.response().setStatusCode(error.status())
+                    .putHeader("content-type", "application/json")
+                    .putHeader("X-elastic-product", "Elasticsearch")
+                    .end(Responses.body(error, false).toString());
+        };
+    }
+
+    private static EsException noHandler(RoutingContext rc) {
+        return EsException.bareStringWithoutStatus(400, "no handler found for uri [" + rc.request().uri() + "] and method ["
+                + rc.request().method() + "]");
+    }
+
+    /**
+     * Vert.x normalises {@code //}, {@code .} and {@code ..} before routing; Elasticsearch matches the raw path and
+     * finds no handler for such paths. Answer them as Elasticsearch does.
+     */
+    private static boolean rawPathIsNotCanonical(String rawPath) {
+        return rawPath.contains("//") || rawPath.contains("/./") || rawPath.contains("/../") || rawPath.endsWith("/.")
+                || rawPath.endsWith("/..");
     }
 
     private static void add(Router router, BodyHandler body, String path, Map<HttpMethod, Handler<RoutingContext>> byMethod) {
@@ -88,6 +129,9 @@ public final class AnomalyRoutes {
         HttpMethod method = rc.request().method();
         Handler<RoutingContext> handler = handlers.get(method);
         try {
+            if (rawPathIsNotCanonical(rc.request().path())) {
+                throw noHandler(rc);
+            }
             if (handler == null) {
                 if (method == HttpMethod.OPTIONS) {
                     Responses.empty(rc, 200, Map.of("Allow", allowed));

@@ -151,6 +151,25 @@ class ResultsApiHttpTest {
     }
 
     @Test
+    void rawPathsAreMatchedAsElasticsearchMatchesThemAndBadEscapesGetJson() {
+        for (String path : new String[] {"//_ml/anomaly_detectors/it-ops-kpi/results/records",
+                "/_ml//anomaly_detectors/it-ops-kpi/results/records",
+                "/_ml/anomaly_detectors/../anomaly_detectors/it-ops-kpi/results/records",
+                "/_ml/anomaly_detectors/./it-ops-kpi/results/records", "/_ML/anomaly_detectors/it-ops-kpi/results/records"}) {
+            Answer answer = server.get(path);
+            assertThat(answer.status()).as(path).isEqualTo(400);
+            assertThat(answer.json().get("error").asText()).as(path).startsWith("no handler found for uri [" + path);
+        }
+        assertThat(server.get(RECORDS + "/").status()).as("a trailing slash matches").isEqualTo(200);
+        for (String path : new String[] {"/_ml/anomaly_detectors/%zz/results/records", RECORDS + "?size=%zz"}) {
+            Answer answer = server.rawGet(path);
+            assertThat(answer.status()).as(path).isEqualTo(400);
+            assertThat(answer.errorType()).as(path).isEqualTo("illegal_argument_exception");
+            assertThat(answer.header("content-type")).startsWith("application/json");
+        }
+    }
+
+    @Test
     void elasticsearchVendorMediaTypesAreAccepted() {
         Answer compatible = server.send("POST", RECORDS, "{\"page\":{\"size\":1}}",
                 "application/vnd.elasticsearch+json; compatible-with=8");
