@@ -1,0 +1,13 @@
+package io.anomalykit.conformance.target;
+
+/** Optional parts of the APIs a target may lack; cases needing a missing one are skipped, with the reason. */
+public enum Capability {
+    /** The deprecated {@code /_xpack/ml/} paths. */
+    LEGACY_PREFIX,
+    /** A JSON body on GET requests. */
+    GET_WITH_BODY,
+    /** Data can be put in through Elasticsearch's job, {@code _bulk} and {@code _refresh} APIs. */
+    ELASTICSEARCH_SEEDING,
+    /** {@code application/vnd.elasticsearch+json; compatible-with=8} media types. */
+    COMPATIBLE_MEDIA_TYPES
+}

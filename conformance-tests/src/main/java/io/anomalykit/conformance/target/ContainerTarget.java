@@ -1,0 +1,41 @@
+package io.anomalykit.conformance.target;
+
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
+
+import java.time.Duration;
+
+/**
+ * An implementation started from a container image, for the kit to run against. Needs Testcontainers on the classpath
+ * and a Docker engine; where there is none, guard the test with {@code @Testcontainers(disabledWithoutDocker = true)}
+ * so it is skipped, not failed.
+ */
+public final class ContainerTarget implements AutoCloseable {
+
+    private final GenericContainer<?> container;
+    private final int port;
+
+    private ContainerTarget(GenericContainer<?> container, int port) {
+        this.container = container;
+        this.port = port;
+    }
+
+    /** Starts the container and waits until {@code GET /} answers on the given port. */
+    public static ContainerTarget start(GenericContainer<?> container, int port) {
+        container.withExposedPorts(port)
+                .waitingFor(Wait.forHttp("/").forPort(port).forStatusCodeMatching(status -> status < 500)
+                        .withStartupTimeout(Duration.ofMinutes(2)))
+                .start();
+        return new ContainerTarget(container, port);
+    }
+
+    /** A target builder for the started container; add credentials and capabilities as for any target. */
+    public Target.Builder target() {
+        return Target.at("http://" + container.getHost() + ":" + container.getMappedPort(port));
+    }
+
+    @Override
+    public void close() {
+        container.stop();
+    }
+}

@@ -1,0 +1,107 @@
+package io.anomalykit.conformance.target;
+
+import java.net.URI;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The one thing an implementer supplies: where the implementation is, how to log in as each persona, how to put data
+ * into it, and what it supports. Everything else in the kit is inherited.
+ */
+public final class Target {
+
+    private final URI baseUrl;
+    private final Map<String, Credentials> personas;
+    private final Seeder seeder;
+    private final Set<Capability> capabilities;
+    private final Map<String, String> optedOut;
+
+    private Target(Builder builder) {
+        this.baseUrl = Objects.requireNonNull(builder.baseUrl, "baseUrl");
+        this.personas = Map.copyOf(builder.personas);
+        this.seeder = builder.seeder != null ? builder.seeder : new ElasticsearchApiSeeder();
+        this.capabilities = Set.copyOf(builder.capabilities);
+        this.optedOut = Map.copyOf(builder.optedOut);
+    }
+
+    public static Builder at(String baseUrl) {
+        return new Builder(URI.create(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl));
+    }
+
+    public URI baseUrl() {
+        return baseUrl;
+    }
+
+    /** Credentials of a persona; {@link Persona#SUPERUSER} seeds data; an absent persona means "send no credentials". */
+    public Optional<Credentials> credentials(String persona) {
+        return Optional.ofNullable(personas.get(persona));
+    }
+
+    public Seeder seeder() {
+        return seeder;
+    }
+
+    public boolean supports(Capability capability) {
+        return capabilities.contains(capability);
+    }
+
+    public Set<Capability> capabilities() {
+        return capabilities;
+    }
+
+    /** Why the implementer opted out of a case, or empty when they did not. */
+    public Optional<String> optOutReason(String caseId) {
+        return Optional.ofNullable(optedOut.get(caseId));
+    }
+
+    public static final class Builder {
+        private final URI baseUrl;
+        private final Map<String, Credentials> personas = new LinkedHashMap<>();
+        private Seeder seeder;
+        private final Set<Capability> capabilities = EnumSet.allOf(Capability.class);
+        private final Map<String, String> optedOut = new LinkedHashMap<>();
+
+        private Builder(URI baseUrl) {
+            this.baseUrl = baseUrl;
+        }
+
+        /** The user that may create jobs and index results. */
+        public Builder superuser(String user, String password) {
+            return persona(Persona.SUPERUSER, new Credentials.Basic(user, password));
+        }
+
+        public Builder persona(String name, Credentials credentials) {
+            personas.put(name, credentials);
+            return this;
+        }
+
+        /** How data gets into the target; by default Elasticsearch's own job, {@code _bulk} and {@code _refresh} APIs. */
+        public Builder seeder(Seeder value) {
+            seeder = value;
+            return this;
+        }
+
+        /** Declares something the target does not support: the cases that need it are skipped with a reason. */
+        public Builder without(Capability capability) {
+            capabilities.remove(capability);
+            return this;
+        }
+
+        /** Declines one case, with a reason that every report shows. */
+        public Builder optOut(String caseId, String reason) {
+            if (reason == null || reason.isBlank()) {
+                throw new IllegalArgumentException("opting out of " + caseId + " needs a reason");
+            }
+            optedOut.put(caseId, reason);
+            return this;
+        }
+
+        public Target build() {
+            return new Target(this);
+        }
+    }
+}

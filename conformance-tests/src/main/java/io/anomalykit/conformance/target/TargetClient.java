@@ -1,0 +1,58 @@
+package io.anomalykit.conformance.target;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+
+/** Sends one request to a target as a persona. Only ever talks to the target's own base URL. */
+public final class TargetClient {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    private final Target target;
+
+    public TargetClient(Target target) {
+        this.target = target;
+    }
+
+    /** What came back. */
+    public record Reply(int status, HttpHeaders headers, String body) {
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+    }
+
+    /**
+     * @param pathAndQuery path and already-encoded query string
+     * @param body         the body, or null for none
+     */
+    public Reply send(String method, String pathAndQuery, String body, String contentType, String persona,
+                      Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target.baseUrl() + pathAndQuery))
+                .timeout(Duration.ofSeconds(60))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (body != null && contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        target.credentials(persona == null ? Persona.SUPERUSER : persona)
+                .ifPresent(credentials -> request.header("Authorization", credentials.authorization()));
+        headers.forEach(request::header);
+        try {
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Reply(response.statusCode(), response.headers(), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reach " + target.baseUrl() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
