@@ -51,7 +51,7 @@ class BrokenVariantsTest {
 
     @BeforeAll
     static void seedOnce() {
-        Target reference = Target.at(ReferenceServer.url()).build();
+        Target reference = ReferenceServer.target(ReferenceServer.url()).build();
         for (String dataset : List.of(CaseLibrary.DOCUMENTED_DATASET, "edges", GeneratedCases.DATASET)) {
             new ElasticsearchApiSeeder().seed(reference, LIBRARY.dataset(dataset));
         }
@@ -284,7 +284,7 @@ class BrokenVariantsTest {
     private static List<String> failedRules(Breakage breakage) throws Exception {
         try (BreakingProxy proxy = new BreakingProxy(ReferenceServer.url(), breakage)) {
             // The data is already in the reference server behind the proxy.
-            Target broken = Target.at(proxy.url()).seeder((target, dataset) -> { }).build();
+            Target broken = ReferenceServer.target(proxy.url()).seeder((target, dataset) -> { }).build();
             CaseRunner runner = new CaseRunner(broken, LIBRARY);
             List<String> failed = new ArrayList<>();
             for (Case c : LIBRARY.cases()) {

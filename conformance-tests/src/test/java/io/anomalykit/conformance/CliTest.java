@@ -19,14 +19,14 @@ class CliTest {
     private static Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Main.run(args, Map.of("KIT_PASSWORD", "unused-secret"), new PrintStream(out, true, StandardCharsets.UTF_8),
+        int exit = Main.run(args, Map.of("KIT_PASSWORD", ReferenceServer.PASSWORD), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
     void passesAgainstTheReferenceServerAndSummarisesPerLevelAndKind() {
-        Run run = run("--url", ReferenceServer.url());
+        Run run = run("--url", ReferenceServer.url(), "--user", "elastic", "--password-env", "KIT_PASSWORD");
         assertThat(run.exit()).as(run.out()).isZero();
         assertThat(run.out()).contains("PASSED  [example.mlGetRecords.documented] required:")
                 .containsPattern("(?m)^  example +8 passed, 0 failed, 0 skipped$")
@@ -38,14 +38,14 @@ class CliTest {
 
     @Test
     void includeAndLevelSelectCases() {
-        Run run = run("--url", ReferenceServer.url(), "--include", "^negative\\.", "--level", "required");
+        Run run = run("--url", ReferenceServer.url(), "--user", "elastic", "--password-env", "KIT_PASSWORD", "--include", "^negative\\.", "--level", "required");
         assertThat(run.exit()).isZero();
         assertThat(run.out()).contains("[negative.unknown-job]").doesNotContain("[records.").doesNotContain("recommended:");
     }
 
     @Test
     void theSeedOfTheGeneratedCasesCanBeChosen() {
-        Run run = run("--url", ReferenceServer.url(), "--include", "^generated\\.", "--seed", "99");
+        Run run = run("--url", ReferenceServer.url(), "--user", "elastic", "--password-env", "KIT_PASSWORD", "--include", "^generated\\.", "--seed", "99");
         assertThat(run.exit()).isZero();
         assertThat(run.out()).contains("[generated.99.0]").contains("from seed 99");
     }
@@ -68,8 +68,9 @@ class CliTest {
 
     @Test
     void anUnreachableTargetFailsTheRequiredCases() {
-        Run run = run("--url", "http://127.0.0.1:1", "--include", "^negative\\.unknown-job$");
+        Run run = run("--url", "http://127.0.0.1:1", "--user", "elastic", "--password-env", "KIT_PASSWORD", "--include",
+                "^negative\\.unknown-job$");
         assertThat(run.exit()).isEqualTo(1);
-        assertThat(run.out()).contains("cannot reach http://127.0.0.1:1").doesNotContain("unused-secret");
+        assertThat(run.out()).contains("cannot reach http://127.0.0.1:1").doesNotContain(ReferenceServer.PASSWORD);
     }
 }

@@ -26,9 +26,11 @@ class ContainerTargetTest {
                 .withFileFromPath("Dockerfile", Path.of("..", "server-vertx", "Dockerfile"))
                 .withFileFromPath("target/anomalykit-server.jar", Path.of("..", "server-vertx", "target",
                         "anomalykit-server.jar"));
-        try (ContainerTarget container = ContainerTarget.start(new GenericContainer<>(image), 9200)) {
+        GenericContainer<?> server = new GenericContainer<>(image).withEnv("ELASTIC_PASSWORD", ReferenceServer.PASSWORD);
+        try (ContainerTarget container = ContainerTarget.start(server, 9200)) {
             CaseLibrary library = CaseLibrary.load();
-            CaseRunner runner = new CaseRunner(container.target().build(), library);
+            CaseRunner runner = new CaseRunner(container.target().superuser(ReferenceServer.USER, ReferenceServer.PASSWORD)
+                    .build(), library);
             assertThat(library.cases()).allSatisfy(c -> assertThat(runner.run(c).result())
                     .as(c.id()).isNotEqualTo(Outcome.Result.FAILED));
         }

@@ -1,14 +1,18 @@
 package io.anomalykit.conformance;
 
+import io.anomalykit.conformance.target.Target;
 import io.anomalykit.server.AnomalyServer;
+import io.anomalykit.server.security.SecuritySettings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-/** The reference server on a free loopback port over an empty store, shared by the kit's self-tests. */
+/** The reference server on a free loopback port over an empty store, secured, shared by the kit's self-tests. */
 final class ReferenceServer {
 
+    static final String USER = "elastic";
+    static final String PASSWORD = "kit-self-test-password";
     private static AnomalyServer server;
 
     private ReferenceServer() {
@@ -18,7 +22,8 @@ final class ReferenceServer {
         if (server == null) {
             try {
                 Path data = Files.createTempDirectory("anomalykit-kit");
-                server = AnomalyServer.builder().port(0).dataDirectory(data).start().toCompletionStage()
+                server = AnomalyServer.builder().port(0).dataDirectory(data)
+                        .security(new SecuritySettings(true, null, PASSWORD, true)).start().toCompletionStage()
                         .toCompletableFuture().get(2, TimeUnit.MINUTES);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> server.close()));
             } catch (Exception e) {
@@ -26,5 +31,10 @@ final class ReferenceServer {
             }
         }
         return "http://127.0.0.1:" + server.port();
+    }
+
+    /** A target for the server, or for a proxy in front of it, as the superuser. */
+    static Target.Builder target(String url) {
+        return Target.at(url).superuser(USER, PASSWORD);
     }
 }

@@ -8,6 +8,6 @@ class ReferenceServerConformanceTest extends ConformanceSuite {
 
     @Override
     protected Target target() {
-        return Target.at(ReferenceServer.url()).build();
+        return ReferenceServer.target(ReferenceServer.url()).build();
     }
 }

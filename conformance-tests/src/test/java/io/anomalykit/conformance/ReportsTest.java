@@ -53,8 +53,9 @@ class ReportsTest {
     static void runTheCliWithReports() throws Exception {
         proxy = new BreakingProxy(ReferenceServer.url(), COUNT_IS_PAGE_LENGTH);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        exit = Main.run(new String[] {"--url", proxy.url(), "--include", "^(records|negative)\\.", "--report",
-                reports.toString()}, Map.of(), new PrintStream(bytes, true, StandardCharsets.UTF_8), System.err);
+        exit = Main.run(new String[] {"--url", proxy.url(), "--user", ReferenceServer.USER, "--password-env", "KIT_PASSWORD",
+                "--include", "^(records|negative)\\.", "--report", reports.toString()}, Map.of("KIT_PASSWORD",
+                ReferenceServer.PASSWORD), new PrintStream(bytes, true, StandardCharsets.UTF_8), System.err);
         out = bytes.toString(StandardCharsets.UTF_8);
     }
 

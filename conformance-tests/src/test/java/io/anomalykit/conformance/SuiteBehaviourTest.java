@@ -54,7 +54,7 @@ class SuiteBehaviourTest {
 
     @Test
     void casesNeedingAMissingCapabilityAreSkippedWithTheReason() {
-        Target withoutLegacy = Target.at(ReferenceServer.url()).without(Capability.LEGACY_PREFIX).build();
+        Target withoutLegacy = ReferenceServer.target(ReferenceServer.url()).without(Capability.LEGACY_PREFIX).build();
         Outcome outcome = new CaseRunner(withoutLegacy, LIBRARY).run(byId("records.legacy-prefix"));
         assertThat(outcome.result()).isEqualTo(Outcome.Result.SKIPPED);
         assertThat(outcome.reason()).contains("LEGACY_PREFIX");
@@ -62,7 +62,7 @@ class SuiteBehaviourTest {
 
     @Test
     void anOptedOutCaseIsSkippedWithTheImplementersReason() {
-        Target declining = Target.at(ReferenceServer.url()).optOut("records.legacy-prefix", "we never served _xpack").build();
+        Target declining = ReferenceServer.target(ReferenceServer.url()).optOut("records.legacy-prefix", "we never served _xpack").build();
         Outcome outcome = new CaseRunner(declining, LIBRARY).run(byId("records.legacy-prefix"));
         assertThat(outcome.result()).isEqualTo(Outcome.Result.SKIPPED);
         assertThat(outcome.reason()).isEqualTo("opted out by the implementer: we never served _xpack");
@@ -72,7 +72,7 @@ class SuiteBehaviourTest {
 
     @Test
     void aFailureNamesTheRequestThePathTheValuesAndAReproducerWithoutTheSecret() {
-        Target target = Target.at(proxy.url()).superuser("elastic", "s3cret-value").build();
+        Target target = Target.at(proxy.url()).superuser(ReferenceServer.USER, ReferenceServer.PASSWORD).build();
         Outcome outcome = new CaseRunner(target, LIBRARY).run(byId("negative.unsortable-field"));
         assertThat(outcome.result()).isEqualTo(Outcome.Result.FAILED);
         assertThat(outcome.message())
@@ -82,14 +82,14 @@ class SuiteBehaviourTest {
                 .contains("at /error/type: expected search_phase_execution_exception but was nothing")
                 .contains("curl -s -X GET \"$ANOMALYKIT_URL/_ml/anomaly_detectors/it-ops-kpi/results/records?sort=no_such_field\"")
                 .contains("$ANOMALYKIT_PASSWORD")
-                .doesNotContain("s3cret-value");
+                .doesNotContain(ReferenceServer.PASSWORD);
     }
 
     /** The suite as an implementer writes it, reading only the one recommended case. */
     static class LenientSortSuite extends ConformanceSuite {
         @Override
         protected Target target() {
-            return Target.at(proxy.url()).build();
+            return ReferenceServer.target(proxy.url()).build();
         }
 
         @Override

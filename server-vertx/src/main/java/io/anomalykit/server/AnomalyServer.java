@@ -1,6 +1,8 @@
 package io.anomalykit.server;
 
 import io.anomalykit.server.http.AnomalyRoutes;
+import io.anomalykit.server.security.Security;
+import io.anomalykit.server.security.SecuritySettings;
 import io.anomalykit.server.seed.Fixtures;
 import io.anomalykit.server.store.LuceneResultsStore;
 import io.anomalykit.server.store.ResultsStore;
@@ -94,6 +96,7 @@ public final class AnomalyServer {
         private long refreshIntervalMillis = 1000;
         private Clock clock = Clock.systemUTC();
         private Vertx vertx;
+        private SecuritySettings security = new SecuritySettings(true, null, null, true);
 
         private Builder() {
         }
@@ -137,6 +140,12 @@ public final class AnomalyServer {
             return this;
         }
 
+        /** Authentication and authorization; on by default, with no user until one is configured. */
+        public Builder security(SecuritySettings value) {
+            security = Objects.requireNonNull(value);
+            return this;
+        }
+
         /** Run on the host's Vert.x instead of a private one; closing the server then leaves it running. */
         public Builder vertx(Vertx value) {
             vertx = Objects.requireNonNull(value);
@@ -144,10 +153,16 @@ public final class AnomalyServer {
         }
 
         public Future<AnomalyServer> start() {
+            Security loaded;
+            try {
+                loaded = Security.load(security);
+            } catch (IllegalArgumentException e) {
+                return Future.failedFuture(e);
+            }
             boolean owns = vertx == null;
             Vertx runtime = owns ? Vertx.vertx() : vertx;
             Future<AnomalyServer> started = LuceneResultsStore.open(runtime, dataDirectory, refreshIntervalMillis)
-                    .compose(store -> preload(store).compose(ignored -> listen(runtime, owns, store))
+                    .compose(store -> preload(store).compose(ignored -> listen(runtime, owns, store, loaded))
                             .recover(failure -> store.close().transform(ignored -> Future.failedFuture(failure))));
             if (!owns) {
                 return started;
@@ -176,9 +191,9 @@ public final class AnomalyServer {
             return chain;
         }
 
-        private Future<AnomalyServer> listen(Vertx runtime, boolean owns, ResultsStore store) {
+        private Future<AnomalyServer> listen(Vertx runtime, boolean owns, ResultsStore store, Security security) {
             Router router = Router.router(runtime);
-            AnomalyRoutes.mount(router, store, clock, true);
+            AnomalyRoutes.mount(router, store, security, clock, true);
             HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
                     .setMaxInitialLineLength(16 * 1024).setMaxHeaderSize(16 * 1024).setCompressionSupported(true)
                     .setDecompressionSupported(true);

@@ -2,6 +2,7 @@ package io.anomalykit.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.anomalykit.server.security.SecuritySettings;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,8 +34,20 @@ public final class Launcher {
             System.exit(BAD_USAGE);
             return;
         }
+        String elasticPassword = System.getenv("ELASTIC_PASSWORD");
+        if (settings.security && elasticPassword == null && settings.demo) {
+            elasticPassword = java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+            System.err.println("anomalykit: generated password for the elastic user: " + elasticPassword
+                    + " (set ELASTIC_PASSWORD to choose it; this is printed once)");
+        }
+        if (!settings.security) {
+            System.err.println("anomalykit: WARNING: SECURITY IS OFF (--security false): every request is served without "
+                    + "authentication or authorization");
+        }
         AnomalyServer.Builder builder = AnomalyServer.builder().host(settings.host).port(settings.port)
-                .dataDirectory(settings.data).demo(settings.demo);
+                .dataDirectory(settings.data).demo(settings.demo)
+                .security(new SecuritySettings(settings.security, settings.securityConfig, elasticPassword,
+                        settings.indexPrivilegeCheck));
         settings.loads.forEach(builder::preload);
         AnomalyServer server;
         try {
@@ -45,8 +58,6 @@ public final class Launcher {
             System.exit(cause instanceof IllegalArgumentException ? BAD_USAGE : 1);
             return;
         }
-        System.err.println("anomalykit: warning: authentication and authorization are not implemented yet "
-                + "(see the security issue): every request is served");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -68,6 +79,9 @@ public final class Launcher {
         Path data = Path.of("data");
         boolean demo;
         List<Path> loads = new ArrayList<>();
+        boolean security = true;
+        Path securityConfig;
+        boolean indexPrivilegeCheck = true;
 
         static Settings resolve(String[] args, Map<String, String> env) {
             Settings settings = new Settings();
@@ -101,12 +115,10 @@ public final class Launcher {
                     case "host" -> host = text(value, "host");
                     case "port" -> port = port(value.isNumber() ? value.asText() : text(value, "port"));
                     case "data" -> data = Path.of(text(value, "data"));
-                    case "demo" -> {
-                        if (!value.isBoolean()) {
-                            throw new IllegalArgumentException("config [demo] must be true or false");
-                        }
-                        demo = value.booleanValue();
-                    }
+                    case "demo" -> demo = bool(value, "demo");
+                    case "security" -> security = bool(value, "security");
+                    case "security_config" -> securityConfig = Path.of(text(value, "security_config"));
+                    case "index_privilege_check" -> indexPrivilegeCheck = bool(value, "index_privilege_check");
                     case "load" -> {
                         if (!value.isArray()) {
                             throw new IllegalArgumentException("config [load] must be a list of files");
@@ -114,7 +126,7 @@ public final class Launcher {
                         value.forEach(item -> loads.add(Path.of(text(item, "load"))));
                     }
                     default -> throw new IllegalArgumentException("unknown setting [" + entry.getKey() + "] in " + file
-                            + "; known: host, port, data, demo, load");
+                            + "; known: host, port, data, demo, load, security, security_config, index_privilege_check");
                 }
             }
         }
@@ -129,12 +141,14 @@ public final class Launcher {
             if (env.containsKey("ANOMALYKIT_DATA")) {
                 data = Path.of(env.get("ANOMALYKIT_DATA"));
             }
+            if (env.containsKey("ANOMALYKIT_SECURITY")) {
+                security = flag(env.get("ANOMALYKIT_SECURITY"), "ANOMALYKIT_SECURITY");
+            }
+            if (env.containsKey("ANOMALYKIT_SECURITY_CONFIG")) {
+                securityConfig = Path.of(env.get("ANOMALYKIT_SECURITY_CONFIG"));
+            }
             if (env.containsKey("ANOMALYKIT_DEMO")) {
-                demo = switch (env.get("ANOMALYKIT_DEMO")) {
-                    case "true" -> true;
-                    case "false" -> false;
-                    default -> throw new IllegalArgumentException("ANOMALYKIT_DEMO must be true or false");
-                };
+                demo = flag(env.get("ANOMALYKIT_DEMO"), "ANOMALYKIT_DEMO");
             }
         }
 
@@ -146,9 +160,14 @@ public final class Launcher {
                     case "--data" -> data = Path.of(value(args, ++i, "--data"));
                     case "--demo" -> demo = true;
                     case "--load" -> loads.add(Path.of(value(args, ++i, "--load")));
+                    case "--security" -> security = flag(value(args, ++i, "--security"), "--security");
+                    case "--security-config" -> securityConfig = Path.of(value(args, ++i, "--security-config"));
+                    case "--index-privilege-check" -> indexPrivilegeCheck = flag(value(args, ++i, "--index-privilege-check"),
+                            "--index-privilege-check");
                     case "--config" -> i++;
                     default -> throw new IllegalArgumentException("unknown option [" + args[i] + "]; usage: "
-                            + "[--host H] [--port P] [--data DIR] [--demo] [--load FILE.ndjson]... [--config FILE.json]");
+                            + "[--host H] [--port P] [--data DIR] [--demo] [--load FILE.ndjson]... [--config FILE.json] "
+                            + "[--security true|false] [--security-config DIR] [--index-privilege-check true|false]");
                 }
             }
             for (Path load : loads) {
@@ -163,6 +182,21 @@ public final class Launcher {
                 throw new IllegalArgumentException(flag + " needs a value");
             }
             return args[index];
+        }
+
+        private static boolean flag(String text, String name) {
+            return switch (text) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new IllegalArgumentException(name + " must be true or false, not [" + text + "]");
+            };
+        }
+
+        private static boolean bool(JsonNode value, String name) {
+            if (!value.isBoolean()) {
+                throw new IllegalArgumentException("config [" + name + "] must be true or false");
+            }
+            return value.booleanValue();
         }
 
         private static String text(JsonNode value, String name) {

@@ -10,6 +10,7 @@ import co.elastic.clients.json.jackson.JacksonJsonpMapper;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
 import co.elastic.clients.util.DateTime;
 import org.apache.http.HttpHost;
+import org.apache.http.message.BasicHeader;
 import org.elasticsearch.client.RestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +32,8 @@ class ElasticsearchClientTest {
     @BeforeAll
     static void start() {
         server = TestServer.withDemoData();
-        restClient = RestClient.builder(HttpHost.create(server.baseUrl())).build();
+        restClient = RestClient.builder(HttpHost.create(server.baseUrl())).setDefaultHeaders(new org.apache.http.Header[] {
+                new BasicHeader("Authorization", TestServer.SUPERUSER_AUTHORIZATION)}).build();
         client = new ElasticsearchClient(new RestClientTransport(restClient, new JacksonJsonpMapper()));
     }
 

@@ -2,6 +2,8 @@ package io.anomalykit.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.anomalykit.server.http.AnomalyRoutes;
+import io.anomalykit.server.security.Security;
+import io.anomalykit.server.security.SecuritySettings;
 import io.anomalykit.server.seed.Fixtures;
 import io.anomalykit.server.store.LuceneResultsStore;
 import io.anomalykit.server.store.ResultsStore;
@@ -40,7 +42,8 @@ class EmbeddingTest {
             await(Fixtures.loadDemo(store, System.currentTimeMillis()));
             Router router = Router.router(vertx);
             router.get("/host/health").handler(rc -> rc.response().end("host ok"));
-            AnomalyRoutes.mount(router, store, Clock.systemUTC(), false);
+            // The host authenticates on its own here, so the routes are mounted with security explicitly off.
+            AnomalyRoutes.mount(router, store, Security.load(SecuritySettings.off()), Clock.systemUTC(), false);
             HttpServer http = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
             HttpClient client = HttpClient.newHttpClient();
             String base = "http://127.0.0.1:" + http.actualPort();
@@ -66,7 +69,8 @@ class EmbeddingTest {
     void theBuilderRunsOnTheHostsVertxAndLeavesItRunning() throws Exception {
         Vertx vertx = Vertx.vertx();
         try {
-            AnomalyServer server = await(AnomalyServer.builder().vertx(vertx).port(0).dataDirectory(data).start());
+            AnomalyServer server = await(AnomalyServer.builder().vertx(vertx).port(0).dataDirectory(data)
+                    .security(SecuritySettings.off()).start());
             assertThat(server.port()).isPositive();
             await(server.close());
             assertThat(await(vertx.executeBlocking(() -> "still running"))).isEqualTo("still running");

@@ -45,10 +45,19 @@ class LauncherProcessTest {
     }
 
     private Process launch(String... args) throws IOException {
+        return launch(true, args);
+    }
+
+    private Process launch(boolean withPassword, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"), Launcher.class.getName()));
         command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
+        builder.environment().remove("ELASTIC_PASSWORD");
+        if (withPassword) {
+            builder.environment().put("ELASTIC_PASSWORD", TestServer.ELASTIC_PASSWORD);
+        }
+        return builder.start();
     }
 
     private String stderr() throws IOException {
@@ -75,6 +84,7 @@ class LauncherProcessTest {
         if (body != null) {
             request.header("Content-Type", contentType);
         }
+        request.header("Authorization", TestServer.SUPERUSER_AUTHORIZATION);
         HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         return TestServer.JSON.readTree(response.body());
     }
@@ -125,15 +135,71 @@ class LauncherProcessTest {
         }
     }
 
+    private static int status(String url, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + "/")).timeout(Duration.ofSeconds(30));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private String readyUrl(Process process) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line = CompletableFuture.supplyAsync(() -> {
+            try {
+                return out.readLine();
+            } catch (IOException e) {
+                return null;
+            }
+        }).get(60, TimeUnit.SECONDS);
+        assertThat(line).startsWith("anomalykit listening on ");
+        return line.substring("anomalykit listening on ".length());
+    }
+
+    @Test
+    void demoModeWithoutAPasswordGeneratesOneAndPrintsItOnce() throws Exception {
+        Process process = launch(false, "--port", "0", "--data", data.resolve("demo").toString(), "--demo");
+        try {
+            String url = readyUrl(process);
+            String errors = stderr();
+            java.util.regex.Matcher generated = java.util.regex.Pattern
+                    .compile("generated password for the elastic user: (\\S+) ").matcher(errors);
+            assertThat(generated.find()).as(errors).isTrue();
+            String password = generated.group(1);
+            assertThat(generated.find()).as("printed once").isFalse();
+            assertThat(status(url, null)).isEqualTo(401);
+            assertThat(status(url, TestServer.basic("elastic", password))).isEqualTo(200);
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void switchingSecurityOffIsExplicitAndLoud() throws Exception {
+        Process process = launch("--port", "0", "--data", data.resolve("open").toString(), "--security", "false");
+        try {
+            String url = readyUrl(process);
+            assertThat(stderr()).contains("WARNING: SECURITY IS OFF");
+            assertThat(status(url, null)).isEqualTo(200);
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
     @Test
     void badFlagsAndBadConfigExitWithTwoAndOneLine() throws Exception {
         Path config = Files.writeString(data.resolve("bad.json"), "{\"port\":\"not-a-port\"}");
         Path unknownKey = Files.writeString(data.resolve("unknown.json"), "{\"colour\":\"blue\"}");
         Path notResults = Files.writeString(data.resolve("logs.ndjson"), "{\"index\":{\"_index\":\"logs\"}}\n{}\n");
+        Path badRealm = Files.createDirectories(data.resolve("realm"));
+        Files.writeString(badRealm.resolve("users"), "someone:plain-text-password\n");
         for (String[] args : List.of(new String[] {"--bogus"}, new String[] {"--port"}, new String[] {"--port", "99999"},
                 new String[] {"--config", config.toString()}, new String[] {"--config", unknownKey.toString()},
                 new String[] {"--load", data.resolve("missing.ndjson").toString()},
-                new String[] {"--data", data.resolve("store").toString(), "--port", "0", "--load", notResults.toString()})) {
+                new String[] {"--data", data.resolve("store").toString(), "--port", "0", "--load", notResults.toString()},
+                new String[] {"--data", data.resolve("store").toString(), "--port", "0", "--security-config",
+                        badRealm.toString()},
+                new String[] {"--security", "maybe"})) {
             Process process = launch(args);
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
             String errors = stderr();

@@ -2,6 +2,7 @@ package io.anomalykit.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.anomalykit.server.security.SecuritySettings;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,6 +27,13 @@ import java.util.stream.Stream;
 public final class TestServer implements AutoCloseable {
 
     public static final ObjectMapper JSON = new ObjectMapper();
+    /** The reserved superuser's password on every test server. */
+    public static final String ELASTIC_PASSWORD = "test-elastic-password";
+    public static final String SUPERUSER_AUTHORIZATION = basic("elastic", ELASTIC_PASSWORD);
+
+    public static String basic(String user, String password) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
 
     private final AnomalyServer server;
     private final Path data;
@@ -46,9 +54,19 @@ public final class TestServer implements AutoCloseable {
     }
 
     private static TestServer start(boolean demo) {
+        return start(demo, new SecuritySettings(true, null, ELASTIC_PASSWORD, true));
+    }
+
+    /** Starts with the demo data and the given security. */
+    public static TestServer withDemoData(SecuritySettings security) {
+        return start(true, security);
+    }
+
+    private static TestServer start(boolean demo, SecuritySettings security) {
         try {
             Path data = Files.createTempDirectory("anomalykit-test");
             AnomalyServer server = AnomalyServer.builder().port(0).dataDirectory(data).demo(demo)
+                    .security(security)
                     .refreshIntervalMillis(200).start().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
             return new TestServer(server, data);
         } catch (Exception e) {
@@ -88,12 +106,20 @@ public final class TestServer implements AutoCloseable {
     }
 
     public Answer send(String method, String pathAndQuery, String body, String contentType) {
+        return send(method, pathAndQuery, body, contentType, SUPERUSER_AUTHORIZATION);
+    }
+
+    /** @param authorization the Authorization header, or null to send none */
+    public Answer send(String method, String pathAndQuery, String body, String contentType, String authorization) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery))
                 .timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         if (body != null && contentType != null) {
             request.header("Content-Type", contentType);
+        }
+        if (authorization != null) {
+            request.header("Authorization", authorization);
         }
         try {
             HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -115,7 +141,8 @@ public final class TestServer implements AutoCloseable {
         try (Socket socket = new Socket("127.0.0.1", server.port())) {
             socket.setSoTimeout(30_000);
             socket.getOutputStream().write(("GET " + requestTarget + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    + "Authorization: " + SUPERUSER_AUTHORIZATION + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             int headerEnd = response.indexOf("\r\n\r\n");
             String[] head = response.substring(0, headerEnd).split("\r\n");

@@ -32,7 +32,7 @@ public final class EsException extends RuntimeException {
     private final EsException causedBy;
     private final List<EsException> rootCauses = new ArrayList<>();
     private final Map<String, Object> metadata = new LinkedHashMap<>();
-    private final Map<String, String> headers = new LinkedHashMap<>();
+    private final Map<String, List<String>> headers = new LinkedHashMap<>();
 
     private EsException(int status, String type, String reason, Shape shape, EsException causedBy) {
         super(reason, null, false, false);
@@ -97,8 +97,9 @@ public final class EsException extends RuntimeException {
         return this;
     }
 
+    /** Adds a response header; a name given twice carries both values, as Elasticsearch's challenges do. */
     public EsException withHeader(String name, String value) {
-        headers.put(name, value);
+        headers.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
         return this;
     }
 
@@ -132,7 +133,7 @@ public final class EsException extends RuntimeException {
         return Collections.unmodifiableMap(metadata);
     }
 
-    public Map<String, String> headers() {
+    public Map<String, List<String>> headers() {
         return Collections.unmodifiableMap(headers);
     }
 

@@ -2,6 +2,7 @@ package io.anomalykit.server.http;
 
 import io.anomalykit.server.error.EsException;
 import io.anomalykit.server.query.ResultType;
+import io.anomalykit.server.security.Security;
 import io.anomalykit.server.seed.Jobs;
 import io.anomalykit.server.store.ResultsStore;
 import io.vertx.core.Handler;
@@ -9,12 +10,15 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.PlatformHandler;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -45,12 +49,23 @@ public final class AnomalyRoutes {
      * @param answerUnknownRoutes also answer every other path with Elasticsearch's "no handler found" error; leave
      *                            false when the host router has routes of its own after these
      */
-    public static void mount(Router router, ResultsStore store, Clock clock, boolean answerUnknownRoutes) {
-        ResultsEndpoint results = new ResultsEndpoint(store, clock);
-        SeedingEndpoints seeding = new SeedingEndpoints(store, clock);
+    public static void mount(Router router, ResultsStore store, Security security, Clock clock, boolean answerUnknownRoutes) {
+        Access access = new Access(security);
+        ResultsEndpoint results = new ResultsEndpoint(store, clock, access);
+        SeedingEndpoints seeding = new SeedingEndpoints(store, clock, access);
         ClusterEndpoints cluster = new ClusterEndpoints("anomalykit-" + UUID.randomUUID().toString().substring(0, 8),
-                UUID.randomUUID().toString());
-        BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+                UUID.randomUUID().toString(), access);
+        // Authentication comes first, before the body is read or the path is judged: a platform handler, which Vert.x
+        // runs ahead of body handling.
+        PlatformHandler authenticate = rc -> {
+            try {
+                access.authenticate(rc);
+                rc.next();
+            } catch (EsException e) {
+                Responses.error(rc, e);
+            }
+        };
+        List<Handler<RoutingContext>> body = List.of(authenticate, BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
 
         for (ResultType type : ResultType.values()) {
             String suffix = "/results/" + type.arrayField();
@@ -75,7 +90,14 @@ public final class AnomalyRoutes {
         add(router, body, "/", Map.of(HttpMethod.GET, cluster::info, HttpMethod.HEAD, cluster::infoHead));
 
         if (answerUnknownRoutes) {
-            router.route().handler(rc -> Responses.error(rc, noHandler(rc)));
+            router.route().handler(rc -> {
+                try {
+                    access.authenticate(rc);
+                    Responses.error(rc, noHandler(rc));
+                } catch (EsException e) {
+                    Responses.error(rc, e);
+                }
+            });
             // Requests the router rejects before any route (e.g. a malformed %-escape) still get an Elasticsearch body.
             router.errorHandler(400, rc -> Responses.error(rc, EsException.illegalArgument(
                     "invalid escape sequence in [" + rc.request().uri() + "]")));
@@ -118,11 +140,15 @@ public final class AnomalyRoutes {
                 || rawPath.endsWith("/..");
     }
 
-    private static void add(Router router, BodyHandler body, String path, Map<HttpMethod, Handler<RoutingContext>> byMethod) {
+    /** @param before handlers every request of the path goes through first: authentication, then reading the body */
+    private static void add(Router router, List<Handler<RoutingContext>> before, String path,
+                            Map<HttpMethod, Handler<RoutingContext>> byMethod) {
         Map<HttpMethod, Handler<RoutingContext>> handlers = new LinkedHashMap<>(byMethod);
         String allowed = METHOD_ORDER.stream().filter(handlers::containsKey).map(HttpMethod::name)
                 .collect(Collectors.joining(","));
-        router.route(path).handler(body).handler(rc -> dispatch(rc, handlers, allowed)).failureHandler(AnomalyRoutes::failed);
+        Route route = router.route(path);
+        before.forEach(route::handler);
+        route.handler(rc -> dispatch(rc, handlers, allowed)).failureHandler(AnomalyRoutes::failed);
     }
 
     private static void dispatch(RoutingContext rc, Map<HttpMethod, Handler<RoutingContext>> handlers, String allowed) {

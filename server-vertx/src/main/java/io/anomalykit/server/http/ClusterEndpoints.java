@@ -14,14 +14,17 @@ final class ClusterEndpoints {
 
     private final String nodeName;
     private final String clusterUuid;
+    private final Access access;
 
-    ClusterEndpoints(String nodeName, String clusterUuid) {
+    ClusterEndpoints(String nodeName, String clusterUuid, Access access) {
         this.nodeName = nodeName;
         this.clusterUuid = clusterUuid;
+        this.access = access;
     }
 
     void info(RoutingContext rc) {
         RequestContext.params(rc).rejectUnconsumed();
+        access.cluster(rc, "cluster:monitor/main");
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("name", nodeName);
         body.put("cluster_name", CLUSTER_NAME);
@@ -41,6 +44,7 @@ final class ClusterEndpoints {
     }
 
     void infoHead(RoutingContext rc) {
+        access.cluster(rc, "cluster:monitor/main");
         Responses.empty(rc, 200, Map.of("content-type", "application/json"));
     }
 
@@ -48,6 +52,7 @@ final class ClusterEndpoints {
         RequestContext.params(rc).accept("level", "local", "master_timeout", "timeout", "wait_for_active_shards",
                 "wait_for_events", "wait_for_nodes", "wait_for_no_initializing_shards", "wait_for_no_relocating_shards",
                 "wait_for_status").rejectUnconsumed();
+        access.cluster(rc, "cluster:monitor/health");
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("cluster_name", CLUSTER_NAME);
         body.put("status", "green");

@@ -72,7 +72,11 @@ final class Responses {
                     failure);
             error = EsException.of(500, "exception", "internal error; the server log has the details");
         }
-        error.headers().forEach(rc.response()::putHeader);
+        error.headers().forEach((name, values) -> values.forEach(value -> rc.response().headers().add(name, value)));
+        if (error.status() == 401 || error.status() == 403) {
+            // Elasticsearch strips deprecation warnings from authentication and authorization failures.
+            rc.response().headers().remove("Warning");
+        }
         json(rc, error.status(), body(error, isErrorTrace(rc) && error.status() != 401));
     }
 
@@ -103,8 +107,10 @@ final class Responses {
         if (withCauses && error.causedBy() != null) {
             out.set("caused_by", causeObject(error.causedBy(), true, false));
         }
-        if (withCauses && !error.headers().isEmpty()) {
-            out.set("header", JSON.valueToTree(error.headers()));
+        if (!error.headers().isEmpty()) {
+            ObjectNode header = out.putObject("header");
+            error.headers().forEach((name, values) -> header.set(name,
+                    values.size() == 1 ? JSON.valueToTree(values.get(0)) : JSON.valueToTree(values)));
         }
         if (withTrace) {
             // The kind and message only: the server's own stack frames are never sent to a client.

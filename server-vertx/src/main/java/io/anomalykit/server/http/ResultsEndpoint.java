@@ -15,22 +15,26 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 
 /**
- * Get records and get influencers, in Elasticsearch's order of checks: parameters and body (400), then the job (404),
+ * Get records and get influencers, in Elasticsearch's order of checks: parameters and body (400), then authorization
+ * (403), then the job (404),
  * then the search (400 for a bad date, an unsortable field or too large a window).
  */
 final class ResultsEndpoint {
 
     private final ResultsStore store;
     private final Clock clock;
+    private final Access access;
 
-    ResultsEndpoint(ResultsStore store, Clock clock) {
+    ResultsEndpoint(ResultsStore store, Clock clock, Access access) {
         this.store = store;
         this.clock = clock;
+        this.access = access;
     }
 
     void handle(RoutingContext rc, ResultType type) {
         String jobId = rc.pathParam("job_id");
         ResultsRequest request = ResultsRequestParser.parse(type, jobId, RequestContext.params(rc), RequestContext.body(rc));
+        access.results(rc, type.action(), jobId);
         boolean human = Responses.isHuman(rc);
         store.job(jobId)
                 .compose(job -> {

@@ -23,18 +23,23 @@ final class SeedingEndpoints {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
+    private static final String BULK_ITEM_ACTION = "indices:data/write/bulk[s]";
+
     private final ResultsStore store;
     private final Clock clock;
+    private final Access access;
 
-    SeedingEndpoints(ResultsStore store, Clock clock) {
+    SeedingEndpoints(ResultsStore store, Clock clock, Access access) {
         this.store = store;
         this.clock = clock;
+        this.access = access;
     }
 
     void putJob(RoutingContext rc) {
         RequestContext.params(rc).rejectUnconsumed();
         String jobId = rc.pathParam("job_id");
         ObjectNode job = Jobs.fromCreateRequest(jobId, RequestContext.body(rc), clock.millis());
+        access.cluster(rc, "cluster:admin/xpack/ml/job/put");
         store.createJob(jobId, job)
                 .onSuccess(created -> {
                     if (created) {
@@ -49,6 +54,7 @@ final class SeedingEndpoints {
 
     void getJob(RoutingContext rc) {
         RequestContext.params(rc).accept("allow_no_match", "exclude_generated").rejectUnconsumed();
+        access.cluster(rc, "cluster:monitor/xpack/ml/job/get");
         String jobId = rc.pathParam("job_id");
         store.job(jobId)
                 .onSuccess(job -> {
@@ -66,6 +72,7 @@ final class SeedingEndpoints {
 
     void deleteJob(RoutingContext rc) {
         RequestContext.params(rc).accept("force", "wait_for_completion", "delete_user_annotations").rejectUnconsumed();
+        access.cluster(rc, "cluster:admin/xpack/ml/job/delete");
         String jobId = rc.pathParam("job_id");
         store.deleteJob(jobId)
                 .onSuccess(deleted -> {
@@ -84,7 +91,15 @@ final class SeedingEndpoints {
         params.accept("timeout", "wait_for_active_shards").rejectUnconsumed();
         byte[] body = requireBody(rc);
         long started = System.nanoTime();
-        List<BulkRequests.Item> items = BulkRequests.parse(body, rc.pathParam("index"));
+        // Each item is authorized on its own index, as Elasticsearch authorizes bulk items: a refused item fails alone.
+        List<BulkRequests.Item> items = BulkRequests.parse(body, rc.pathParam("index")).stream().map(item -> {
+            try {
+                access.index(rc, BULK_ITEM_ACTION, item.index());
+                return item;
+            } catch (EsException refused) {
+                return new BulkRequests.Item(item.action(), item.index(), item.id(), null, refused);
+            }
+        }).toList();
         BulkRequests.execute(store, items, refresh)
                 .onSuccess(outcomes -> {
                     ObjectNode response = NODES.objectNode();
@@ -108,6 +123,7 @@ final class SeedingEndpoints {
             throw EsException.illegalArgument("opType must be 'create' or 'index', found: [" + opType + "]");
         }
         String source = new String(requireBody(rc), StandardCharsets.UTF_8);
+        access.index(rc, "indices:data/write/index", rc.pathParam("index"));
         BulkRequests.Item item = BulkRequests.documentItem(opType, rc.pathParam("index"), rc.pathParam("id"), source);
         BulkRequests.execute(store, List.of(item), refresh)
                 .compose(outcomes -> {
@@ -121,6 +137,7 @@ final class SeedingEndpoints {
     void refresh(RoutingContext rc) {
         RequestContext.params(rc).accept("ignore_unavailable", "allow_no_indices", "expand_wildcards").rejectUnconsumed();
         String index = rc.pathParam("index");
+        access.index(rc, "indices:admin/refresh", index == null ? ResultIndices.SHARED : index);
         if (index != null && !index.startsWith(ResultIndices.PREFIX) && !index.equals("_all") && !index.equals("*")) {
             throw EsException.of(404, "index_not_found_exception", "no such index [" + index + "]")
                     .withMetadata("resource.type", "index_or_alias").withMetadata("resource.id", index)

@@ -1,0 +1,51 @@
+package io.anomalykit.server.http;
+
+import io.anomalykit.server.security.Principal;
+import io.anomalykit.server.security.Security;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Authorization at the point Elasticsearch authorizes: after the request is parsed (so bad input is a 400 first) and
+ * before anything is looked up (so an unknown job is a 404 only to those allowed to ask).
+ */
+final class Access {
+
+    static final String PRINCIPAL = "anomalykit.principal";
+
+    private final Security security;
+
+    Access(Security security) {
+        this.security = security;
+    }
+
+    /** Authenticates the request; an endpoint runs only for a known principal. */
+    void authenticate(RoutingContext rc) {
+        if (security.enabled()) {
+            rc.put(PRINCIPAL, security.authenticate(rc.request().getHeader("Authorization"), rc.request().uri()));
+        }
+    }
+
+    void cluster(RoutingContext rc, String action) {
+        if (security.enabled()) {
+            security.authorizeCluster(principal(rc), action);
+        }
+    }
+
+    void index(RoutingContext rc, String action, String index) {
+        if (security.enabled()) {
+            security.authorizeIndex(principal(rc), action, index);
+        }
+    }
+
+    /** The results APIs: the action's cluster privilege and, by the documents' rule, read on the job's results. */
+    void results(RoutingContext rc, String action, String jobId) {
+        cluster(rc, action);
+        if (security.indexPrivilegeCheck()) {
+            index(rc, "indices:data/read/search", ".ml-anomalies-" + jobId);
+        }
+    }
+
+    private static Principal principal(RoutingContext rc) {
+        return rc.get(PRINCIPAL);
+    }
+}

@@ -1,0 +1,194 @@
+package io.anomalykit.server.security;
+
+import at.favre.lib.crypto.bcrypt.BCrypt;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.anomalykit.server.error.EsException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Authentication and authorization as Elasticsearch does them: HTTP Basic against the reserved {@code elastic} user and
+ * the file realm; every action authorized by the cluster privileges of the user's roles and, for index actions, by the
+ * index privileges; Elasticsearch's 401 and 403 answers.
+ */
+public final class Security {
+
+    public static final String BASIC_CHALLENGE = "Basic realm=\"security\", charset=\"UTF-8\"";
+    public static final String API_KEY_CHALLENGE = "ApiKey";
+    private static final String RESERVED_SUPERUSER = "elastic";
+    /** Checked against when the user is unknown, so an unknown user costs what a wrong password costs. */
+    private static final char[] DUMMY_HASH = BCrypt.withDefaults().hashToChar(10, "no-such-user".toCharArray());
+
+    private final SecuritySettings settings;
+    private final Map<String, String> passwordHashes;
+    private final Map<String, List<String>> userRoles;
+    private final Map<String, Role> roles;
+
+    private Security(SecuritySettings settings, Map<String, String> passwordHashes, Map<String, List<String>> userRoles,
+                     Map<String, Role> roles) {
+        this.settings = settings;
+        this.passwordHashes = passwordHashes;
+        this.userRoles = userRoles;
+        this.roles = roles;
+    }
+
+    /** @throws IllegalArgumentException when a realm file is unreadable or malformed, naming the file and the line */
+    public static Security load(SecuritySettings settings) {
+        Map<String, String> hashes = new HashMap<>();
+        Map<String, List<String>> userRoles = new HashMap<>();
+        Map<String, Role> roles = new LinkedHashMap<>(Role.BUILT_IN);
+        Path dir = settings.configDirectory();
+        if (settings.enabled() && dir != null) {
+            for (String[] entry : lines(dir.resolve("users"))) {
+                if (!entry[1].startsWith("$2")) {
+                    throw new IllegalArgumentException(dir.resolve("users") + ": the password of [" + entry[0]
+                            + "] is not a bcrypt hash");
+                }
+                hashes.put(entry[0], entry[1]);
+            }
+            for (String[] entry : lines(dir.resolve("users_roles"))) {
+                for (String user : entry[1].split(",")) {
+                    userRoles.computeIfAbsent(user.trim(), k -> new ArrayList<>()).add(entry[0]);
+                }
+            }
+            Path rolesFile = dir.resolve("roles.yml");
+            if (Files.exists(rolesFile)) {
+                try {
+                    roles.putAll(Role.parseFile(new YAMLMapper().readTree(rolesFile.toFile())));
+                } catch (IOException | IllegalArgumentException e) {
+                    throw new IllegalArgumentException(rolesFile + ": " + e.getMessage());
+                }
+            }
+        }
+        return new Security(settings, hashes, userRoles, roles);
+    }
+
+    public boolean enabled() {
+        return settings.enabled();
+    }
+
+    public boolean indexPrivilegeCheck() {
+        return settings.indexPrivilegeCheck();
+    }
+
+    /** A bcrypt hash for a users file, as Elasticsearch's {@code users} tool writes one. */
+    public static String hash(String password) {
+        return BCrypt.withDefaults().hashToString(10, password.toCharArray());
+    }
+
+    /**
+     * @param authorization the Authorization header, or null
+     * @param uri           the request URI, as it appears in Elasticsearch's messages
+     * @throws EsException 401 {@code security_exception} with Elasticsearch's challenges
+     */
+    public Principal authenticate(String authorization, String uri) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            throw unauthenticated("missing authentication credentials for REST request [" + uri + "]");
+        }
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw unauthenticated("missing authentication credentials for REST request [" + uri + "]");
+        }
+        int colon = decoded.indexOf(':');
+        if (colon <= 0) {
+            throw unauthenticated("missing authentication credentials for REST request [" + uri + "]");
+        }
+        String user = decoded.substring(0, colon);
+        String password = decoded.substring(colon + 1);
+        if (user.equals(RESERVED_SUPERUSER)) {
+            String expected = settings.elasticPassword();
+            boolean same = expected != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+                    password.getBytes(StandardCharsets.UTF_8));
+            if (!same) {
+                throw unauthenticated("unable to authenticate user [" + user + "] for REST request [" + uri + "]");
+            }
+            return new Principal(user, List.of("superuser"));
+        }
+        String hash = passwordHashes.get(user);
+        boolean verified = BCrypt.verifyer().verify(password.toCharArray(), hash == null ? DUMMY_HASH : hash.toCharArray())
+                .verified;
+        if (hash == null || !verified) {
+            throw unauthenticated("unable to authenticate user [" + user + "] for REST request [" + uri + "]");
+        }
+        return new Principal(user, userRoles.getOrDefault(user, List.of()));
+    }
+
+    /** @throws EsException 403 when none of the principal's roles grants the cluster action */
+    public void authorizeCluster(Principal principal, String action) {
+        if (effectiveRoles(principal).stream().noneMatch(role -> role.grantsCluster(action))) {
+            throw unauthorized(principal, action, "", "cluster privileges", Privileges.granting(Privileges.CLUSTER, action));
+        }
+    }
+
+    /** @throws EsException 403 when none of the principal's roles grants the index action on the index */
+    public void authorizeIndex(Principal principal, String action, String index) {
+        if (effectiveRoles(principal).stream().noneMatch(role -> role.grantsIndex(action, index))) {
+            throw unauthorized(principal, action, " on indices [" + index + "]", "index privileges",
+                    Privileges.granting(Privileges.INDEX, action));
+        }
+    }
+
+    private List<Role> effectiveRoles(Principal principal) {
+        return principal.roles().stream().filter(roles::containsKey).map(roles::get).toList();
+    }
+
+    private EsException unauthorized(Principal principal, String action, String onIndices, String kind, List<String> granting) {
+        TreeSet<String> effective = new TreeSet<>();
+        TreeSet<String> missing = new TreeSet<>();
+        principal.roles().forEach(role -> (roles.containsKey(role) ? effective : missing).add(role));
+        StringBuilder reason = new StringBuilder("action [").append(action).append("] is unauthorized for user [")
+                .append(principal.username()).append("] with effective roles [").append(String.join(",", effective))
+                .append(']');
+        if (!missing.isEmpty()) {
+            reason.append(" (assigned roles [").append(String.join(",", missing)).append("] were not found)");
+        }
+        reason.append(onIndices).append(", this action is granted by the ").append(kind).append(" [")
+                .append(String.join(",", granting)).append(']');
+        return EsException.of(403, "security_exception", reason.toString());
+    }
+
+    private static EsException unauthenticated(String reason) {
+        return EsException.of(401, "security_exception", reason)
+                .withHeader("WWW-Authenticate", BASIC_CHALLENGE)
+                .withHeader("WWW-Authenticate", API_KEY_CHALLENGE);
+    }
+
+    /** {@code key:value} lines of a realm file; a missing file has none. */
+    private static List<String[]> lines(Path file) {
+        List<String[]> out = new ArrayList<>();
+        if (!Files.exists(file)) {
+            return out;
+        }
+        try {
+            int number = 0;
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                number++;
+                String trimmed = line.trim();
+                if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+                    continue;
+                }
+                int colon = trimmed.indexOf(':');
+                if (colon <= 0) {
+                    throw new IllegalArgumentException(file + " line " + number + ": expected name:value");
+                }
+                out.add(new String[] {trimmed.substring(0, colon).trim(), trimmed.substring(colon + 1).trim()});
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+        }
+        return out;
+    }
+}

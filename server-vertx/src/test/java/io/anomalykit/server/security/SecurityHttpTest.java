@@ -1,0 +1,214 @@
+package io.anomalykit.server.security;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.json.jackson.JacksonJsonpMapper;
+import co.elastic.clients.transport.rest_client.RestClientTransport;
+import io.anomalykit.server.TestServer;
+import io.anomalykit.server.TestServer.Answer;
+import org.apache.http.HttpHost;
+import org.apache.http.message.BasicHeader;
+import org.elasticsearch.client.RestClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Elasticsearch's authentication and authorization, persona by persona, on the results APIs. */
+class SecurityHttpTest {
+
+    private static final String PASSWORD = "persona-password";
+    private static final String RECORDS_ACTION = "cluster:monitor/xpack/ml/job/results/records/get";
+    private static final String INFLUENCERS_ACTION = "cluster:monitor/xpack/ml/job/results/influencers/get";
+    private static TestServer server;
+
+    /** Who asks, and how the two results APIs answer them (status, error type, part of the reason). */
+    enum Persona {
+        ANONYMOUS(null, 401, "missing authentication credentials for REST request ["),
+        WRONG_PASSWORD(TestServer.basic("ml-user", "not-the-password"), 401, "unable to authenticate user [ml-user]"),
+        UNKNOWN_USER(TestServer.basic("nobody-here", PASSWORD), 401, "unable to authenticate user [nobody-here]"),
+        NO_PRIVILEGES(TestServer.basic("no-privileges", PASSWORD), 403,
+                "is unauthorized for user [no-privileges] with effective roles [nothing], this action is granted by the "
+                        + "cluster privileges [monitor_ml,manage_ml,monitor,manage,all]"),
+        CLUSTER_WITHOUT_INDEX_READ(TestServer.basic("cluster-only", PASSWORD), 403,
+                "action [indices:data/read/search] is unauthorized for user [cluster-only] with effective roles "
+                        + "[ml_cluster_only] on indices [.ml-anomalies-"),
+        ML_USER(TestServer.basic("ml-user", PASSWORD), 200, null),
+        ML_ADMIN(TestServer.basic("ml-admin", PASSWORD), 200, null),
+        SUPERUSER(TestServer.SUPERUSER_AUTHORIZATION, 200, null);
+
+        final String authorization;
+        final int status;
+        final String reason;
+
+        Persona(String authorization, int status, String reason) {
+            this.authorization = authorization;
+            this.status = status;
+            this.reason = reason;
+        }
+    }
+
+    record Call(Persona persona, String method, String path, String action) {
+        @Override
+        public String toString() {
+            return persona + " " + method + " " + path;
+        }
+    }
+
+    @BeforeAll
+    static void start() throws IOException {
+        Path config = Files.createTempDirectory("anomalykit-security");
+        Files.writeString(config.resolve("users"), "# file realm\n"
+                + "no-privileges:" + Security.hash(PASSWORD) + "\n"
+                + "cluster-only:" + Security.hash(PASSWORD) + "\n"
+                + "ml-user:" + Security.hash(PASSWORD) + "\n"
+                + "ml-admin:" + Security.hash(PASSWORD) + "\n"
+                + "ghost-roles:" + Security.hash(PASSWORD) + "\n");
+        Files.writeString(config.resolve("users_roles"), "nothing:no-privileges\nml_cluster_only:cluster-only\n"
+                + "machine_learning_user:ml-user\nmachine_learning_admin:ml-admin\nghost:ghost-roles\n");
+        Files.writeString(config.resolve("roles.yml"), "nothing: {}\n"
+                + "ml_cluster_only:\n  cluster: [monitor_ml]\n  indices:\n    - names: [logs-*]\n      privileges: [read]\n");
+        server = TestServer.withDemoData(new SecuritySettings(true, config, TestServer.ELASTIC_PASSWORD, true));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static Stream<Call> matrix() {
+        List<Call> calls = new ArrayList<>();
+        for (Persona persona : Persona.values()) {
+            for (String prefix : List.of("/_ml", "/_xpack/ml")) {
+                for (String method : List.of("GET", "POST")) {
+                    calls.add(new Call(persona, method, prefix + "/anomaly_detectors/it-ops-kpi/results/records", RECORDS_ACTION));
+                    calls.add(new Call(persona, method, prefix + "/anomaly_detectors/it_ops_new_kpi/results/influencers",
+                            INFLUENCERS_ACTION));
+                }
+            }
+        }
+        return calls.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("matrix")
+    void everyPersonaGetsElasticsearchsAnswer(Call call) {
+        Answer answer = server.send(call.method(), call.path(), call.method().equals("POST") ? "{}" : null,
+                "application/json", call.persona().authorization);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(call.persona().status);
+        if (call.persona().status == 200) {
+            assertThat(answer.header("X-elastic-product")).isEqualTo("Elasticsearch");
+            assertThat(answer.json().get("count").asLong()).isPositive();
+            return;
+        }
+        assertThat(answer.errorType()).isEqualTo("security_exception");
+        assertThat(answer.errorReason()).contains(call.persona().reason);
+        assertThat(answer.header("X-elastic-product")).as("no product header on 401/403").isNull();
+        assertThat(answer.header("Warning")).as("no deprecation warning on 401/403").isNull();
+        if (call.persona() == Persona.NO_PRIVILEGES) {
+            assertThat(answer.errorReason()).startsWith("action [" + call.action() + "]");
+        }
+        if (call.persona().status == 401) {
+            assertThat(answer.headers().allValues("WWW-Authenticate"))
+                    .containsExactly("Basic realm=\"security\", charset=\"UTF-8\"", "ApiKey");
+            assertThat(answer.json().at("/error/header/WWW-Authenticate/1").asText()).isEqualTo("ApiKey");
+            assertThat(answer.errorReason()).endsWith("for REST request [" + call.path() + "]");
+        }
+    }
+
+    @Test
+    void anUnknownUserAndAWrongPasswordLookAlike() {
+        Answer unknown = server.send("GET", "/_ml/anomaly_detectors/it-ops-kpi/results/records", null, null,
+                TestServer.basic("ml-userx", PASSWORD));
+        Answer wrong = server.send("GET", "/_ml/anomaly_detectors/it-ops-kpi/results/records", null, null,
+                TestServer.basic("ml-user", "bad"));
+        assertThat(unknown.status()).isEqualTo(wrong.status()).isEqualTo(401);
+        assertThat(unknown.body().replace("ml-userx", "ml-user")).isEqualTo(wrong.body());
+        assertThat(wrong.body()).doesNotContain("bad");
+    }
+
+    @Test
+    void unauthenticatedRequestsLearnNothingAboutRoutesOrJobs() {
+        for (String path : List.of("/no/such/route", "/_ml/anomaly_detectors/no-such-job/results/records", "/",
+                "//_ml//x")) {
+            Answer answer = server.send("GET", path, null, null, null);
+            assertThat(answer.status()).as(path).isEqualTo(401);
+            assertThat(answer.errorType()).isEqualTo("security_exception");
+        }
+        assertThat(server.send("DELETE", "/_ml/anomaly_detectors/it-ops-kpi/results/records", null, null, null).status())
+                .as("before the method is judged").isEqualTo(401);
+    }
+
+    @Test
+    void checksComeInElasticsearchsOrder() {
+        String none = TestServer.basic("no-privileges", PASSWORD);
+        // Bad input is a 400 before authorization, and authorization a 403 before the job is looked up.
+        assertThat(server.send("GET", "/_ml/anomaly_detectors/it-ops-kpi/results/records?size=x", null, null, none).status())
+                .isEqualTo(400);
+        assertThat(server.send("GET", "/_ml/anomaly_detectors/no-such-job/results/records", null, null, none).status())
+                .isEqualTo(403);
+        assertThat(server.send("GET", "/_ml/anomaly_detectors/no-such-job/results/records", null, null,
+                TestServer.basic("ml-user", PASSWORD)).status()).isEqualTo(404);
+    }
+
+    @Test
+    void missingRolesAreNamedAndSeedingNeedsItsOwnPrivileges() {
+        Answer ghost = server.send("GET", "/_ml/anomaly_detectors/it-ops-kpi/results/records", null, null,
+                TestServer.basic("ghost-roles", PASSWORD));
+        assertThat(ghost.errorReason()).contains("with effective roles [] (assigned roles [ghost] were not found)");
+        String mlUser = TestServer.basic("ml-user", PASSWORD);
+        Answer createJob = server.send("PUT", "/_ml/anomaly_detectors/new-job", "{\"analysis_config\":{\"detectors\":"
+                + "[{\"function\":\"count\"}]},\"data_description\":{}}", "application/json", mlUser);
+        assertThat(createJob.status()).isEqualTo(403);
+        assertThat(createJob.errorReason()).contains("action [cluster:admin/xpack/ml/job/put]")
+                .endsWith("granted by the cluster privileges [manage_ml,manage,all]");
+        Answer bulk = server.send("POST", "/_bulk", "{\"index\":{\"_index\":\".ml-anomalies-shared\"}}\n{\"job_id\":\"x\","
+                + "\"result_type\":\"record\",\"timestamp\":1}\n", "application/x-ndjson", TestServer.basic("ml-admin", PASSWORD));
+        assertThat(bulk.status()).isEqualTo(200);
+        assertThat(bulk.json().at("/items/0/index/status").asInt()).isEqualTo(403);
+        assertThat(bulk.json().at("/items/0/index/error/type").asText()).isEqualTo("security_exception");
+    }
+
+    @Test
+    void theOfficialClientGetsRecordsAsAnMlUserAndA403Otherwise() throws IOException {
+        try (RestClient allowed = client("ml-user"); RestClient refused = client("no-privileges")) {
+            ElasticsearchClient ml = new ElasticsearchClient(new RestClientTransport(allowed, new JacksonJsonpMapper()));
+            assertThat(ml.ml().getRecords(r -> r.jobId("it-ops-kpi")).count()).isEqualTo(16);
+            ElasticsearchClient none = new ElasticsearchClient(new RestClientTransport(refused, new JacksonJsonpMapper()));
+            assertThatThrownBy(() -> none.ml().getRecords(r -> r.jobId("it-ops-kpi")))
+                    .isInstanceOfSatisfying(ElasticsearchException.class, e -> {
+                        assertThat(e.status()).isEqualTo(403);
+                        assertThat(e.error().type()).isEqualTo("security_exception");
+                    });
+        }
+    }
+
+    private static RestClient client(String user) {
+        return RestClient.builder(HttpHost.create(server.baseUrl())).setDefaultHeaders(new org.apache.http.Header[] {
+                new BasicHeader("Authorization", TestServer.basic(user, PASSWORD))}).build();
+    }
+
+    @Test
+    void theClusterPrivilegeAloneSufficesWhenTheIndexCheckIsOff() throws IOException {
+        Path config = Files.createTempDirectory("anomalykit-security-es");
+        Files.writeString(config.resolve("users"), "cluster-only:" + Security.hash(PASSWORD) + "\n");
+        Files.writeString(config.resolve("users_roles"), "ml_cluster_only:cluster-only\n");
+        Files.writeString(config.resolve("roles.yml"), "ml_cluster_only:\n  cluster: [monitor_ml]\n");
+        try (TestServer current = TestServer.withDemoData(new SecuritySettings(true, config, "x", false))) {
+            Answer answer = current.send("GET", "/_ml/anomaly_detectors/it-ops-kpi/results/records", null, null,
+                    TestServer.basic("cluster-only", PASSWORD));
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        }
+    }
+}
