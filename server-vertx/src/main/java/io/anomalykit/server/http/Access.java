@@ -45,7 +45,9 @@ final class Access {
         }
     }
 
-    private static Principal principal(RoutingContext rc) {
-        return rc.get(PRINCIPAL);
+    /** Who the request runs as; with security off, an anonymous superuser-like principal. */
+    Principal principal(RoutingContext rc) {
+        Principal principal = rc.get(PRINCIPAL);
+        return principal != null ? principal : new Principal("_anonymous", java.util.List.of("superuser"), "__anonymous");
     }
 }

@@ -87,6 +87,7 @@ public final class AnomalyRoutes {
         add(router, body, "/_refresh", Map.of(HttpMethod.POST, seeding::refresh, HttpMethod.GET, seeding::refresh));
         add(router, body, "/:index/_refresh", Map.of(HttpMethod.POST, seeding::refresh, HttpMethod.GET, seeding::refresh));
         add(router, body, "/_cluster/health", Map.of(HttpMethod.GET, cluster::health));
+        add(router, body, "/_security/_authenticate", Map.of(HttpMethod.GET, cluster::authenticate));
         add(router, body, "/", Map.of(HttpMethod.GET, cluster::info, HttpMethod.HEAD, cluster::infoHead));
 
         if (answerUnknownRoutes) {

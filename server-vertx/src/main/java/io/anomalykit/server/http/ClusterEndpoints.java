@@ -1,7 +1,9 @@
 package io.anomalykit.server.http;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.anomalykit.server.security.Principal;
 import io.anomalykit.server.seed.Jobs;
 import io.vertx.ext.web.RoutingContext;
 
@@ -46,6 +48,24 @@ final class ClusterEndpoints {
     void infoHead(RoutingContext rc) {
         access.cluster(rc, "cluster:monitor/main");
         Responses.empty(rc, 200, Map.of("content-type", "application/json"));
+    }
+
+    /** {@code GET _security/_authenticate}: who the credentials belong to, for any authenticated user. */
+    void authenticate(RoutingContext rc) {
+        RequestContext.params(rc).rejectUnconsumed();
+        Principal principal = access.principal(rc);
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("username", principal.username());
+        ArrayNode roles = body.putArray("roles");
+        principal.roles().forEach(roles::add);
+        body.putNull("full_name");
+        body.putNull("email");
+        body.putObject("metadata");
+        body.put("enabled", true);
+        body.putObject("authentication_realm").put("name", principal.realm()).put("type", principal.realm());
+        body.putObject("lookup_realm").put("name", principal.realm()).put("type", principal.realm());
+        body.put("authentication_type", "realm");
+        Responses.json(rc, 200, body);
     }
 
     void health(RoutingContext rc) {

@@ -115,7 +115,7 @@ public final class Security {
             if (!same) {
                 throw unauthenticated("unable to authenticate user [" + user + "] for REST request [" + uri + "]");
             }
-            return new Principal(user, List.of("superuser"));
+            return new Principal(user, List.of("superuser"), "reserved");
         }
         String hash = passwordHashes.get(user);
         boolean verified = BCrypt.verifyer().verify(password.toCharArray(), hash == null ? DUMMY_HASH : hash.toCharArray())
@@ -123,7 +123,7 @@ public final class Security {
         if (hash == null || !verified) {
             throw unauthenticated("unable to authenticate user [" + user + "] for REST request [" + uri + "]");
         }
-        return new Principal(user, userRoles.getOrDefault(user, List.of()));
+        return new Principal(user, userRoles.getOrDefault(user, List.of()), "file");
     }
 
     /** @throws EsException 403 when none of the principal's roles grants the cluster action */

@@ -128,6 +128,19 @@ class SecurityHttpTest {
     }
 
     @Test
+    void authenticateSaysWhoTheCredentialsBelongTo() {
+        Answer mlUser = server.send("GET", "/_security/_authenticate", null, null, TestServer.basic("ml-user", PASSWORD));
+        assertThat(mlUser.status()).isEqualTo(200);
+        assertThat(mlUser.json().get("username").asText()).isEqualTo("ml-user");
+        assertThat(mlUser.json().get("roles").toString()).isEqualTo("[\"machine_learning_user\"]");
+        assertThat(mlUser.json().at("/authentication_realm/type").asText()).isEqualTo("file");
+        Answer noPrivileges = server.send("GET", "/_security/_authenticate", null, null,
+                TestServer.basic("no-privileges", PASSWORD));
+        assertThat(noPrivileges.status()).as("any authenticated user may ask").isEqualTo(200);
+        assertThat(server.send("GET", "/_security/_authenticate", null, null, null).status()).isEqualTo(401);
+    }
+
+    @Test
     void anUnknownUserAndAWrongPasswordLookAlike() {
         Answer unknown = server.send("GET", "/_ml/anomaly_detectors/it-ops-kpi/results/records", null, null,
                 TestServer.basic("ml-userx", PASSWORD));
