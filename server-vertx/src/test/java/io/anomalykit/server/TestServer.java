@@ -138,11 +138,15 @@ public final class TestServer implements AutoCloseable {
 
     /** A GET written byte for byte on a socket, for request lines a well-behaved client refuses to send. */
     public Answer rawGet(String requestTarget) {
+        return raw("GET " + requestTarget + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + SUPERUSER_AUTHORIZATION
+                + "\r\nConnection: close\r\n\r\n");
+    }
+
+    /** A whole request written as it is (it should ask the server to close the connection). */
+    public Answer raw(String request) {
         try (Socket socket = new Socket("127.0.0.1", server.port())) {
             socket.setSoTimeout(30_000);
-            socket.getOutputStream().write(("GET " + requestTarget + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    + "Authorization: " + SUPERUSER_AUTHORIZATION + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
             String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             int headerEnd = response.indexOf("\r\n\r\n");
             String[] head = response.substring(0, headerEnd).split("\r\n");
