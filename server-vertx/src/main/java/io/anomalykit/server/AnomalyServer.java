@@ -13,6 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 
 import java.nio.file.Path;
@@ -37,17 +38,25 @@ public final class AnomalyServer {
     private final HttpServer http;
     private final ResultsStore store;
     private final AtomicInteger inFlight;
+    private final boolean tls;
 
-    private AnomalyServer(Vertx vertx, boolean ownsVertx, HttpServer http, ResultsStore store, AtomicInteger inFlight) {
+    private AnomalyServer(Vertx vertx, boolean ownsVertx, HttpServer http, ResultsStore store, AtomicInteger inFlight,
+                          boolean tls) {
         this.vertx = vertx;
         this.ownsVertx = ownsVertx;
         this.http = http;
         this.store = store;
         this.inFlight = inFlight;
+        this.tls = tls;
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** {@code https} when serving TLS, else {@code http}. */
+    public String scheme() {
+        return tls ? "https" : "http";
     }
 
     /** The port actually bound (useful with port 0). */
@@ -97,6 +106,8 @@ public final class AnomalyServer {
         private Clock clock = Clock.systemUTC();
         private Vertx vertx;
         private SecuritySettings security = new SecuritySettings(true, null, null, true);
+        private Path tlsCertificate;
+        private Path tlsKey;
 
         private Builder() {
         }
@@ -143,6 +154,13 @@ public final class AnomalyServer {
         /** Authentication and authorization; on by default, with no user until one is configured. */
         public Builder security(SecuritySettings value) {
             security = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** Serve HTTPS with a PEM certificate (chain) and its PEM private key. */
+        public Builder tls(Path certificate, Path key) {
+            tlsCertificate = Objects.requireNonNull(certificate);
+            tlsKey = Objects.requireNonNull(key);
             return this;
         }
 
@@ -197,6 +215,10 @@ public final class AnomalyServer {
             HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
                     .setMaxInitialLineLength(16 * 1024).setMaxHeaderSize(16 * 1024).setCompressionSupported(true)
                     .setDecompressionSupported(true);
+            if (tlsCertificate != null) {
+                options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(tlsCertificate.toString())
+                        .setKeyPath(tlsKey.toString()));
+            }
             AtomicInteger inFlight = new AtomicInteger();
             Handler<HttpServerRequest> invalid = AnomalyRoutes.invalidRequestHandler();
             return runtime.createHttpServer(options).requestHandler(request -> {
@@ -215,7 +237,7 @@ public final class AnomalyServer {
                             router.handle(request);
                         }
                     }).invalidRequestHandler(invalid).listen()
-                    .map(server -> new AnomalyServer(runtime, owns, server, store, inFlight));
+                    .map(server -> new AnomalyServer(runtime, owns, server, store, inFlight, tlsCertificate != null));
         }
     }
 }

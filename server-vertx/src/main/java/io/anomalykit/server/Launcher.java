@@ -49,6 +49,9 @@ public final class Launcher {
                 .security(new SecuritySettings(settings.security, settings.securityConfig, elasticPassword,
                         settings.indexPrivilegeCheck));
         settings.loads.forEach(builder::preload);
+        if (settings.tlsCertificate != null) {
+            builder.tls(settings.tlsCertificate, settings.tlsKey);
+        }
         AnomalyServer server;
         try {
             server = builder.start().toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
@@ -68,7 +71,7 @@ public final class Launcher {
                 stopped.countDown();
             }
         }, "anomalykit-shutdown"));
-        System.out.println("anomalykit listening on http://" + settings.host + ":" + server.port());
+        System.out.println("anomalykit listening on " + server.scheme() + "://" + settings.host + ":" + server.port());
         System.out.flush();
     }
 
@@ -82,6 +85,8 @@ public final class Launcher {
         boolean security = true;
         Path securityConfig;
         boolean indexPrivilegeCheck = true;
+        Path tlsCertificate;
+        Path tlsKey;
 
         static Settings resolve(String[] args, Map<String, String> env) {
             Settings settings = new Settings();
@@ -164,10 +169,21 @@ public final class Launcher {
                     case "--security-config" -> securityConfig = Path.of(value(args, ++i, "--security-config"));
                     case "--index-privilege-check" -> indexPrivilegeCheck = flag(value(args, ++i, "--index-privilege-check"),
                             "--index-privilege-check");
+                    case "--tls-cert" -> tlsCertificate = Path.of(value(args, ++i, "--tls-cert"));
+                    case "--tls-key" -> tlsKey = Path.of(value(args, ++i, "--tls-key"));
                     case "--config" -> i++;
                     default -> throw new IllegalArgumentException("unknown option [" + args[i] + "]; usage: "
                             + "[--host H] [--port P] [--data DIR] [--demo] [--load FILE.ndjson]... [--config FILE.json] "
-                            + "[--security true|false] [--security-config DIR] [--index-privilege-check true|false]");
+                            + "[--security true|false] [--security-config DIR] [--index-privilege-check true|false] "
+                            + "[--tls-cert PEM --tls-key PEM]");
+                }
+            }
+            if ((tlsCertificate == null) != (tlsKey == null)) {
+                throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+            }
+            for (Path tls : new Path[] {tlsCertificate, tlsKey}) {
+                if (tls != null && !Files.isReadable(tls)) {
+                    throw new IllegalArgumentException(tls + ": no such readable file");
                 }
             }
             for (Path load : loads) {
