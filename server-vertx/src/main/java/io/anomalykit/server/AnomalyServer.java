@@ -30,6 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class AnomalyServer {
 
+    /** How often the realm files are checked for changes. */
+    private static final long REALM_RELOAD_MILLIS = 1000;
     /** How long close() lets in-flight requests finish. */
     private static final long DRAIN_MILLIS = 30_000;
 
@@ -39,15 +41,17 @@ public final class AnomalyServer {
     private final ResultsStore store;
     private final AtomicInteger inFlight;
     private final boolean tls;
+    private final long reloadTimer;
 
     private AnomalyServer(Vertx vertx, boolean ownsVertx, HttpServer http, ResultsStore store, AtomicInteger inFlight,
-                          boolean tls) {
+                          boolean tls, long reloadTimer) {
         this.vertx = vertx;
         this.ownsVertx = ownsVertx;
         this.http = http;
         this.store = store;
         this.inFlight = inFlight;
         this.tls = tls;
+        this.reloadTimer = reloadTimer;
     }
 
     public static Builder builder() {
@@ -70,6 +74,7 @@ public final class AnomalyServer {
 
     /** Lets in-flight requests finish (up to 30 s), closes the listener and connections, then closes the store. */
     public Future<Void> close() {
+        vertx.cancelTimer(reloadTimer);
         Future<Void> stopped = drained(System.currentTimeMillis() + DRAIN_MILLIS)
                 .compose(ignored -> http.close())
                 .recover(ignored -> Future.succeededFuture())
@@ -212,6 +217,10 @@ public final class AnomalyServer {
         private Future<AnomalyServer> listen(Vertx runtime, boolean owns, ResultsStore store, Security security) {
             Router router = Router.router(runtime);
             AnomalyRoutes.mount(router, store, security, clock, true);
+            long reloadTimer = runtime.setPeriodic(REALM_RELOAD_MILLIS, id -> runtime.executeBlocking(() -> {
+                security.reloadIfChanged();
+                return null;
+            }, false));
             HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
                     .setMaxInitialLineLength(16 * 1024).setMaxHeaderSize(16 * 1024).setCompressionSupported(true)
                     .setDecompressionSupported(true);
@@ -237,7 +246,8 @@ public final class AnomalyServer {
                             router.handle(request);
                         }
                     }).invalidRequestHandler(invalid).listen()
-                    .map(server -> new AnomalyServer(runtime, owns, server, store, inFlight, tlsCertificate != null));
+                    .map(server -> new AnomalyServer(runtime, owns, server, store, inFlight, tlsCertificate != null,
+                            reloadTimer));
         }
     }
 }

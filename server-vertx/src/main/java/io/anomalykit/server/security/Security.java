@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Authentication and authorization as Elasticsearch does them: HTTP Basic against the reserved {@code elastic} user and
@@ -30,21 +31,49 @@ public final class Security {
     /** Checked against when the user is unknown, so an unknown user costs what a wrong password costs. */
     private static final char[] DUMMY_HASH = BCrypt.withDefaults().hashToChar(10, "no-such-user".toCharArray());
 
-    private final SecuritySettings settings;
-    private final Map<String, String> passwordHashes;
-    private final Map<String, List<String>> userRoles;
-    private final Map<String, Role> roles;
+    private static final System.Logger LOG = System.getLogger(Security.class.getName());
+    private static final List<String> REALM_FILES = List.of("users", "users_roles", "roles.yml");
 
-    private Security(SecuritySettings settings, Map<String, String> passwordHashes, Map<String, List<String>> userRoles,
-                     Map<String, Role> roles) {
+    /** What the realm files say, replaced whole when they change. */
+    private record Realm(Map<String, String> passwordHashes, Map<String, List<String>> userRoles, Map<String, Role> roles,
+                         String fingerprint) {
+    }
+
+    private final SecuritySettings settings;
+    private final AtomicReference<Realm> realm;
+
+    private Security(SecuritySettings settings, Realm realm) {
         this.settings = settings;
-        this.passwordHashes = passwordHashes;
-        this.userRoles = userRoles;
-        this.roles = roles;
+        this.realm = new AtomicReference<>(realm);
     }
 
     /** @throws IllegalArgumentException when a realm file is unreadable or malformed, naming the file and the line */
     public static Security load(SecuritySettings settings) {
+        return new Security(settings, readRealm(settings));
+    }
+
+    /**
+     * Reads the realm files again if they changed since the last read. A broken file keeps the last good configuration
+     * and logs why. Blocking: call it off the event loop.
+     *
+     * @return true when a new configuration took effect
+     */
+    public boolean reloadIfChanged() {
+        if (!settings.enabled() || settings.configDirectory() == null
+                || fingerprint(settings.configDirectory()).equals(realm.get().fingerprint())) {
+            return false;
+        }
+        try {
+            realm.set(readRealm(settings));
+            LOG.log(System.Logger.Level.INFO, "security: realm files in " + settings.configDirectory() + " reloaded");
+            return true;
+        } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.ERROR, "security: keeping the last good realm configuration: " + e.getMessage());
+            return false;
+        }
+    }
+
+    private static Realm readRealm(SecuritySettings settings) {
         Map<String, String> hashes = new HashMap<>();
         Map<String, List<String>> userRoles = new HashMap<>();
         Map<String, Role> roles = new LinkedHashMap<>(Role.BUILT_IN);
@@ -71,7 +100,22 @@ public final class Security {
                 }
             }
         }
-        return new Security(settings, hashes, userRoles, roles);
+        return new Realm(hashes, userRoles, roles, dir == null ? "" : fingerprint(dir));
+    }
+
+    /** Sizes and modification times of the realm files: what tells a change. */
+    private static String fingerprint(Path dir) {
+        StringBuilder print = new StringBuilder();
+        for (String name : REALM_FILES) {
+            Path file = dir.resolve(name);
+            try {
+                print.append(name).append(Files.exists(file) ? Files.size(file) + "@" + Files.getLastModifiedTime(file) : "-")
+                        .append(';');
+            } catch (IOException e) {
+                print.append(name).append("?;");
+            }
+        }
+        return print.toString();
     }
 
     public boolean enabled() {
@@ -117,13 +161,14 @@ public final class Security {
             }
             return new Principal(user, List.of("superuser"), "reserved");
         }
-        String hash = passwordHashes.get(user);
+        Realm current = realm.get();
+        String hash = current.passwordHashes().get(user);
         boolean verified = BCrypt.verifyer().verify(password.toCharArray(), hash == null ? DUMMY_HASH : hash.toCharArray())
                 .verified;
         if (hash == null || !verified) {
             throw unauthenticated("unable to authenticate user [" + user + "] for REST request [" + uri + "]");
         }
-        return new Principal(user, userRoles.getOrDefault(user, List.of()), "file");
+        return new Principal(user, current.userRoles().getOrDefault(user, List.of()), "file");
     }
 
     /** @throws EsException 403 when none of the principal's roles grants the cluster action */
@@ -142,12 +187,14 @@ public final class Security {
     }
 
     private List<Role> effectiveRoles(Principal principal) {
+        Map<String, Role> roles = realm.get().roles();
         return principal.roles().stream().filter(roles::containsKey).map(roles::get).toList();
     }
 
     private EsException unauthorized(Principal principal, String action, String onIndices, String kind, List<String> granting) {
         TreeSet<String> effective = new TreeSet<>();
         TreeSet<String> missing = new TreeSet<>();
+        Map<String, Role> roles = realm.get().roles();
         principal.roles().forEach(role -> (roles.containsKey(role) ? effective : missing).add(role));
         StringBuilder reason = new StringBuilder("action [").append(action).append("] is unauthorized for user [")
                 .append(principal.username()).append("] with effective roles [").append(String.join(",", effective))

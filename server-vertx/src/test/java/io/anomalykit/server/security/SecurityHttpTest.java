@@ -213,6 +213,47 @@ class SecurityHttpTest {
     }
 
     @Test
+    void realmFilesAreReloadedWithoutARestart() throws Exception {
+        Path config = Files.createTempDirectory("anomalykit-reload");
+        Files.writeString(config.resolve("users"), "first:" + Security.hash(PASSWORD) + "\n");
+        Files.writeString(config.resolve("users_roles"), "machine_learning_user:first,second\n");
+        try (TestServer reloading = TestServer.withDemoData(new SecuritySettings(true, config, "x", true))) {
+            String records = "/_ml/anomaly_detectors/it-ops-kpi/results/records";
+            assertThat(reloading.send("GET", records, null, null, TestServer.basic("second", PASSWORD)).status()).isEqualTo(401);
+            Files.writeString(config.resolve("users"), "first:" + Security.hash(PASSWORD) + "\nsecond:"
+                    + Security.hash(PASSWORD) + "\n");
+            assertThat(eventually(() -> reloading.send("GET", records, null, null, TestServer.basic("second", PASSWORD))
+                    .status() == 200)).as("a new user works without a restart").isTrue();
+        }
+    }
+
+    @Test
+    void aBrokenRealmFileKeepsTheLastGoodConfiguration() throws Exception {
+        Path config = Files.createTempDirectory("anomalykit-broken");
+        Files.writeString(config.resolve("users"), "first:" + Security.hash(PASSWORD) + "\n");
+        Security security = Security.load(new SecuritySettings(true, config, null, true));
+        Files.writeString(config.resolve("users"), "first:not-a-bcrypt-hash\nextra:" + Security.hash(PASSWORD) + "\n");
+        assertThat(security.reloadIfChanged()).as("the broken file is refused").isFalse();
+        assertThat(security.authenticate(TestServer.basic("first", PASSWORD), "/").username()).isEqualTo("first");
+        assertThatThrownBy(() -> security.authenticate(TestServer.basic("extra", PASSWORD), "/"))
+                .isInstanceOf(io.anomalykit.server.error.EsException.class);
+        Files.writeString(config.resolve("users"), "extra:" + Security.hash(PASSWORD) + "\n");
+        assertThat(security.reloadIfChanged()).as("a good file is taken").isTrue();
+        assertThat(security.authenticate(TestServer.basic("extra", PASSWORD), "/").username()).isEqualTo("extra");
+    }
+
+    /** Polls a condition for up to 10 seconds. */
+    private static boolean eventually(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
     void theClusterPrivilegeAloneSufficesWhenTheIndexCheckIsOff() throws IOException {
         Path config = Files.createTempDirectory("anomalykit-security-es");
         Files.writeString(config.resolve("users"), "cluster-only:" + Security.hash(PASSWORD) + "\n");
