@@ -113,6 +113,7 @@ public final class AnomalyServer {
         private SecuritySettings security = new SecuritySettings(true, null, null, true);
         private Path tlsCertificate;
         private Path tlsKey;
+        private long maxBodyBytes = AnomalyRoutes.MAX_BODY_BYTES;
 
         private Builder() {
         }
@@ -159,6 +160,12 @@ public final class AnomalyServer {
         /** Authentication and authorization; on by default, with no user until one is configured. */
         public Builder security(SecuritySettings value) {
             security = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** The largest request body accepted (Elasticsearch's default: 100 MiB); larger ones get 413. */
+        public Builder maxBodyBytes(long value) {
+            maxBodyBytes = value;
             return this;
         }
 
@@ -216,7 +223,7 @@ public final class AnomalyServer {
 
         private Future<AnomalyServer> listen(Vertx runtime, boolean owns, ResultsStore store, Security security) {
             Router router = Router.router(runtime);
-            AnomalyRoutes.mount(router, store, security, clock, true);
+            AnomalyRoutes.mount(router, store, security, clock, true, maxBodyBytes);
             long reloadTimer = runtime.setPeriodic(REALM_RELOAD_MILLIS, id -> runtime.executeBlocking(() -> {
                 security.reloadIfChanged();
                 return null;

@@ -50,6 +50,12 @@ public final class AnomalyRoutes {
      *                            false when the host router has routes of its own after these
      */
     public static void mount(Router router, ResultsStore store, Security security, Clock clock, boolean answerUnknownRoutes) {
+        mount(router, store, security, clock, answerUnknownRoutes, MAX_BODY_BYTES);
+    }
+
+    /** @param maxBodyBytes bodies larger than this are refused with 413 */
+    public static void mount(Router router, ResultsStore store, Security security, Clock clock, boolean answerUnknownRoutes,
+                             long maxBodyBytes) {
         Access access = new Access(security);
         ResultsEndpoint results = new ResultsEndpoint(store, clock, access);
         SeedingEndpoints seeding = new SeedingEndpoints(store, clock, access);
@@ -65,7 +71,7 @@ public final class AnomalyRoutes {
                 Responses.error(rc, e);
             }
         };
-        List<Handler<RoutingContext>> body = List.of(authenticate, BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+        List<Handler<RoutingContext>> body = List.of(authenticate, BodyHandler.create(false).setBodyLimit(maxBodyBytes));
 
         for (ResultType type : ResultType.values()) {
             String suffix = "/results/" + type.arrayField();
@@ -181,8 +187,7 @@ public final class AnomalyRoutes {
     /** Failures raised before a handler ran, such as a body over the size limit. */
     private static void failed(RoutingContext rc) {
         if (rc.statusCode() == 413) {
-            Responses.error(rc, EsException.of(413, "content_too_long_exception",
-                    "request body is larger than the limit of [" + MAX_BODY_BYTES + "] bytes"));
+            Responses.error(rc, EsException.of(413, "content_too_long_exception", "request body is too large"));
         } else if (rc.failure() != null) {
             Responses.error(rc, rc.failure());
         } else {
