@@ -1,6 +1,7 @@
 package io.anomalykit.server;
 
 import io.anomalykit.server.http.AnomalyRoutes;
+import io.anomalykit.server.security.NativeRealm;
 import io.anomalykit.server.security.Security;
 import io.anomalykit.server.security.SecuritySettings;
 import io.anomalykit.server.seed.Fixtures;
@@ -183,16 +184,17 @@ public final class AnomalyServer {
         }
 
         public Future<AnomalyServer> start() {
-            Security loaded;
             try {
-                loaded = Security.load(security);
+                Security.load(security);
             } catch (IllegalArgumentException e) {
+                // Bad realm files stop the start before anything is opened.
                 return Future.failedFuture(e);
             }
             boolean owns = vertx == null;
             Vertx runtime = owns ? Vertx.vertx() : vertx;
             Future<AnomalyServer> started = LuceneResultsStore.open(runtime, dataDirectory, refreshIntervalMillis)
-                    .compose(store -> preload(store).compose(ignored -> listen(runtime, owns, store, loaded))
+                    .compose(store -> NativeRealm.load(store).map(realm -> Security.load(security, realm))
+                            .compose(loaded -> preload(store).compose(ignored -> listen(runtime, owns, store, loaded)))
                             .recover(failure -> store.close().transform(ignored -> Future.failedFuture(failure))));
             if (!owns) {
                 return started;

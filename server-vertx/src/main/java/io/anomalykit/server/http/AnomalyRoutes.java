@@ -59,6 +59,7 @@ public final class AnomalyRoutes {
         Access access = new Access(security);
         ResultsEndpoint results = new ResultsEndpoint(store, clock, access);
         SeedingEndpoints seeding = new SeedingEndpoints(store, clock, access);
+        SecurityEndpoints securityApis = new SecurityEndpoints(security, access);
         ClusterEndpoints cluster = new ClusterEndpoints("anomalykit-" + UUID.randomUUID().toString().substring(0, 8),
                 UUID.randomUUID().toString(), access);
         // Authentication comes first, before the body is read or the path is judged: a platform handler, which Vert.x
@@ -94,6 +95,14 @@ public final class AnomalyRoutes {
         add(router, body, "/:index/_refresh", Map.of(HttpMethod.POST, seeding::refresh, HttpMethod.GET, seeding::refresh));
         add(router, body, "/_cluster/health", Map.of(HttpMethod.GET, cluster::health));
         add(router, body, "/_security/_authenticate", Map.of(HttpMethod.GET, cluster::authenticate));
+        add(router, body, "/_security/user/:username", Map.of(HttpMethod.PUT, securityApis::putUser,
+                HttpMethod.POST, securityApis::putUser, HttpMethod.GET, securityApis::getUser,
+                HttpMethod.DELETE, securityApis::deleteUser));
+        add(router, body, "/_security/user/:username/_password", Map.of(HttpMethod.PUT, securityApis::changePassword,
+                HttpMethod.POST, securityApis::changePassword));
+        add(router, body, "/_security/role/:name", Map.of(HttpMethod.PUT, securityApis::putRole,
+                HttpMethod.POST, securityApis::putRole, HttpMethod.GET, securityApis::getRole,
+                HttpMethod.DELETE, securityApis::deleteRole));
         add(router, body, "/", Map.of(HttpMethod.GET, cluster::info, HttpMethod.HEAD, cluster::infoHead));
 
         if (answerUnknownRoutes) {

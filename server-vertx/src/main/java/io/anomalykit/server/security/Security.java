@@ -41,15 +41,32 @@ public final class Security {
 
     private final SecuritySettings settings;
     private final AtomicReference<Realm> realm;
+    private final NativeRealm nativeRealm;
+    /** Successful authentications by user: the SHA-256 of the password that worked, so bcrypt runs once per user. */
+    private final Map<String, byte[]> verified = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private Security(SecuritySettings settings, Realm realm) {
+    private Security(SecuritySettings settings, Realm realm, NativeRealm nativeRealm) {
         this.settings = settings;
         this.realm = new AtomicReference<>(realm);
+        this.nativeRealm = nativeRealm;
+        if (nativeRealm != null) {
+            nativeRealm.onChange(verified::clear);
+        }
     }
 
     /** @throws IllegalArgumentException when a realm file is unreadable or malformed, naming the file and the line */
     public static Security load(SecuritySettings settings) {
-        return new Security(settings, readRealm(settings));
+        return load(settings, null);
+    }
+
+    /** With the native realm too (users and roles managed through the security APIs); null for none. */
+    public static Security load(SecuritySettings settings, NativeRealm nativeRealm) {
+        return new Security(settings, readRealm(settings), nativeRealm);
+    }
+
+    /** The native realm, for the security APIs; empty when this server has none. */
+    public java.util.Optional<NativeRealm> nativeRealm() {
+        return java.util.Optional.ofNullable(nativeRealm);
     }
 
     /**
@@ -65,6 +82,7 @@ public final class Security {
         }
         try {
             realm.set(readRealm(settings));
+            verified.clear();
             LOG.log(System.Logger.Level.INFO, "security: realm files in " + settings.configDirectory() + " reloaded");
             return true;
         } catch (IllegalArgumentException e) {
@@ -162,13 +180,45 @@ public final class Security {
             return new Principal(user, List.of("superuser"), "reserved");
         }
         Realm current = realm.get();
-        String hash = current.passwordHashes().get(user);
-        boolean verified = BCrypt.verifyer().verify(password.toCharArray(), hash == null ? DUMMY_HASH : hash.toCharArray())
-                .verified;
-        if (hash == null || !verified) {
-            throw unauthenticated("unable to authenticate user [" + user + "] for REST request [" + uri + "]");
+        String fileHash = current.passwordHashes().get(user);
+        if (fileHash != null) {
+            if (!passwordMatches(user, password, fileHash)) {
+                throw unauthenticated("unable to authenticate user [" + user + "] for REST request [" + uri + "]");
+            }
+            return new Principal(user, current.userRoles().getOrDefault(user, List.of()), "file");
         }
-        return new Principal(user, current.userRoles().getOrDefault(user, List.of()), "file");
+        java.util.Optional<com.fasterxml.jackson.databind.node.ObjectNode> nativeUser = nativeRealm == null
+                ? java.util.Optional.empty() : nativeRealm.user(user);
+        if (nativeUser.isPresent() && nativeUser.get().path("enabled").asBoolean(true)
+                && passwordMatches(user, password, nativeUser.get().get("password_hash").asText())) {
+            return new Principal(user, NativeRealm.roleNames(nativeUser.get()), "native");
+        }
+        if (nativeUser.isEmpty()) {
+            // Cost what a known user costs, so timing does not tell which users exist.
+            BCrypt.verifyer().verify(password.toCharArray(), DUMMY_HASH);
+        }
+        throw unauthenticated("unable to authenticate user [" + user + "] for REST request [" + uri + "]");
+    }
+
+    private boolean passwordMatches(String user, String password, String hash) {
+        byte[] digest = sha256(user + "\u0000" + hash + "\u0000" + password);
+        byte[] known = verified.get(user);
+        if (known != null && MessageDigest.isEqual(known, digest)) {
+            return true;
+        }
+        boolean ok = BCrypt.verifyer().verify(password.toCharArray(), hash.toCharArray()).verified;
+        if (ok) {
+            verified.put(user, digest);
+        }
+        return ok;
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** @throws EsException 403 when none of the principal's roles grants the cluster action */
@@ -187,14 +237,24 @@ public final class Security {
     }
 
     private List<Role> effectiveRoles(Principal principal) {
-        Map<String, Role> roles = realm.get().roles();
+        Map<String, Role> roles = allRoles();
         return principal.roles().stream().filter(roles::containsKey).map(roles::get).toList();
+    }
+
+    /** Built-in, file and native roles; a file role wins over a native one of the same name. */
+    private Map<String, Role> allRoles() {
+        if (nativeRealm == null || nativeRealm.roles().isEmpty()) {
+            return realm.get().roles();
+        }
+        Map<String, Role> all = new HashMap<>(nativeRealm.roles());
+        all.putAll(realm.get().roles());
+        return all;
     }
 
     private EsException unauthorized(Principal principal, String action, String onIndices, String kind, List<String> granting) {
         TreeSet<String> effective = new TreeSet<>();
         TreeSet<String> missing = new TreeSet<>();
-        Map<String, Role> roles = realm.get().roles();
+        Map<String, Role> roles = allRoles();
         principal.roles().forEach(role -> (roles.containsKey(role) ? effective : missing).add(role));
         StringBuilder reason = new StringBuilder("action [").append(action).append("] is unauthorized for user [")
                 .append(principal.username()).append("] with effective roles [").append(String.join(",", effective))

@@ -83,6 +83,9 @@ public final class LuceneResultsStore implements ResultsStore {
     private static final String VERSION = "_version";
     private static final String SEQ = "_seq";
     private static final String NEXT_SEQ = "next_seq";
+    private static final String SECURITY_KIND = "security:";
+    private static final String SECURITY_KEY = "_security_key";
+    private static final String SECURITY_ID = "_security_id";
     private static final int MAX_KEYWORD_BYTES = 8191;
 
     private final Vertx vertx;
@@ -486,6 +489,55 @@ public final class LuceneResultsStore implements ResultsStore {
             }
             visible.maybeRefreshBlocking();
             return true;
+        }, false);
+    }
+
+    @Override
+    public Future<Map<String, ObjectNode>> securityObjects(String kind) {
+        return vertx.executeBlocking(() -> {
+            Map<String, ObjectNode> objects = new java.util.TreeMap<>();
+            try (DirectoryReader reader = DirectoryReader.open(writer)) {
+                IndexSearcher searcher = new IndexSearcher(reader);
+                StoredFields stored = searcher.storedFields();
+                for (ScoreDoc hit : searcher.search(new TermQuery(new Term(KIND, SECURITY_KIND + kind)), Integer.MAX_VALUE)
+                        .scoreDocs) {
+                    Document doc = stored.document(hit.doc);
+                    objects.put(doc.get(SECURITY_ID), (ObjectNode) JSON.readTree(doc.getBinaryValue(SOURCE).bytes));
+                }
+            }
+            return objects;
+        }, false);
+    }
+
+    @Override
+    public Future<Void> putSecurityObject(String kind, String id, ObjectNode object) {
+        return vertx.executeBlocking(() -> {
+            synchronized (writeLock) {
+                Document doc = new Document();
+                doc.add(new StringField(KIND, SECURITY_KIND + kind, Field.Store.NO));
+                doc.add(new StringField(SECURITY_KEY, kind + "/" + id, Field.Store.NO));
+                doc.add(new StoredField(SECURITY_ID, id));
+                doc.add(new StoredField(SOURCE, JSON.writeValueAsBytes(object)));
+                writer.updateDocument(new Term(SECURITY_KEY, kind + "/" + id), doc);
+                commit();
+            }
+            return null;
+        }, false);
+    }
+
+    @Override
+    public Future<Boolean> deleteSecurityObject(String kind, String id) {
+        return vertx.executeBlocking(() -> {
+            synchronized (writeLock) {
+                Term key = new Term(SECURITY_KEY, kind + "/" + id);
+                boolean existed;
+                try (DirectoryReader reader = DirectoryReader.open(writer)) {
+                    existed = new IndexSearcher(reader).count(new TermQuery(key)) > 0;
+                }
+                writer.deleteDocuments(key);
+                commit();
+                return existed;
+            }
         }, false);
     }
 

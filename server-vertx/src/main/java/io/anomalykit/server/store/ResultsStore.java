@@ -5,6 +5,7 @@ import io.anomalykit.server.query.ResultsQuery;
 import io.vertx.core.Future;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -32,6 +33,15 @@ public interface ResultsStore {
 
     /** Deletes the job and all its results. @return false if there was no such job */
     Future<Boolean> deleteJob(String jobId);
+
+    /** The security objects of one kind (native users, native roles), by id. */
+    Future<Map<String, ObjectNode>> securityObjects(String kind);
+
+    /** Creates or replaces a security object; durable once the future completes. */
+    Future<Void> putSecurityObject(String kind, String id, ObjectNode object);
+
+    /** @return false if there was no such object */
+    Future<Boolean> deleteSecurityObject(String kind, String id);
 
     Future<Void> close();
 }

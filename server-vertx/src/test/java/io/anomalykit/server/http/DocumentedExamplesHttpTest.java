@@ -83,7 +83,7 @@ class DocumentedExamplesHttpTest {
                     continue;
                 }
                 String url = path.getKey().replace("{job_id}", "no-such-job").replace("{index}", ".ml-anomalies-shared")
-                        .replace("{id}", "some-id");
+                        .replace("{id}", "some-id").replace("{username}", "someone").replace("{name}", "some-role");
                 tests.add(DynamicTest.dynamicTest(method.toUpperCase(Locale.ROOT) + " " + path.getKey(), () -> {
                     TestServer.Answer answer = server.send(method.toUpperCase(Locale.ROOT), url, null);
                     assertThat(answer.status()).as(answer.body()).isNotEqualTo(405);

@@ -284,6 +284,20 @@ public abstract class ResultsStoreContract {
         assertThat(await(store.search(byScore(ResultType.RECORD, true))).total()).isZero();
     }
 
+    @Test
+    void securityObjectsAreKeptDurablyAndDeleted() {
+        await(store.putSecurityObject("user", "alice", JSON.createObjectNode().put("username", "alice")));
+        await(store.putSecurityObject("user", "bob", JSON.createObjectNode().put("username", "bob")));
+        await(store.putSecurityObject("role", "alice", JSON.createObjectNode().put("kind", "a role")));
+        reopen();
+        assertThat(await(store.securityObjects("user")).keySet()).containsExactly("alice", "bob");
+        assertThat(await(store.securityObjects("role")).get("alice").get("kind").asText()).isEqualTo("a role");
+        assertThat(await(store.deleteSecurityObject("user", "alice"))).isTrue();
+        assertThat(await(store.deleteSecurityObject("user", "alice"))).isFalse();
+        assertThat(await(store.securityObjects("user")).keySet()).containsExactly("bob");
+        assertThat(await(store.search(byScore(ResultType.RECORD, true))).total()).as("not results").isZero();
+    }
+
     private void reopen() {
         await(store.close());
         store = await(open(vertx, location));
