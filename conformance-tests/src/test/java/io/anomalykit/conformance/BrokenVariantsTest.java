@@ -10,6 +10,7 @@ import io.anomalykit.conformance.cases.CaseLibrary;
 import io.anomalykit.conformance.cases.GeneratedCases;
 import io.anomalykit.conformance.run.CaseRunner;
 import io.anomalykit.conformance.run.Outcome;
+import io.anomalykit.conformance.target.Credentials;
 import io.anomalykit.conformance.target.ElasticsearchApiSeeder;
 import io.anomalykit.conformance.target.Target;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -49,12 +51,15 @@ class BrokenVariantsTest {
         }
     }
 
+    private static Map<String, Credentials> personas;
+
     @BeforeAll
     static void seedOnce() {
         Target reference = ReferenceServer.target(ReferenceServer.url()).build();
         for (String dataset : List.of(CaseLibrary.DOCUMENTED_DATASET, "edges", GeneratedCases.DATASET)) {
             new ElasticsearchApiSeeder().seed(reference, LIBRARY.dataset(dataset));
         }
+        personas = new ElasticsearchApiSeeder().personas(reference);
     }
 
     static Stream<Variant> variants() {
@@ -123,6 +128,16 @@ class BrokenVariantsTest {
                             e.status = 404;
                             e.headers.put("Content-Type", "text/html");
                             e.answer = "<html><body><h1>Resource not found</h1></body></html>";
+                        }
+                    }
+                }),
+                new Variant("200 where 403 is due", "authorization.records.get.no-privileges", new Breakage() {
+                    @Override
+                    public void answer(Exchange e) {
+                        if (e.status == 403) {
+                            e.status = 200;
+                            e.headers.put("X-elastic-product", "Elasticsearch");
+                            e.answer = "{\"count\":0,\"records\":[]}";
                         }
                     }
                 }),
@@ -283,8 +298,10 @@ class BrokenVariantsTest {
 
     private static List<String> failedRules(Breakage breakage) throws Exception {
         try (BreakingProxy proxy = new BreakingProxy(ReferenceServer.url(), breakage)) {
-            // The data is already in the reference server behind the proxy.
-            Target broken = ReferenceServer.target(proxy.url()).seeder((target, dataset) -> { }).build();
+            // The data and the personas are already in the reference server behind the proxy.
+            Target.Builder builder = ReferenceServer.target(proxy.url()).seeder((target, dataset) -> { });
+            personas.forEach(builder::persona);
+            Target broken = builder.build();
             CaseRunner runner = new CaseRunner(broken, LIBRARY);
             List<String> failed = new ArrayList<>();
             for (Case c : LIBRARY.cases()) {

@@ -8,6 +8,8 @@ import io.anomalykit.conformance.check.Difference;
 import io.anomalykit.conformance.check.JsonComparison;
 import io.anomalykit.conformance.check.SchemaCheck;
 import io.anomalykit.conformance.target.Capability;
+import io.anomalykit.conformance.target.Credentials;
+import io.anomalykit.conformance.target.Persona;
 import io.anomalykit.conformance.target.Target;
 import io.anomalykit.conformance.target.TargetClient;
 
@@ -33,6 +35,7 @@ public final class CaseRunner {
     private final CaseLibrary library;
     private final TargetClient client;
     private final Map<String, RuntimeException> seeded = new HashMap<>();
+    private Map<String, Credentials> seededPersonas;
 
     public CaseRunner(Target target, CaseLibrary library) {
         this.target = target;
@@ -64,19 +67,56 @@ public final class CaseRunner {
             return new Outcome(testCase, Outcome.Result.FAILED, List.of(), seedFailure.getMessage(), null, 0);
         }
         Case.Request request = testCase.request();
+        Optional<Credentials> credentials;
+        try {
+            credentials = credentialsFor(request.persona());
+        } catch (RuntimeException e) {
+            return new Outcome(testCase, Outcome.Result.FAILED, List.of(), "creating the personas failed: " + e.getMessage(),
+                    null, 0);
+        }
+        if (credentials == null) {
+            return new Outcome(testCase, Outcome.Result.SKIPPED, List.of(),
+                    "skipped: no credentials for the persona " + request.persona(), null, 0);
+        }
         String pathAndQuery = request.path() + query(request.query());
         String body = request.rawBody() != null ? request.rawBody() : request.body() == null ? null : request.body().toString();
         TargetClient.Reply reply;
         try {
-            reply = client.send(request.method(), pathAndQuery, body, request.contentType(), request.persona(),
+            reply = client.send(request.method(), pathAndQuery, body, request.contentType(), credentials.orElse(null),
                     request.headers());
         } catch (RuntimeException e) {
             return new Outcome(testCase, Outcome.Result.FAILED, List.of(), e.getMessage(),
-                    reproducer(request, pathAndQuery, body), 0);
+                    reproducer(request, credentials.orElse(null), pathAndQuery, body), 0);
         }
         List<Difference> differences = check(testCase, reply);
         return new Outcome(testCase, differences.isEmpty() ? Outcome.Result.PASSED : Outcome.Result.FAILED, differences,
-                null, differences.isEmpty() ? null : reproducer(request, pathAndQuery, body), 0);
+                null, differences.isEmpty() ? null : reproducer(request, credentials.orElse(null), pathAndQuery, body), 0);
+    }
+
+    /**
+     * The credentials a persona speaks with: empty for none (anonymous), null when the persona is unknown to the
+     * target and cannot be created.
+     */
+    private Optional<Credentials> credentialsFor(String persona) {
+        Optional<Credentials> superuser = target.credentials(Persona.SUPERUSER);
+        if (persona == null || persona.equals(Persona.SUPERUSER)) {
+            return superuser;
+        }
+        if (persona.equals(Persona.ANONYMOUS)) {
+            return Optional.empty();
+        }
+        if (persona.equals(Persona.WRONG_PASSWORD)) {
+            return superuser.filter(c -> c instanceof Credentials.Basic).map(c -> (Credentials) new Credentials.Basic(
+                    ((Credentials.Basic) c).user(), ((Credentials.Basic) c).password() + "-but-wrong"));
+        }
+        Optional<Credentials> given = target.credentials(persona);
+        if (given.isPresent()) {
+            return given;
+        }
+        if (seededPersonas == null) {
+            seededPersonas = target.seeder().personas(target);
+        }
+        return seededPersonas.containsKey(persona) ? Optional.of(seededPersonas.get(persona)) : null;
     }
 
     private RuntimeException seed(String dataset) {
@@ -168,12 +208,12 @@ public final class CaseRunner {
     }
 
     /** A curl command that repeats the request, with the secret left in an environment variable. */
-    private String reproducer(Case.Request request, String pathAndQuery, String body) {
+    private String reproducer(Case.Request request, Credentials credentials, String pathAndQuery, String body) {
         StringBuilder curl = new StringBuilder("curl -s -X ").append(request.method()).append(" \"$ANOMALYKIT_URL")
                 .append(pathAndQuery).append('"');
-        target.credentials(request.persona() == null ? "superuser" : request.persona())
-                .ifPresent(credentials -> curl.append(" -H \"Authorization: ")
-                        .append(credentials.redactedAuthorization("ANOMALYKIT_PASSWORD")).append('"'));
+        if (credentials != null) {
+            curl.append(" -H \"Authorization: ").append(credentials.redactedAuthorization("ANOMALYKIT_PASSWORD")).append('"');
+        }
         request.headers().forEach((k, v) -> curl.append(" -H '").append(k).append(": ").append(v).append('\''));
         if (body != null) {
             curl.append(" -H 'Content-Type: ").append(request.contentType()).append("' -d '")

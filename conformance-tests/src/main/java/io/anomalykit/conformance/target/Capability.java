@@ -9,5 +9,7 @@ public enum Capability {
     /** Data can be put in through Elasticsearch's job, {@code _bulk} and {@code _refresh} APIs. */
     ELASTICSEARCH_SEEDING,
     /** {@code application/vnd.elasticsearch+json; compatible-with=8} media types. */
-    COMPATIBLE_MEDIA_TYPES
+    COMPATIBLE_MEDIA_TYPES,
+    /** Authentication and authorization, with users that can be made through Elasticsearch's security APIs. */
+    SECURITY
 }

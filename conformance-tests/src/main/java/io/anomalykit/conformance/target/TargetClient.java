@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
-/** Sends one request to a target as a persona. Only ever talks to the target's own base URL. */
+/** Sends one request to a target. Only ever talks to the target's own base URL. */
 public final class TargetClient {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -32,8 +32,9 @@ public final class TargetClient {
     /**
      * @param pathAndQuery path and already-encoded query string
      * @param body         the body, or null for none
+     * @param credentials  who to speak as, or null to send no credentials
      */
-    public Reply send(String method, String pathAndQuery, String body, String contentType, String persona,
+    public Reply send(String method, String pathAndQuery, String body, String contentType, Credentials credentials,
                       Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target.baseUrl() + pathAndQuery))
                 .timeout(Duration.ofSeconds(60))
@@ -42,8 +43,9 @@ public final class TargetClient {
         if (body != null && contentType != null) {
             request.header("Content-Type", contentType);
         }
-        target.credentials(persona == null ? Persona.SUPERUSER : persona)
-                .ifPresent(credentials -> request.header("Authorization", credentials.authorization()));
+        if (credentials != null) {
+            request.header("Authorization", credentials.authorization());
+        }
         headers.forEach(request::header);
         try {
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
