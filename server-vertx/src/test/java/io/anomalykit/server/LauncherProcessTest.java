@@ -66,16 +66,9 @@ class LauncherProcessTest {
 
     private ServerProcess start() throws Exception {
         Process process = launch("--port", "0", "--data", data.resolve("store").toString());
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        String line = CompletableFuture.supplyAsync(() -> {
-            try {
-                return out.readLine();
-            } catch (IOException e) {
-                return null;
-            }
-        }).get(60, TimeUnit.SECONDS);
-        assertThat(line).as("first line of stdout").startsWith("anomalykit listening on http://127.0.0.1:");
-        return new ServerProcess(process, line.substring("anomalykit listening on ".length()));
+        String url = readyUrl(process);
+        assertThat(url).startsWith("http://127.0.0.1:");
+        return new ServerProcess(process, url);
     }
 
     private static JsonNode send(String method, String url, String body, String contentType) throws Exception {
@@ -152,7 +145,7 @@ class LauncherProcessTest {
                 return null;
             }
         }).get(60, TimeUnit.SECONDS);
-        assertThat(line).startsWith("anomalykit listening on ");
+        assertThat(line).as("the first line of stdout").startsWith("anomalykit listening on ");
         return line.substring("anomalykit listening on ".length());
     }
 

@@ -88,12 +88,12 @@ public final class Main {
         out.println();
         failures.forEach(f -> out.println("FAILED " + f.message()));
         out.println("cases run against " + options.url + ":");
-        byKind.forEach((kind, counts) -> out.printf("  %-11s %d passed, %d failed, %d skipped%n", kind, counts[0], counts[1],
+        byKind.forEach((kind, counts) -> out.printf("  %-14s %d passed, %d failed, %d skipped%n", kind, counts[0], counts[1],
                 counts[2]));
         int requiredFailed = 0;
         for (Map.Entry<Level, int[]> level : byLevel.entrySet()) {
             int[] counts = level.getValue();
-            out.printf("  %-11s %d passed, %d failed, %d skipped%n", level.getKey(), counts[0], counts[1], counts[2]);
+            out.printf("  %-14s %d passed, %d failed, %d skipped%n", level.getKey(), counts[0], counts[1], counts[2]);
             if (level.getKey() == Level.REQUIRED) {
                 requiredFailed = counts[1];
             }
