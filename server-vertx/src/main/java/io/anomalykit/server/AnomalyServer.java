@@ -1,6 +1,7 @@
 package io.anomalykit.server;
 
 import io.anomalykit.server.http.AnomalyRoutes;
+import io.anomalykit.server.security.ApiKeys;
 import io.anomalykit.server.security.NativeRealm;
 import io.anomalykit.server.security.Security;
 import io.anomalykit.server.security.SecuritySettings;
@@ -193,7 +194,8 @@ public final class AnomalyServer {
             boolean owns = vertx == null;
             Vertx runtime = owns ? Vertx.vertx() : vertx;
             Future<AnomalyServer> started = LuceneResultsStore.open(runtime, dataDirectory, refreshIntervalMillis)
-                    .compose(store -> NativeRealm.load(store).map(realm -> Security.load(security, realm))
+                    .compose(store -> NativeRealm.load(store).compose(realm -> ApiKeys.load(store, clock::millis)
+                                    .map(keys -> Security.load(security, realm, keys)))
                             .compose(loaded -> preload(store).compose(ignored -> listen(runtime, owns, store, loaded)))
                             .recover(failure -> store.close().transform(ignored -> Future.failedFuture(failure))));
             if (!owns) {

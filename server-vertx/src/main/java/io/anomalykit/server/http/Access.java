@@ -45,6 +45,10 @@ final class Access {
         }
     }
 
+    String apiKeyName(String id) {
+        return security.apiKeyName(id);
+    }
+
     /** Who the request runs as; with security off, an anonymous superuser-like principal. */
     Principal principal(RoutingContext rc) {
         Principal principal = rc.get(PRINCIPAL);

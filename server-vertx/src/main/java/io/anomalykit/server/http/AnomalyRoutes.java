@@ -100,6 +100,8 @@ public final class AnomalyRoutes {
                 HttpMethod.DELETE, securityApis::deleteUser));
         add(router, body, "/_security/user/:username/_password", Map.of(HttpMethod.PUT, securityApis::changePassword,
                 HttpMethod.POST, securityApis::changePassword));
+        add(router, body, "/_security/api_key", Map.of(HttpMethod.POST, securityApis::createApiKey,
+                HttpMethod.PUT, securityApis::createApiKey, HttpMethod.DELETE, securityApis::invalidateApiKeys));
         add(router, body, "/_security/role/:name", Map.of(HttpMethod.PUT, securityApis::putRole,
                 HttpMethod.POST, securityApis::putRole, HttpMethod.GET, securityApis::getRole,
                 HttpMethod.DELETE, securityApis::deleteRole));

@@ -64,7 +64,12 @@ final class ClusterEndpoints {
         body.put("enabled", true);
         body.putObject("authentication_realm").put("name", principal.realm()).put("type", principal.realm());
         body.putObject("lookup_realm").put("name", principal.realm()).put("type", principal.realm());
-        body.put("authentication_type", "realm");
+        if (principal.apiKeyId() != null) {
+            body.put("authentication_type", "api_key");
+            body.putObject("api_key").put("id", principal.apiKeyId()).put("name", access.apiKeyName(principal.apiKeyId()));
+        } else {
+            body.put("authentication_type", "realm");
+        }
         Responses.json(rc, 200, body);
     }
 

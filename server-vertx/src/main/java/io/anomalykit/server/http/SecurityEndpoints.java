@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anomalykit.server.error.EsException;
+import io.anomalykit.server.security.ApiKeys;
 import io.anomalykit.server.security.NativeRealm;
 import io.anomalykit.server.security.Security;
 import io.vertx.core.Future;
@@ -83,6 +84,28 @@ final class SecurityEndpoints {
         RequestContext.params(rc).accept("refresh").rejectUnconsumed();
         access.cluster(rc, "cluster:admin/xpack/security/role/delete");
         found(rc, realm().deleteRole(rc.pathParam("name")));
+    }
+
+    void createApiKey(RoutingContext rc) {
+        RequestContext.params(rc).accept("refresh").rejectUnconsumed();
+        JsonNode body = body(rc);
+        access.cluster(rc, "cluster:admin/xpack/security/api_key/create");
+        keys().create(access.principal(rc), body)
+                .onSuccess(created -> Responses.json(rc, 200, created))
+                .onFailure(failure -> Responses.error(rc, failure));
+    }
+
+    void invalidateApiKeys(RoutingContext rc) {
+        RequestContext.params(rc).rejectUnconsumed();
+        JsonNode body = body(rc);
+        access.cluster(rc, "cluster:admin/xpack/security/api_key/invalidate");
+        keys().invalidate(body)
+                .onSuccess(answer -> Responses.json(rc, 200, answer))
+                .onFailure(failure -> Responses.error(rc, failure));
+    }
+
+    private ApiKeys keys() {
+        return security.apiKeys().orElseThrow(() -> EsException.illegalArgument("API keys are not available on this server"));
     }
 
     private static void found(RoutingContext rc, Future<Boolean> deleted) {

@@ -40,6 +40,8 @@ final class Privileges {
         cluster("manage_ml", List.of("cluster:admin/xpack/ml/*", "cluster:monitor/xpack/ml/*"), List.of());
         cluster("monitor_ml", List.of("cluster:monitor/xpack/ml/*"), List.of());
         cluster("manage_security", List.of("cluster:admin/xpack/security/*"), List.of());
+        cluster("manage_api_key", List.of("cluster:admin/xpack/security/api_key/*"), List.of());
+        cluster("manage_own_api_key", List.of("cluster:admin/xpack/security/api_key/*"), List.of());
         cluster("none", List.of(), List.of());
         index("all", List.of("*"));
         index("read", List.of("indices:data/read/*"));

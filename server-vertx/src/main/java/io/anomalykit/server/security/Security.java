@@ -42,13 +42,15 @@ public final class Security {
     private final SecuritySettings settings;
     private final AtomicReference<Realm> realm;
     private final NativeRealm nativeRealm;
+    private final ApiKeys apiKeys;
     /** Successful authentications by user: the SHA-256 of the password that worked, so bcrypt runs once per user. */
     private final Map<String, byte[]> verified = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private Security(SecuritySettings settings, Realm realm, NativeRealm nativeRealm) {
+    private Security(SecuritySettings settings, Realm realm, NativeRealm nativeRealm, ApiKeys apiKeys) {
         this.settings = settings;
         this.realm = new AtomicReference<>(realm);
         this.nativeRealm = nativeRealm;
+        this.apiKeys = apiKeys;
         if (nativeRealm != null) {
             nativeRealm.onChange(verified::clear);
         }
@@ -56,12 +58,22 @@ public final class Security {
 
     /** @throws IllegalArgumentException when a realm file is unreadable or malformed, naming the file and the line */
     public static Security load(SecuritySettings settings) {
-        return load(settings, null);
+        return load(settings, null, null);
     }
 
-    /** With the native realm too (users and roles managed through the security APIs); null for none. */
-    public static Security load(SecuritySettings settings, NativeRealm nativeRealm) {
-        return new Security(settings, readRealm(settings), nativeRealm);
+    /** With the native realm and API keys too, both kept in the store; null for none. */
+    public static Security load(SecuritySettings settings, NativeRealm nativeRealm, ApiKeys apiKeys) {
+        return new Security(settings, readRealm(settings), nativeRealm, apiKeys);
+    }
+
+    /** The API keys, for the API key endpoints; empty when this server has none. */
+    public java.util.Optional<ApiKeys> apiKeys() {
+        return java.util.Optional.ofNullable(apiKeys);
+    }
+
+    /** The name of an API key, for {@code _authenticate}. */
+    public String apiKeyName(String id) {
+        return apiKeys == null ? null : apiKeys.name(id);
     }
 
     /** The native realm, for the security APIs; empty when this server has none. */
@@ -155,6 +167,9 @@ public final class Security {
      * @throws EsException 401 {@code security_exception} with Elasticsearch's challenges
      */
     public Principal authenticate(String authorization, String uri) {
+        if (authorization != null && authorization.regionMatches(true, 0, "ApiKey ", 0, 7) && apiKeys != null) {
+            return authenticateApiKey(authorization.substring(7).trim());
+        }
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             throw unauthenticated("missing authentication credentials for REST request [" + uri + "]");
         }
@@ -200,6 +215,24 @@ public final class Security {
         throw unauthenticated("unable to authenticate user [" + user + "] for REST request [" + uri + "]");
     }
 
+    private Principal authenticateApiKey(String encoded) {
+        try {
+            String decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            if (colon > 0) {
+                java.util.Optional<Principal> principal = apiKeys.authenticate(decoded.substring(0, colon),
+                        decoded.substring(colon + 1));
+                if (principal.isPresent()) {
+                    return principal.get();
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            // not base64: the same answer as a wrong key
+        }
+        throw unauthenticated("unable to authenticate with provided credentials and anonymous access is not allowed for "
+                + "this request");
+    }
+
     private boolean passwordMatches(String user, String password, String hash) {
         byte[] digest = sha256(user + "\u0000" + hash + "\u0000" + password);
         byte[] known = verified.get(user);
@@ -223,17 +256,29 @@ public final class Security {
 
     /** @throws EsException 403 when none of the principal's roles grants the cluster action */
     public void authorizeCluster(Principal principal, String action) {
-        if (effectiveRoles(principal).stream().noneMatch(role -> role.grantsCluster(action))) {
+        if (effectiveRoles(principal).stream().noneMatch(role -> role.grantsCluster(action))
+                || !narrowedBy(principal).stream().allMatch(keyRoles -> keyRoles.stream().anyMatch(r -> r.grantsCluster(action)))) {
             throw unauthorized(principal, action, "", "cluster privileges", Privileges.granting(Privileges.CLUSTER, action));
         }
     }
 
     /** @throws EsException 403 when none of the principal's roles grants the index action on the index */
     public void authorizeIndex(Principal principal, String action, String index) {
-        if (effectiveRoles(principal).stream().noneMatch(role -> role.grantsIndex(action, index))) {
+        if (effectiveRoles(principal).stream().noneMatch(role -> role.grantsIndex(action, index))
+                || !narrowedBy(principal).stream().allMatch(keyRoles -> keyRoles.stream()
+                        .anyMatch(r -> r.grantsIndex(action, index)))) {
             throw unauthorized(principal, action, " on indices [" + index + "]", "index privileges",
                     Privileges.granting(Privileges.INDEX, action));
         }
+    }
+
+    /** An API key's own roles, which must grant the action too: none for a user, or a key without descriptors. */
+    private List<java.util.Collection<Role>> narrowedBy(Principal principal) {
+        if (principal.apiKeyId() == null || apiKeys == null) {
+            return List.of();
+        }
+        Map<String, Role> narrowing = apiKeys.narrowing(principal.apiKeyId());
+        return narrowing.isEmpty() ? List.of() : List.of(narrowing.values());
     }
 
     private List<Role> effectiveRoles(Principal principal) {
@@ -252,6 +297,11 @@ public final class Security {
     }
 
     private EsException unauthorized(Principal principal, String action, String onIndices, String kind, List<String> granting) {
+        if (principal.apiKeyId() != null) {
+            return EsException.of(403, "security_exception", "action [" + action + "] is unauthorized for API key id ["
+                    + principal.apiKeyId() + "] of user [" + principal.username() + "]" + onIndices + ", this action is "
+                    + "granted by the " + kind + " [" + String.join(",", granting) + "]");
+        }
         TreeSet<String> effective = new TreeSet<>();
         TreeSet<String> missing = new TreeSet<>();
         Map<String, Role> roles = allRoles();

@@ -32,6 +32,7 @@ class SecurityHttpTest {
     private static final String RECORDS_ACTION = "cluster:monitor/xpack/ml/job/results/records/get";
     private static final String INFLUENCERS_ACTION = "cluster:monitor/xpack/ml/job/results/influencers/get";
     private static TestServer server;
+    private static String oneJobKey;
 
     /** Who asks, and how the two results APIs answer them (status, error type, part of the reason). */
     enum Persona {
@@ -45,6 +46,8 @@ class SecurityHttpTest {
                 "action [indices:data/read/search] is unauthorized for user [cluster-only] with effective roles "
                         + "[ml_cluster_only] on indices [.ml-anomalies-"),
         ML_USER(TestServer.basic("ml-user", PASSWORD), 200, null),
+        /** A superuser's API key narrowed to reading one job's results: records yes, influencers no. */
+        API_KEY_ONE_JOB(null, 200, null),
         ML_ADMIN(TestServer.basic("ml-admin", PASSWORD), 200, null),
         SUPERUSER(TestServer.SUPERUSER_AUTHORIZATION, 200, null);
 
@@ -80,6 +83,14 @@ class SecurityHttpTest {
         Files.writeString(config.resolve("roles.yml"), "nothing: {}\n"
                 + "ml_cluster_only:\n  cluster: [monitor_ml]\n  indices:\n    - names: [logs-*]\n      privileges: [read]\n");
         server = TestServer.withDemoData(new SecuritySettings(true, config, TestServer.ELASTIC_PASSWORD, true));
+        Answer key = server.send("POST", "/_security/api_key", "{\"name\":\"one-job\",\"role_descriptors\":{\"r\":{"
+                + "\"cluster\":[\"monitor_ml\"],\"indices\":[{\"names\":[\".ml-anomalies-it-ops-kpi\"],\"privileges\":"
+                + "[\"read\"]}]}}}", "application/json");
+        oneJobKey = "ApiKey " + key.json().get("encoded").asText();
+    }
+
+    private static String authorization(Persona persona) {
+        return persona == Persona.API_KEY_ONE_JOB ? oneJobKey : persona.authorization;
     }
 
     @AfterAll
@@ -105,7 +116,13 @@ class SecurityHttpTest {
     @MethodSource("matrix")
     void everyPersonaGetsElasticsearchsAnswer(Call call) {
         Answer answer = server.send(call.method(), call.path(), call.method().equals("POST") ? "{}" : null,
-                "application/json", call.persona().authorization);
+                "application/json", authorization(call.persona()));
+        if (call.persona() == Persona.API_KEY_ONE_JOB && call.path().endsWith("/influencers")) {
+            assertThat(answer.status()).as(answer.body()).isEqualTo(403);
+            assertThat(answer.errorReason()).contains("is unauthorized for API key id [").contains("of user [elastic] on "
+                    + "indices [.ml-anomalies-it_ops_new_kpi]");
+            return;
+        }
         assertThat(answer.status()).as(answer.body()).isEqualTo(call.persona().status);
         if (call.persona().status == 200) {
             assertThat(answer.header("X-elastic-product")).isEqualTo("Elasticsearch");
@@ -124,6 +141,74 @@ class SecurityHttpTest {
                     .containsExactly("Basic realm=\"security\", charset=\"UTF-8\"", "ApiKey");
             assertThat(answer.json().at("/error/header/WWW-Authenticate/1").asText()).isEqualTo("ApiKey");
             assertThat(answer.errorReason()).endsWith("for REST request [" + call.path() + "]");
+        }
+    }
+
+    /** Another endpoint, a request that changes nothing that matters, and what each persona gets (0: 401/403 free). */
+    record Endpoint(String name, String method, String path, String body, String contentType, int allowed,
+                    List<Persona> permitted) {
+    }
+
+    static Stream<Object[]> everyOtherEndpoint() {
+        List<Persona> admins = List.of(Persona.ML_ADMIN, Persona.SUPERUSER);
+        List<Persona> readers = List.of(Persona.CLUSTER_WITHOUT_INDEX_READ, Persona.ML_USER, Persona.ML_ADMIN,
+                Persona.SUPERUSER, Persona.API_KEY_ONE_JOB);
+        List<Persona> superuser = List.of(Persona.SUPERUSER);
+        List<Persona> everyone = List.of(Persona.NO_PRIVILEGES, Persona.CLUSTER_WITHOUT_INDEX_READ, Persona.ML_USER,
+                Persona.ML_ADMIN, Persona.SUPERUSER, Persona.API_KEY_ONE_JOB);
+        String job = "{\"analysis_config\":{\"detectors\":[{\"function\":\"count\"}]},\"data_description\":{}}";
+        List<Endpoint> endpoints = List.of(
+                new Endpoint("create a job", "PUT", "/_ml/anomaly_detectors/matrix-%s", job, "application/json", 200, admins),
+                new Endpoint("get a job", "GET", "/_ml/anomaly_detectors/it-ops-kpi", null, null, 200, readers),
+                new Endpoint("delete a job", "DELETE", "/_ml/anomaly_detectors/no-such-job-%s", null, null, 404, admins),
+                new Endpoint("index a document", "PUT", "/.ml-anomalies-shared/_doc/matrix-%s",
+                        "{\"job_id\":\"matrix\",\"result_type\":\"record\",\"timestamp\":1}", "application/json", 201,
+                        superuser),
+                new Endpoint("refresh", "POST", "/_refresh", null, null, 200, superuser),
+                new Endpoint("cluster info", "GET", "/", null, null, 200, superuser),
+                new Endpoint("cluster health", "GET", "/_cluster/health", null, null, 200, superuser),
+                new Endpoint("authenticate", "GET", "/_security/_authenticate", null, null, 200, everyone),
+                new Endpoint("create a role", "PUT", "/_security/role/matrix-%s", "{}", "application/json", 200, superuser),
+                new Endpoint("get a user", "GET", "/_security/user/nobody-%s", null, null, 404, superuser),
+                new Endpoint("create an API key", "POST", "/_security/api_key", "{\"name\":\"matrix-%s\"}", "application/json",
+                        200, superuser));
+        List<Object[]> calls = new ArrayList<>();
+        for (Endpoint endpoint : endpoints) {
+            for (Persona persona : Persona.values()) {
+                calls.add(new Object[] {endpoint.name() + " as " + persona, endpoint, persona});
+            }
+        }
+        return calls.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everyOtherEndpoint")
+    void everyOtherEndpointIsGuardedByItsPrivilege(String name, Endpoint endpoint, Persona persona) {
+        String suffix = persona.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        Answer answer = server.send(endpoint.method(), endpoint.path().formatted(suffix),
+                endpoint.body() == null ? null : endpoint.body().formatted(suffix), endpoint.contentType(),
+                authorization(persona));
+        int expected = persona.status == 401 ? 401 : endpoint.permitted().contains(persona) ? endpoint.allowed() : 403;
+        assertThat(answer.status()).as(answer.body()).isEqualTo(expected);
+        if (expected == 401 || expected == 403) {
+            assertThat(answer.errorType()).isEqualTo("security_exception");
+            assertThat(answer.header("X-elastic-product")).isNull();
+        }
+    }
+
+    @Test
+    void bulkItemsAreAuthorizedOneByOne() {
+        String bulk = "{\"index\":{\"_index\":\".ml-anomalies-shared\",\"_id\":\"b1\"}}\n{\"job_id\":\"x\","
+                + "\"result_type\":\"record\",\"timestamp\":1}\n";
+        for (Persona persona : Persona.values()) {
+            Answer answer = server.send("POST", "/_bulk", bulk, "application/x-ndjson", authorization(persona));
+            if (persona.status == 401) {
+                assertThat(answer.status()).as(persona.name()).isEqualTo(401);
+                continue;
+            }
+            assertThat(answer.status()).as(persona.name()).isEqualTo(200);
+            assertThat(answer.json().at("/items/0/index/status").asInt()).as(persona.name())
+                    .isEqualTo(persona == Persona.SUPERUSER ? 201 : 403);
         }
     }
 
