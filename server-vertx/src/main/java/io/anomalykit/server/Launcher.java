@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.UUID;
 
 /**
  * {@code java -jar anomalykit-server.jar [--host H] [--port P] [--data DIR] [--demo] [--load FILE.ndjson]...
@@ -36,7 +37,7 @@ public final class Launcher {
         }
         String elasticPassword = System.getenv("ELASTIC_PASSWORD");
         if (settings.security && elasticPassword == null && settings.demo) {
-            elasticPassword = java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+            elasticPassword = UUID.randomUUID().toString().replace("-", "").substring(0, 20);
             System.err.println("anomalykit: generated password for the elastic user: " + elasticPassword
                     + " (set ELASTIC_PASSWORD to choose it; this is printed once)");
         }

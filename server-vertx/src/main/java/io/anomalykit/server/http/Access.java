@@ -3,6 +3,7 @@ package io.anomalykit.server.http;
 import io.anomalykit.server.security.Principal;
 import io.anomalykit.server.security.Security;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 
 /**
  * Authorization at the point Elasticsearch authorizes: after the request is parsed (so bad input is a 400 first) and
@@ -52,6 +53,6 @@ final class Access {
     /** Who the request runs as; with security off, an anonymous superuser-like principal. */
     Principal principal(RoutingContext rc) {
         Principal principal = rc.get(PRINCIPAL);
-        return principal != null ? principal : new Principal("_anonymous", java.util.List.of("superuser"), "__anonymous");
+        return principal != null ? principal : new Principal("_anonymous", List.of("superuser"), "__anonymous");
     }
 }

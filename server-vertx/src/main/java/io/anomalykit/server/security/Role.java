@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.LinkedHashSet;
 
 /** A role as Elasticsearch defines one: cluster privileges, and index privileges on index-name patterns. */
 record Role(String name, Set<String> cluster, List<IndexGrant> indices) {
@@ -75,7 +76,7 @@ record Role(String name, Set<String> cluster, List<IndexGrant> indices) {
     }
 
     private static Set<String> names(JsonNode list, Set<String> known, String what, String role) {
-        Set<String> out = new java.util.LinkedHashSet<>();
+        Set<String> out = new LinkedHashSet<>();
         for (JsonNode item : list) {
             if (!known.contains(item.asText())) {
                 throw new IllegalArgumentException("role [" + role + "] names an unknown " + what + " [" + item.asText() + "]");

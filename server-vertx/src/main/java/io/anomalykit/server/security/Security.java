@@ -1,6 +1,7 @@
 package io.anomalykit.server.security;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.anomalykit.server.error.EsException;
 
@@ -9,13 +10,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -44,7 +49,7 @@ public final class Security {
     private final NativeRealm nativeRealm;
     private final ApiKeys apiKeys;
     /** Successful authentications by user: the SHA-256 of the password that worked, so bcrypt runs once per user. */
-    private final Map<String, byte[]> verified = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, byte[]> verified = new ConcurrentHashMap<>();
 
     private Security(SecuritySettings settings, Realm realm, NativeRealm nativeRealm, ApiKeys apiKeys) {
         this.settings = settings;
@@ -67,8 +72,8 @@ public final class Security {
     }
 
     /** The API keys, for the API key endpoints; empty when this server has none. */
-    public java.util.Optional<ApiKeys> apiKeys() {
-        return java.util.Optional.ofNullable(apiKeys);
+    public Optional<ApiKeys> apiKeys() {
+        return Optional.ofNullable(apiKeys);
     }
 
     /** The name of an API key, for {@code _authenticate}. */
@@ -77,8 +82,8 @@ public final class Security {
     }
 
     /** The native realm, for the security APIs; empty when this server has none. */
-    public java.util.Optional<NativeRealm> nativeRealm() {
-        return java.util.Optional.ofNullable(nativeRealm);
+    public Optional<NativeRealm> nativeRealm() {
+        return Optional.ofNullable(nativeRealm);
     }
 
     /**
@@ -202,8 +207,8 @@ public final class Security {
             }
             return new Principal(user, current.userRoles().getOrDefault(user, List.of()), "file");
         }
-        java.util.Optional<com.fasterxml.jackson.databind.node.ObjectNode> nativeUser = nativeRealm == null
-                ? java.util.Optional.empty() : nativeRealm.user(user);
+        Optional<ObjectNode> nativeUser = nativeRealm == null
+                ? Optional.empty() : nativeRealm.user(user);
         if (nativeUser.isPresent() && nativeUser.get().path("enabled").asBoolean(true)
                 && passwordMatches(user, password, nativeUser.get().get("password_hash").asText())) {
             return new Principal(user, NativeRealm.roleNames(nativeUser.get()), "native");
@@ -220,7 +225,7 @@ public final class Security {
             String decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
             if (colon > 0) {
-                java.util.Optional<Principal> principal = apiKeys.authenticate(decoded.substring(0, colon),
+                Optional<Principal> principal = apiKeys.authenticate(decoded.substring(0, colon),
                         decoded.substring(colon + 1));
                 if (principal.isPresent()) {
                     return principal.get();
@@ -249,7 +254,7 @@ public final class Security {
     private static byte[] sha256(String text) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -273,7 +278,7 @@ public final class Security {
     }
 
     /** An API key's own roles, which must grant the action too: none for a user, or a key without descriptors. */
-    private List<java.util.Collection<Role>> narrowedBy(Principal principal) {
+    private List<Collection<Role>> narrowedBy(Principal principal) {
         if (principal.apiKeyId() == null || apiKeys == null) {
             return List.of();
         }

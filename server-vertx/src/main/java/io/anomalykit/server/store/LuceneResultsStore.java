@@ -61,6 +61,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.TreeMap;
 
 /**
  * The embedded store: one Lucene index in a directory (Elasticsearch's own engine). Every write request is committed
@@ -495,7 +496,7 @@ public final class LuceneResultsStore implements ResultsStore {
     @Override
     public Future<Map<String, ObjectNode>> securityObjects(String kind) {
         return vertx.executeBlocking(() -> {
-            Map<String, ObjectNode> objects = new java.util.TreeMap<>();
+            Map<String, ObjectNode> objects = new TreeMap<>();
             try (DirectoryReader reader = DirectoryReader.open(writer)) {
                 IndexSearcher searcher = new IndexSearcher(reader);
                 StoredFields stored = searcher.storedFields();
