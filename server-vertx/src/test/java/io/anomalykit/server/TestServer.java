@@ -3,6 +3,7 @@ package io.anomalykit.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.anomalykit.server.security.SecuritySettings;
+import io.anomalykit.server.store.ResultsStore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,11 +38,14 @@ public final class TestServer implements AutoCloseable {
 
     private final AnomalyServer server;
     private final Path data;
+    /** Whether the data directory was made for this server (and goes with it) or given by the caller (and stays). */
+    private final boolean ownsData;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    private TestServer(AnomalyServer server, Path data) {
+    private TestServer(AnomalyServer server, Path data, boolean ownsData) {
         this.server = server;
         this.data = data;
+        this.ownsData = ownsData;
     }
 
     /** Starts with the documented example data loaded. */
@@ -62,16 +66,35 @@ public final class TestServer implements AutoCloseable {
         return start(true, security);
     }
 
+    /**
+     * Starts with the demo data over a directory the caller keeps: closing leaves it, so a later server reopens what
+     * this one wrote.
+     */
+    public static TestServer withDemoData(Path data, SecuritySettings security) {
+        return start(data, false, true, security);
+    }
+
     private static TestServer start(boolean demo, SecuritySettings security) {
         try {
-            Path data = Files.createTempDirectory("anomalykit-test");
+            return start(Files.createTempDirectory("anomalykit-test"), true, demo, security);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static TestServer start(Path data, boolean ownsData, boolean demo, SecuritySettings security) {
+        try {
             AnomalyServer server = AnomalyServer.builder().port(0).dataDirectory(data).demo(demo)
                     .security(security)
                     .refreshIntervalMillis(200).start().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
-            return new TestServer(server, data);
+            return new TestServer(server, data, ownsData);
         } catch (Exception e) {
             throw new IllegalStateException("test server did not start", e);
         }
+    }
+
+    public ResultsStore store() {
+        return server.store();
     }
 
     public String baseUrl() {
@@ -166,6 +189,9 @@ public final class TestServer implements AutoCloseable {
     public void close() {
         try {
             server.close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
+            if (!ownsData) {
+                return;
+            }
             try (Stream<Path> files = Files.walk(data)) {
                 files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
             }
