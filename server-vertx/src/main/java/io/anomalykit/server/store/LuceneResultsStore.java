@@ -21,6 +21,7 @@ import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FieldInfos;
+import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.StoredFields;
@@ -31,6 +32,7 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
@@ -82,7 +84,7 @@ public final class LuceneResultsStore implements ResultsStore {
     private static final String JOB_KEY = "_jobid";
     private static final String SOURCE = "_source";
     private static final String VERSION = "_version";
-    private static final String SEQ = "_seq";
+    static final String SEQ = "_seq";
     private static final String NEXT_SEQ = "next_seq";
     private static final String SECURITY_KIND = "security:";
     private static final String SECURITY_KEY = "_security_key";
@@ -94,6 +96,8 @@ public final class LuceneResultsStore implements ResultsStore {
     private final IndexWriter writer;
     private final SearcherManager visible;
     private final SearcherManager lookup;
+    /** Null when the store runs on plain Lucene alone. */
+    private final ColumnSearch columns;
     private final Map<String, ObjectNode> jobs = new ConcurrentHashMap<>();
     /** Dynamic fields seen so far and how they were first mapped. */
     private final Map<String, ResultsMapping.Kind> dynamicMapping = new ConcurrentHashMap<>();
@@ -102,14 +106,24 @@ public final class LuceneResultsStore implements ResultsStore {
     private final SecureRandom random = new SecureRandom();
     private final long refreshTimer;
 
-    private LuceneResultsStore(Vertx vertx, Path path, long refreshIntervalMillis) throws IOException {
+    private LuceneResultsStore(Vertx vertx, Path path, long refreshIntervalMillis, boolean withColumns) throws IOException {
         this.vertx = vertx;
+        this.columns = withColumns ? new ColumnSearch(this::kindOf) : null;
         Files.createDirectories(path);
         this.directory = FSDirectory.open(path);
         IndexWriterConfig config = new IndexWriterConfig().setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
                 .setRAMBufferSizeMB(64);
         this.writer = new IndexWriter(directory, config);
-        this.visible = new SearcherManager(writer, null);
+        this.visible = new SearcherManager(writer, new SearcherFactory() {
+            @Override
+            public IndexSearcher newSearcher(IndexReader reader, IndexReader previous) {
+                // Columns of new segments are built before the refresh publishes them, never by a search.
+                if (columns != null) {
+                    columns.warm(reader);
+                }
+                return new IndexSearcher(reader);
+            }
+        });
         this.lookup = new SearcherManager(writer, null);
         long seq = 0;
         Iterable<Map.Entry<String, String>> commitData = writer.getLiveCommitData();
@@ -130,7 +144,15 @@ public final class LuceneResultsStore implements ResultsStore {
 
     /** Opens (or creates) the store in a directory; documents become visible on refresh or every interval. */
     public static Future<ResultsStore> open(Vertx vertx, Path path, long refreshIntervalMillis) {
-        return vertx.executeBlocking(() -> new LuceneResultsStore(vertx, path, refreshIntervalMillis));
+        return open(vertx, path, refreshIntervalMillis, true);
+    }
+
+    /**
+     * Opens the store with or without its in-memory columns. Without them every search is a plain Lucene search:
+     * the same answers, slower on large jobs; kept for comparison in tests and benchmarks.
+     */
+    public static Future<ResultsStore> open(Vertx vertx, Path path, long refreshIntervalMillis, boolean withColumns) {
+        return vertx.executeBlocking(() -> new LuceneResultsStore(vertx, path, refreshIntervalMillis, withColumns));
     }
 
     private void loadJobsAndMapping() throws IOException {
@@ -160,13 +182,19 @@ public final class LuceneResultsStore implements ResultsStore {
             Query filter = filterOf(query);
             IndexSearcher searcher = visible.acquire();
             try {
+                ColumnSearch.Ranking ranking = columns == null ? null : columns.rank(searcher.getIndexReader(), query);
+                if (ranking != null) {
+                    return new SearchPage(ranking.total(), fetch(searcher, ranking.docs()));
+                }
                 int window = query.from() + query.size();
                 if (window == 0) {
                     return new SearchPage(searcher.count(filter), List.of());
                 }
                 TopFieldDocs top = searcher.search(filter, new TopFieldCollectorManager(sort, window, null, Integer.MAX_VALUE));
-                ScoreDoc[] page = top.scoreDocs.length <= query.from() ? new ScoreDoc[0]
-                        : Arrays.copyOfRange(top.scoreDocs, query.from(), top.scoreDocs.length);
+                int[] page = new int[Math.max(0, top.scoreDocs.length - query.from())];
+                for (int rank = 0; rank < page.length; rank++) {
+                    page[rank] = top.scoreDocs[query.from() + rank].doc;
+                }
                 return new SearchPage(top.totalHits.value, fetch(searcher, page));
             } finally {
                 visible.release(searcher);
@@ -175,16 +203,16 @@ public final class LuceneResultsStore implements ResultsStore {
     }
 
     /** Reads the sources of a page in doc-id order (cheapest for stored fields), then puts them back in rank order. */
-    private static List<ObjectNode> fetch(IndexSearcher searcher, ScoreDoc[] page) throws IOException {
+    private static List<ObjectNode> fetch(IndexSearcher searcher, int[] page) throws IOException {
         Integer[] byDocId = new Integer[page.length];
         for (int i = 0; i < page.length; i++) {
             byDocId[i] = i;
         }
-        Arrays.sort(byDocId, (a, b) -> Integer.compare(page[a].doc, page[b].doc));
+        Arrays.sort(byDocId, (a, b) -> Integer.compare(page[a], page[b]));
         ObjectNode[] documents = new ObjectNode[page.length];
         StoredFields stored = searcher.storedFields();
         for (Integer rank : byDocId) {
-            BytesRef source = stored.document(page[rank].doc).getBinaryValue(SOURCE);
+            BytesRef source = stored.document(page[rank]).getBinaryValue(SOURCE);
             documents[rank] = (ObjectNode) JSON.readTree(source.bytes, source.offset, source.length);
         }
         return Arrays.asList(documents);

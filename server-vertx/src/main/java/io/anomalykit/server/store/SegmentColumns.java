@@ -1,0 +1,269 @@
+package io.anomalykit.server.store;
+
+import io.anomalykit.server.query.ResultType;
+import org.apache.lucene.index.DocValues;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.SortedNumericDocValues;
+import org.apache.lucene.index.SortedSetDocValues;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.IntroSorter;
+import org.apache.lucene.util.NumericUtils;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The record and influencer results of one Lucene segment as small primitive columns, one {@link Group} per job and
+ * result type: what filtering, counting and the first sort level need, tens of bytes per result instead of the JSON.
+ * Built once from the segment's doc values (segments never change; deletions are applied at query time from the
+ * reader's live docs), so the columns can never disagree with what Lucene itself would answer.
+ */
+final class SegmentColumns {
+
+    static final SegmentColumns EMPTY = new SegmentColumns(Map.of());
+
+    /** Stands for a missing score or probability; finite doubles never encode to it. */
+    static final long MISSING = Long.MAX_VALUE;
+
+    private static final long INTERIM = NumericUtils.doubleToSortableLong(1);
+    /** Beyond this, millis do not survive the trip through a double that the sort doc values take. */
+    private static final long EXACT_MILLIS = 1L << 53;
+
+    /**
+     * One job's results of one type in one segment, ordered by timestamp. Scores and probabilities are kept in their
+     * sortable-long encoding (ordered as the doubles are), {@link #MISSING} when absent. {@code exact} is false when a
+     * document here has a shape the columns cannot represent (several values, no timestamp, a non-finite number):
+     * such a group is answered by Lucene instead.
+     */
+    record Group(int[] docs, long[] timestamps, long[] scores, long[] probabilities, boolean[] interim, boolean exact) {
+
+        int size() {
+            return docs.length;
+        }
+
+        /** The first row whose timestamp is at least {@code millis}. */
+        int firstAtOrAfter(long millis) {
+            int low = 0;
+            int high = timestamps.length;
+            while (low < high) {
+                int middle = (low + high) >>> 1;
+                if (timestamps[middle] < millis) {
+                    low = middle + 1;
+                } else {
+                    high = middle;
+                }
+            }
+            return low;
+        }
+    }
+
+    private final Map<String, Group> groups;
+
+    private SegmentColumns(Map<String, Group> groups) {
+        this.groups = groups;
+    }
+
+    /** The group of one job and result type, or null if this segment holds none of them. */
+    Group group(String jobId, ResultType type) {
+        return groups.get(key(jobId, type.value()));
+    }
+
+    private static String key(String jobId, String type) {
+        return jobId + '\u0000' + type;
+    }
+
+    static SegmentColumns build(LeafReader leaf) throws IOException {
+        SortedSetDocValues jobs = DocValues.getSortedSet(leaf, "k.job_id");
+        SortedSetDocValues types = DocValues.getSortedSet(leaf, "k.result_type");
+        long recordOrd = types.lookupTerm(new BytesRef(ResultType.RECORD.value()));
+        long influencerOrd = types.lookupTerm(new BytesRef(ResultType.INFLUENCER.value()));
+        if (recordOrd < 0 && influencerOrd < 0) {
+            return EMPTY;
+        }
+        Columns columns = new Columns(leaf);
+        Map<Long, Builder> builders = new HashMap<>();
+        for (int doc = jobs.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = jobs.nextDoc()) {
+            if (!types.advanceExact(doc)) {
+                continue;
+            }
+            if (jobs.docValueCount() == 1 && types.docValueCount() == 1) {
+                long type = types.nextOrd();
+                int slot = type == recordOrd ? 0 : type == influencerOrd ? 1 : -1;
+                if (slot >= 0) {
+                    builders.computeIfAbsent(jobs.nextOrd() * 2 + slot, k -> new Builder()).add(doc, slot, columns);
+                }
+                continue;
+            }
+            // A document under several jobs or types matches each of them: those groups go to Lucene.
+            List<Integer> slots = new ArrayList<>();
+            for (int i = 0; i < types.docValueCount(); i++) {
+                long type = types.nextOrd();
+                if (type == recordOrd) {
+                    slots.add(0);
+                } else if (type == influencerOrd) {
+                    slots.add(1);
+                }
+            }
+            for (int i = 0; i < jobs.docValueCount(); i++) {
+                long job = jobs.nextOrd();
+                for (int slot : slots) {
+                    builders.computeIfAbsent(job * 2 + slot, k -> new Builder()).exact = false;
+                }
+            }
+        }
+        Map<String, Group> groups = new HashMap<>();
+        for (Map.Entry<Long, Builder> entry : builders.entrySet()) {
+            String jobId = jobs.lookupOrd(entry.getKey() / 2).utf8ToString();
+            String type = entry.getKey() % 2 == 0 ? ResultType.RECORD.value() : ResultType.INFLUENCER.value();
+            groups.put(key(jobId, type), entry.getValue().build());
+        }
+        return new SegmentColumns(groups);
+    }
+
+    /** The doc values a group's rows are read from, advanced in doc-id order. */
+    private static final class Columns {
+        final SortedNumericDocValues timestamps;
+        final SortedNumericDocValues[] scores;
+        final SortedNumericDocValues probabilities;
+        final SortedNumericDocValues interim;
+
+        Columns(LeafReader leaf) throws IOException {
+            timestamps = DocValues.getSortedNumeric(leaf, "n.timestamp");
+            scores = new SortedNumericDocValues[] {
+                DocValues.getSortedNumeric(leaf, "n." + ResultType.RECORD.scoreField()),
+                DocValues.getSortedNumeric(leaf, "n." + ResultType.INFLUENCER.scoreField())
+            };
+            probabilities = DocValues.getSortedNumeric(leaf, "n.probability");
+            interim = DocValues.getSortedNumeric(leaf, "n.is_interim");
+        }
+    }
+
+    private static final class Builder {
+        int size;
+        int[] docs = new int[16];
+        long[] timestamps = new long[16];
+        long[] scores = new long[16];
+        long[] probabilities = new long[16];
+        boolean[] interim = new boolean[16];
+        boolean exact = true;
+
+        void add(int doc, int slot, Columns columns) throws IOException {
+            if (!columns.timestamps.advanceExact(doc) || columns.timestamps.docValueCount() != 1) {
+                exact = false;
+                return;
+            }
+            double millis = NumericUtils.sortableLongToDouble(columns.timestamps.nextValue());
+            if (Math.abs(millis) > EXACT_MILLIS) {
+                exact = false;
+                return;
+            }
+            long score = finiteOrMissing(columns.scores[slot], doc);
+            long probability = finiteOrMissing(columns.probabilities, doc);
+            Boolean flag = interim(columns.interim, doc);
+            if (score == Long.MIN_VALUE || probability == Long.MIN_VALUE || flag == null) {
+                exact = false;
+                return;
+            }
+            if (size == docs.length) {
+                int capacity = size * 2;
+                docs = Arrays.copyOf(docs, capacity);
+                timestamps = Arrays.copyOf(timestamps, capacity);
+                scores = Arrays.copyOf(scores, capacity);
+                probabilities = Arrays.copyOf(probabilities, capacity);
+                interim = Arrays.copyOf(interim, capacity);
+            }
+            docs[size] = doc;
+            timestamps[size] = (long) millis;
+            scores[size] = score;
+            probabilities[size] = probability;
+            interim[size] = flag;
+            size++;
+        }
+
+        /** The single finite value in sortable encoding, {@link #MISSING}, or {@code Long.MIN_VALUE} if not representable. */
+        private static long finiteOrMissing(SortedNumericDocValues values, int doc) throws IOException {
+            if (!values.advanceExact(doc)) {
+                return MISSING;
+            }
+            if (values.docValueCount() != 1) {
+                return Long.MIN_VALUE;
+            }
+            long encoded = values.nextValue();
+            return Double.isFinite(NumericUtils.sortableLongToDouble(encoded)) ? encoded : Long.MIN_VALUE;
+        }
+
+        /** Absent means not interim, as the {@code must_not is_interim:true} filter treats it; null if several values. */
+        private static Boolean interim(SortedNumericDocValues values, int doc) throws IOException {
+            if (!values.advanceExact(doc)) {
+                return false;
+            }
+            return values.docValueCount() == 1 ? values.nextValue() == INTERIM : null;
+        }
+
+        Group build() {
+            int[] groupDocs = Arrays.copyOf(docs, size);
+            long[] groupTimestamps = Arrays.copyOf(timestamps, size);
+            long[] groupScores = Arrays.copyOf(scores, size);
+            long[] groupProbabilities = Arrays.copyOf(probabilities, size);
+            boolean[] groupInterim = Arrays.copyOf(interim, size);
+            if (!sorted(groupTimestamps)) {
+                new IntroSorter() {
+                    private long pivot;
+
+                    @Override
+                    protected void setPivot(int i) {
+                        pivot = groupTimestamps[i];
+                    }
+
+                    @Override
+                    protected int comparePivot(int j) {
+                        return Long.compare(pivot, groupTimestamps[j]);
+                    }
+
+                    @Override
+                    protected int compare(int i, int j) {
+                        return Long.compare(groupTimestamps[i], groupTimestamps[j]);
+                    }
+
+                    @Override
+                    protected void swap(int i, int j) {
+                        swapInts(groupDocs, i, j);
+                        swapLongs(groupTimestamps, i, j);
+                        swapLongs(groupScores, i, j);
+                        swapLongs(groupProbabilities, i, j);
+                        boolean flag = groupInterim[i];
+                        groupInterim[i] = groupInterim[j];
+                        groupInterim[j] = flag;
+                    }
+                }.sort(0, size);
+            }
+            return new Group(groupDocs, groupTimestamps, groupScores, groupProbabilities, groupInterim, exact);
+        }
+
+        private static boolean sorted(long[] values) {
+            for (int i = 1; i < values.length; i++) {
+                if (values[i - 1] > values[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    static void swapInts(int[] values, int i, int j) {
+        int value = values[i];
+        values[i] = values[j];
+        values[j] = value;
+    }
+
+    static void swapLongs(long[] values, int i, int j) {
+        long value = values[i];
+        values[i] = values[j];
+        values[j] = value;
+    }
+}
