@@ -32,18 +32,39 @@ final class Responses {
     private Responses() {
     }
 
+    /**
+     * How a JSON body is written for one request ({@code filter_path}, {@code pretty}), read on the event loop so that
+     * encoding a large body can run on a worker thread.
+     */
+    record Encoding(String filterPath, boolean pretty) {
+
+        /** Whether a body is written as it is: compact, unfiltered. */
+        boolean verbatim() {
+            return filterPath == null && !pretty;
+        }
+
+        static Encoding of(RoutingContext rc) {
+            return new Encoding(rc.request().getParam("filter_path"), isPretty(rc));
+        }
+
+        Buffer encode(JsonNode body) {
+            JsonNode filtered = FilterPath.apply(filterPath, body);
+            Buffer bytes;
+            try {
+                bytes = Buffer.buffer(pretty ? PRETTY.writeValueAsBytes(filtered) : COMPACT.writeValueAsBytes(filtered));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("a JSON tree always serialises", e);
+            }
+            return pretty ? bytes.appendString("\n") : bytes;
+        }
+    }
+
     static void json(RoutingContext rc, int status, JsonNode body) {
-        JsonNode filtered = FilterPath.apply(rc.request().getParam("filter_path"), body);
-        boolean pretty = isPretty(rc);
-        Buffer bytes;
-        try {
-            bytes = Buffer.buffer(pretty ? PRETTY.writeValueAsBytes(filtered) : COMPACT.writeValueAsBytes(filtered));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a JSON tree always serialises", e);
-        }
-        if (pretty) {
-            bytes.appendString("\n");
-        }
+        send(rc, status, Encoding.of(rc).encode(body));
+    }
+
+    /** Sends a body made by {@link Encoding#encode}, with Elasticsearch's headers. */
+    static void send(RoutingContext rc, int status, Buffer bytes) {
         HttpServerResponse response = rc.response().setStatusCode(status);
         if (status != 401 && status != 403) {
             response.putHeader("X-elastic-product", "Elasticsearch");

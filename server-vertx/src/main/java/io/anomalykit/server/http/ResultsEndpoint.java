@@ -1,15 +1,18 @@
 package io.anomalykit.server.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anomalykit.server.error.EsException;
+import io.anomalykit.server.query.Dates;
 import io.anomalykit.server.query.ResultType;
 import io.anomalykit.server.query.ResultsRequest;
 import io.anomalykit.server.query.ResultsRequestParser;
 import io.anomalykit.server.store.ResultsStore;
 import io.anomalykit.server.store.SearchPage;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 
 import java.time.Clock;
@@ -36,6 +39,7 @@ final class ResultsEndpoint {
         ResultsRequest request = ResultsRequestParser.parse(type, jobId, RequestContext.params(rc), RequestContext.body(rc));
         access.results(rc, type.action(), jobId);
         boolean human = Responses.isHuman(rc);
+        Responses.Encoding encoding = Responses.Encoding.of(rc);
         store.job(jobId)
                 .compose(job -> {
                     if (job.isEmpty()) {
@@ -43,15 +47,58 @@ final class ResultsEndpoint {
                     }
                     return store.search(request.resolve(clock.millis()));
                 })
-                .onSuccess(page -> Responses.json(rc, 200, render(type, page, human)))
+                // Building an answer is CPU work proportional to the page: only a small copy stays on the event loop.
+                .compose(page -> cheap(page, human, encoding) ? Future.succeededFuture(answer(type, page, human, encoding))
+                        : rc.vertx().executeBlocking(() -> answer(type, page, human, encoding), false))
+                .onSuccess(bytes -> Responses.send(rc, 200, bytes))
                 .onFailure(failure -> Responses.error(rc, failure));
     }
 
-    private static ObjectNode render(ResultType type, SearchPage page, boolean human) {
+    /** Pages copied verbatim up to this size cost less than a hop to a worker thread. */
+    private static final int CHEAP_COPY_BYTES = 64 * 1024;
+
+    private static boolean cheap(SearchPage page, boolean human, Responses.Encoding encoding) {
+        return !human && encoding.verbatim()
+                && page.rendered().stream().mapToLong(result -> result.length).sum() <= CHEAP_COPY_BYTES;
+    }
+
+    /**
+     * The answer body. Results come rendered from the store; in the common case (no {@code human}, {@code pretty} or
+     * {@code filter_path}) they are copied as they are, otherwise the answer is built as a tree.
+     */
+    private static Buffer answer(ResultType type, SearchPage page, boolean human, Responses.Encoding encoding) {
+        if (!human && encoding.verbatim()) {
+            Buffer body = Buffer.buffer(64 + page.rendered().stream().mapToInt(result -> result.length + 1).sum())
+                    .appendString("{\"count\":").appendString(Long.toString(page.total()))
+                    .appendString(",\"").appendString(type.arrayField()).appendString("\":[");
+            for (int i = 0; i < page.rendered().size(); i++) {
+                if (i > 0) {
+                    body.appendByte((byte) ',');
+                }
+                body.appendBytes(page.rendered().get(i));
+            }
+            return body.appendString("]}");
+        }
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("count", page.total());
         ArrayNode results = body.putArray(type.arrayField());
-        page.documents().forEach(document -> results.add(ResultRenderer.render(type, document, human)));
-        return body;
+        page.renderedDocuments().forEach(result -> results.add(human ? withTimestampString(result) : result));
+        return encoding.encode(body);
+    }
+
+    /** Elasticsearch's {@code human} form of a result: the timestamp also as text, just before it. */
+    private static ObjectNode withTimestampString(ObjectNode result) {
+        JsonNode timestamp = result.get("timestamp");
+        if (timestamp == null) {
+            return result;
+        }
+        ObjectNode human = JsonNodeFactory.instance.objectNode();
+        result.properties().forEach(field -> {
+            if (field.getKey().equals("timestamp")) {
+                human.put("timestamp_string", Dates.print(timestamp.asLong()));
+            }
+            human.set(field.getKey(), field.getValue());
+        });
+        return human;
     }
 }

@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anomalykit.server.error.EsException;
 import io.anomalykit.server.query.Dates;
+import io.anomalykit.server.query.ResultType;
 import io.anomalykit.server.query.ResultsQuery;
 import io.anomalykit.server.query.SortKey;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.DoublePoint;
 import org.apache.lucene.document.Field;
@@ -18,12 +20,16 @@ import org.apache.lucene.document.SortedNumericDocValuesField;
 import org.apache.lucene.document.SortedSetDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FieldInfos;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause.Occur;
@@ -57,10 +63,10 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.TreeMap;
@@ -80,16 +86,24 @@ public final class LuceneResultsStore implements ResultsStore {
     private static final String KIND = "_kind";
     private static final String KIND_RESULT = "result";
     private static final String KIND_JOB = "job";
-    private static final String ID = "_id";
+    static final String ID = "_id";
     private static final String JOB_KEY = "_jobid";
     private static final String SOURCE = "_source";
-    private static final String VERSION = "_version";
+    static final String VERSION = "_version";
     static final String SEQ = "_seq";
     private static final String NEXT_SEQ = "next_seq";
     private static final String SECURITY_KIND = "security:";
     private static final String SECURITY_KEY = "_security_key";
     private static final String SECURITY_ID = "_security_id";
     private static final int MAX_KEYWORD_BYTES = 8191;
+    private static final Set<String> SOURCE_ONLY = Set.of(SOURCE);
+    /**
+     * A result's source, as uncompressed binary doc values: a page scattered over a large job reads each source with
+     * one copy, where compressed stored fields decompress a block per document.
+     */
+    private static final String SOURCE_BYTES = "_source_bytes";
+    /** A result rendered as Elasticsearch answers it, made once at indexing. */
+    private static final String RENDERED = "_rendered";
 
     private final Vertx vertx;
     private final Directory directory;
@@ -102,6 +116,8 @@ public final class LuceneResultsStore implements ResultsStore {
     /** Dynamic fields seen so far and how they were first mapped. */
     private final Map<String, ResultsMapping.Kind> dynamicMapping = new ConcurrentHashMap<>();
     private final AtomicLong nextSeq;
+    /** Guarded by the write lock. */
+    private final VersionLookup versions = new VersionLookup();
     private final Object writeLock = new Object();
     private final SecureRandom random = new SecureRandom();
     private final long refreshTimer;
@@ -112,7 +128,7 @@ public final class LuceneResultsStore implements ResultsStore {
         Files.createDirectories(path);
         this.directory = FSDirectory.open(path);
         IndexWriterConfig config = new IndexWriterConfig().setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-                .setRAMBufferSizeMB(64);
+                .setRAMBufferSizeMB(64).setCodec(new ResultsCodec());
         this.writer = new IndexWriter(directory, config);
         this.visible = new SearcherManager(writer, new SearcherFactory() {
             @Override
@@ -184,38 +200,73 @@ public final class LuceneResultsStore implements ResultsStore {
             try {
                 ColumnSearch.Ranking ranking = columns == null ? null : columns.rank(searcher.getIndexReader(), query);
                 if (ranking != null) {
-                    return new SearchPage(ranking.total(), fetch(searcher, ranking.docs()));
+                    return page(searcher, ranking.total(), ranking.docs());
                 }
                 int window = query.from() + query.size();
                 if (window == 0) {
-                    return new SearchPage(searcher.count(filter), List.of());
+                    return new SearchPage(searcher.count(filter), List.of(), List.of());
                 }
                 TopFieldDocs top = searcher.search(filter, new TopFieldCollectorManager(sort, window, null, Integer.MAX_VALUE));
                 int[] page = new int[Math.max(0, top.scoreDocs.length - query.from())];
                 for (int rank = 0; rank < page.length; rank++) {
                     page[rank] = top.scoreDocs[query.from() + rank].doc;
                 }
-                return new SearchPage(top.totalHits.value, fetch(searcher, page));
+                return page(searcher, top.totalHits.value, page);
             } finally {
                 visible.release(searcher);
             }
         }, false);
     }
 
-    /** Reads the sources of a page in doc-id order (cheapest for stored fields), then puts them back in rank order. */
-    private static List<ObjectNode> fetch(IndexSearcher searcher, int[] page) throws IOException {
+    /**
+     * Reads the sources and renderings of a page in doc-id order (doc values iterate forwards), then puts them back in
+     * rank order.
+     */
+    private static SearchPage page(IndexSearcher searcher, long total, int[] page) throws IOException {
         Integer[] byDocId = new Integer[page.length];
         for (int i = 0; i < page.length; i++) {
             byDocId[i] = i;
         }
         Arrays.sort(byDocId, (a, b) -> Integer.compare(page[a], page[b]));
-        ObjectNode[] documents = new ObjectNode[page.length];
-        StoredFields stored = searcher.storedFields();
+        byte[][] sources = new byte[page.length][];
+        byte[][] rendered = new byte[page.length][];
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        LeafReaderContext leaf = null;
+        BinaryDocValues sourceValues = null;
+        BinaryDocValues renderedValues = null;
         for (Integer rank : byDocId) {
-            BytesRef source = stored.document(page[rank]).getBinaryValue(SOURCE);
-            documents[rank] = (ObjectNode) JSON.readTree(source.bytes, source.offset, source.length);
+            int doc = page[rank];
+            if (leaf == null || doc >= leaf.docBase + leaf.reader().maxDoc()) {
+                leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+                sourceValues = DocValues.getBinary(leaf.reader(), SOURCE_BYTES);
+                renderedValues = DocValues.getBinary(leaf.reader(), RENDERED);
+            }
+            int local = doc - leaf.docBase;
+            if (sourceValues.advanceExact(local) && renderedValues.advanceExact(local)) {
+                sources[rank] = copy(sourceValues.binaryValue());
+                rendered[rank] = copy(renderedValues.binaryValue());
+            } else {
+                // Indexed before sources and renderings moved to doc values.
+                sources[rank] = copy(leaf.reader().storedFields().document(local, SOURCE_ONLY).getBinaryValue(SOURCE));
+                rendered[rank] = render((ObjectNode) JSON.readTree(sources[rank]));
+            }
         }
-        return Arrays.asList(documents);
+        return new SearchPage(total, Arrays.asList(sources), Arrays.asList(rendered));
+    }
+
+    private static byte[] copy(BytesRef bytes) {
+        return Arrays.copyOfRange(bytes.bytes, bytes.offset, bytes.offset + bytes.length);
+    }
+
+    /** The rendering of a record or influencer; other result types are never answered, so they render to nothing. */
+    private static byte[] render(ObjectNode source) throws IOException {
+        JsonNode type = source.get("result_type");
+        for (ResultType candidate : ResultType.values()) {
+            if (type != null && candidate.value().equals(type.asText())) {
+                return JSON.writeValueAsBytes(ResultRenderer.render(candidate, source));
+            }
+        }
+        return new byte[0];
     }
 
     private static Query filterOf(ResultsQuery query) {
@@ -287,12 +338,13 @@ public final class LuceneResultsStore implements ResultsStore {
         return vertx.executeBlocking(() -> {
             List<WriteOutcome> outcomes = new ArrayList<>(operations.size());
             synchronized (writeLock) {
-                lookup.maybeRefreshBlocking();
+                if (versions.full()) {
+                    reopenLookup();
+                }
                 IndexSearcher searcher = lookup.acquire();
                 try {
-                    Map<String, Long> versionsInBatch = new HashMap<>();
                     for (WriteOp op : operations) {
-                        outcomes.add(apply(op, searcher, versionsInBatch));
+                        outcomes.add(apply(op, searcher.getIndexReader()));
                     }
                 } finally {
                     lookup.release(searcher);
@@ -306,11 +358,17 @@ public final class LuceneResultsStore implements ResultsStore {
         }, false);
     }
 
-    private WriteOutcome apply(WriteOp op, IndexSearcher searcher, Map<String, Long> versionsInBatch) throws IOException {
+    /** Makes the lookup reader see every write so far; the caller holds the write lock. */
+    private void reopenLookup() throws IOException {
+        lookup.maybeRefreshBlocking();
+        versions.reopened();
+    }
+
+    private WriteOutcome apply(WriteOp op, IndexReader reader) throws IOException {
         String id = op.id() != null ? op.id() : generateId();
         // A generated id is new by construction: no need to look it up.
         long current = op.id() == null ? -1
-                : versionsInBatch.containsKey(id) ? versionsInBatch.get(id) : storedVersion(searcher, id);
+                : versions.version(reader, id);
         long seq = nextSeq.getAndIncrement();
         Term idTerm = new Term(ID, id);
         switch (op.kind()) {
@@ -319,7 +377,7 @@ public final class LuceneResultsStore implements ResultsStore {
                     return new WriteOutcome(op.index(), id, 1, "not_found", 404, seq, null);
                 }
                 writer.deleteDocuments(idTerm);
-                versionsInBatch.put(id, -1L);
+                versions.wrote(id, VersionLookup.NONE);
                 return new WriteOutcome(op.index(), id, current + 1, "deleted", 200, seq, null);
             }
             case CREATE -> {
@@ -341,17 +399,9 @@ public final class LuceneResultsStore implements ResultsStore {
             return WriteOutcome.failed(op.index(), id, invalid);
         }
         writer.updateDocument(idTerm, doc);
-        versionsInBatch.put(id, version);
+        versions.wrote(id, version);
         return current < 0 ? new WriteOutcome(op.index(), id, version, "created", 201, seq, null)
                 : new WriteOutcome(op.index(), id, version, "updated", 200, seq, null);
-    }
-
-    private static long storedVersion(IndexSearcher searcher, String id) throws IOException {
-        TopDocs hit = searcher.search(new TermQuery(new Term(ID, id)), 1);
-        if (hit.scoreDocs.length == 0) {
-            return -1;
-        }
-        return searcher.storedFields().document(hit.scoreDocs[0].doc).getField(VERSION).numericValue().longValue();
     }
 
     private String generateId() {
@@ -367,8 +417,10 @@ public final class LuceneResultsStore implements ResultsStore {
         doc.add(new StringField(ID, id, Field.Store.YES));
         doc.add(new StoredField("_index", index));
         doc.add(new StoredField(VERSION, version));
+        doc.add(new NumericDocValuesField(VERSION, version));
         doc.add(new NumericDocValuesField(SEQ, seq));
-        doc.add(new StoredField(SOURCE, JSON.writeValueAsBytes(source)));
+        doc.add(new BinaryDocValuesField(SOURCE_BYTES, new BytesRef(JSON.writeValueAsBytes(source))));
+        doc.add(new BinaryDocValuesField(RENDERED, new BytesRef(render(source))));
         for (Map.Entry<String, JsonNode> entry : source.properties()) {
             String field = entry.getKey();
             JsonNode value = entry.getValue();
@@ -514,6 +566,8 @@ public final class LuceneResultsStore implements ResultsStore {
                         .add(new TermQuery(new Term("job_id", jobId)), Occur.FILTER)
                         .build());
                 commit();
+                // Versions remembered for the deleted results are stale now.
+                reopenLookup();
                 jobs.remove(jobId);
             }
             visible.maybeRefreshBlocking();

@@ -271,6 +271,27 @@ class ResultsApiHttpTest {
                 "bucket_span", "is_interim", "timestamp");
     }
 
+    /** Plain answers copy the renderings the store made at indexing; pretty and human ones are built as trees. */
+    @Test
+    void copiedRenderingsMatchTheAnswersBuiltAsTrees() {
+        for (String path : List.of(RECORDS + "?size=100", INFLUENCERS + "?size=100")) {
+            Answer copied = server.get(path);
+            JsonNode tree = server.get(path + "&pretty").json();
+            assertThat(copied.json()).as(path).isEqualTo(tree);
+            JsonNode human = server.get(path + "&human").json();
+            String array = path.startsWith(RECORDS) ? "records" : "influencers";
+            assertThat(copied.json().get(array)).as(path).hasSizeGreaterThan(10);
+            for (int i = 0; i < copied.json().get(array).size(); i++) {
+                List<String> plainOrder = new ArrayList<>();
+                copied.json().get(array).get(i).fieldNames().forEachRemaining(plainOrder::add);
+                List<String> humanOrder = new ArrayList<>();
+                human.get(array).get(i).fieldNames().forEachRemaining(humanOrder::add);
+                plainOrder.add(plainOrder.indexOf("timestamp"), "timestamp_string");
+                assertThat(humanOrder).as(path + " #" + i).isEqualTo(plainOrder);
+            }
+        }
+    }
+
     @Test
     void globalParametersBehaveAsInElasticsearch() {
         JsonNode human = server.get(RECORDS + "?size=1&human=true").json().at("/records/0");

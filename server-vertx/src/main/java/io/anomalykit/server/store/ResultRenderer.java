@@ -1,4 +1,4 @@
-package io.anomalykit.server.http;
+package io.anomalykit.server.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anomalykit.server.query.Dates;
 import io.anomalykit.server.query.ResultType;
-import io.anomalykit.server.store.ResultsMapping;
 
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -18,6 +17,8 @@ import java.util.Set;
  * Writes stored result documents the way Elasticsearch answers them: the document is read leniently (unknown stored
  * fields are dropped, primitives take their defaults), then written in Elasticsearch's field order, with the dynamic
  * keys (one per analysed field, named after it) derived again from the by/over/partition and influencer fields.
+ * The store renders each result once, when it is written, so that answering a search is copying bytes. The
+ * {@code human} form (a {@code timestamp_string} before {@code timestamp}) is added by whoever answers.
  */
 final class ResultRenderer {
 
@@ -37,11 +38,11 @@ final class ResultRenderer {
     private ResultRenderer() {
     }
 
-    static ObjectNode render(ResultType type, ObjectNode source, boolean human) {
-        return type == ResultType.RECORD ? record(source, human) : influencer(source, human);
+    static ObjectNode render(ResultType type, ObjectNode source) {
+        return type == ResultType.RECORD ? record(source) : influencer(source);
     }
 
-    static ObjectNode record(ObjectNode src, boolean human) {
+    private static ObjectNode record(ObjectNode src) {
         ObjectNode out = NODES.objectNode();
         out.put("job_id", src.path("job_id").asText());
         out.put("result_type", "record");
@@ -54,7 +55,7 @@ final class ResultRenderer {
         out.put("bucket_span", src.path("bucket_span").asLong(0));
         out.put("detector_index", src.path("detector_index").asInt(0));
         out.put("is_interim", src.path("is_interim").asBoolean(false));
-        timestamp(src, out, human);
+        timestamp(src, out);
         analysedValues(src, out);
         if (src.path("causes").isArray()) {
             ArrayNode causes = out.putArray("causes");
@@ -71,7 +72,7 @@ final class ResultRenderer {
         return out;
     }
 
-    static ObjectNode influencer(ObjectNode src, boolean human) {
+    private static ObjectNode influencer(ObjectNode src) {
         ObjectNode out = NODES.objectNode();
         out.put("job_id", src.path("job_id").asText());
         out.put("result_type", "influencer");
@@ -87,7 +88,7 @@ final class ResultRenderer {
         out.put("probability", src.path("probability").asDouble(0.0));
         out.put("bucket_span", src.path("bucket_span").asLong(0));
         out.put("is_interim", src.path("is_interim").asBoolean(false));
-        timestamp(src, out, human);
+        timestamp(src, out);
         return out;
     }
 
@@ -177,15 +178,12 @@ final class ResultRenderer {
         }
     }
 
-    private static void timestamp(JsonNode src, ObjectNode out, boolean human) {
+    private static void timestamp(JsonNode src, ObjectNode out) {
         JsonNode value = src.get("timestamp");
         Long millis = value == null ? null : value.isNumber() ? Long.valueOf(value.asLong())
                 : Dates.parseDate(value.asText());
         if (millis == null) {
             return;
-        }
-        if (human) {
-            out.put("timestamp_string", Dates.print(millis));
         }
         out.put("timestamp", millis);
     }
