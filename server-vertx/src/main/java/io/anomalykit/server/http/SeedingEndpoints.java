@@ -91,8 +91,28 @@ final class SeedingEndpoints {
         params.accept("timeout", "wait_for_active_shards").rejectUnconsumed();
         byte[] body = requireBody(rc);
         long started = System.nanoTime();
-        // Each item is authorized on its own index, as Elasticsearch authorizes bulk items: a refused item fails alone.
-        List<BulkRequests.Item> items = BulkRequests.parse(body, rc.pathParam("index")).stream().map(item -> {
+        String index = rc.pathParam("index");
+        Responses.Encoding encoding = Responses.Encoding.of(rc);
+        // Parsing a bulk body and writing its answer take time in proportion to its size: on a worker, like the write.
+        rc.vertx().executeBlocking(() -> authorizedItems(rc, BulkRequests.parse(body, index)), false)
+                .compose(items -> BulkRequests.execute(store, items, refresh)
+                        .compose(outcomes -> rc.vertx().executeBlocking(() -> {
+                            ObjectNode response = NODES.objectNode();
+                            response.put("took", (System.nanoTime() - started) / 1_000_000);
+                            response.put("errors", outcomes.stream().anyMatch(WriteOutcome::failed));
+                            ArrayNode itemsOut = response.putArray("items");
+                            for (int i = 0; i < outcomes.size(); i++) {
+                                itemsOut.addObject().set(items.get(i).action(), outcome(outcomes.get(i)));
+                            }
+                            return encoding.encode(response);
+                        }, false)))
+                .onSuccess(answer -> Responses.send(rc, 200, answer))
+                .onFailure(failure -> Responses.error(rc, failure));
+    }
+
+    /** Each item is authorized on its own index, as Elasticsearch authorizes bulk items: a refused item fails alone. */
+    private List<BulkRequests.Item> authorizedItems(RoutingContext rc, List<BulkRequests.Item> items) {
+        return items.stream().map(item -> {
             try {
                 access.index(rc, BULK_ITEM_ACTION, item.index());
                 return item;
@@ -100,18 +120,6 @@ final class SeedingEndpoints {
                 return new BulkRequests.Item(item.action(), item.index(), item.id(), null, refused);
             }
         }).toList();
-        BulkRequests.execute(store, items, refresh)
-                .onSuccess(outcomes -> {
-                    ObjectNode response = NODES.objectNode();
-                    response.put("took", (System.nanoTime() - started) / 1_000_000);
-                    response.put("errors", outcomes.stream().anyMatch(WriteOutcome::failed));
-                    ArrayNode itemsOut = response.putArray("items");
-                    for (int i = 0; i < outcomes.size(); i++) {
-                        itemsOut.addObject().set(items.get(i).action(), outcome(outcomes.get(i)));
-                    }
-                    Responses.json(rc, 200, response);
-                })
-                .onFailure(failure -> Responses.error(rc, failure));
     }
 
     void indexDocument(RoutingContext rc) {
