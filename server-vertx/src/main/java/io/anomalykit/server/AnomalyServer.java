@@ -6,6 +6,7 @@ import io.anomalykit.server.security.NativeRealm;
 import io.anomalykit.server.security.Security;
 import io.anomalykit.server.security.SecuritySettings;
 import io.anomalykit.server.seed.Fixtures;
+import io.anomalykit.server.store.ClusterResultsStore;
 import io.anomalykit.server.store.LuceneResultsStore;
 import io.anomalykit.server.store.ResultsStore;
 import io.vertx.core.Future;
@@ -116,8 +117,15 @@ public final class AnomalyServer {
         private Path tlsCertificate;
         private Path tlsKey;
         private long maxBodyBytes = AnomalyRoutes.MAX_BODY_BYTES;
+        private ClusterResultsStore.Settings cluster;
 
         private Builder() {
+        }
+
+        /** Keep results in a search cluster instead of the embedded store ({@code dataDirectory} is then unused). */
+        public Builder clusterStore(ClusterResultsStore.Settings value) {
+            cluster = Objects.requireNonNull(value);
+            return this;
         }
 
         public Builder host(String value) {
@@ -193,7 +201,9 @@ public final class AnomalyServer {
             }
             boolean owns = vertx == null;
             Vertx runtime = owns ? Vertx.vertx() : vertx;
-            Future<AnomalyServer> started = LuceneResultsStore.open(runtime, dataDirectory, refreshIntervalMillis)
+            Future<ResultsStore> opened = cluster != null ? ClusterResultsStore.open(runtime, cluster)
+                    : LuceneResultsStore.open(runtime, dataDirectory, refreshIntervalMillis);
+            Future<AnomalyServer> started = opened
                     .compose(store -> NativeRealm.load(store).compose(realm -> ApiKeys.load(store, clock::millis)
                                     .map(keys -> Security.load(security, realm, keys)))
                             .compose(loaded -> preload(store).compose(ignored -> listen(runtime, owns, store, loaded)))

@@ -3,8 +3,12 @@ package io.anomalykit.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.anomalykit.server.security.SecuritySettings;
+import io.anomalykit.server.store.ClusterResultsStore;
 
 import java.io.IOException;
+
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +20,7 @@ import java.util.UUID;
 
 /**
  * {@code java -jar anomalykit-server.jar [--host H] [--port P] [--data DIR] [--demo] [--load FILE.ndjson]...
- * [--config FILE.json]}. Settings come from the flags, then {@code ANOMALYKIT_*} environment variables, then the
+ * [--config FILE.json] [--store cluster --store-url URL]}. Settings come from the flags, then {@code ANOMALYKIT_*} environment variables, then the
  * config file, then defaults. Bad settings print one line and exit with 2.
  */
 public final class Launcher {
@@ -50,6 +54,9 @@ public final class Launcher {
                 .security(new SecuritySettings(settings.security, settings.securityConfig, elasticPassword,
                         settings.indexPrivilegeCheck));
         settings.loads.forEach(builder::preload);
+        if (settings.storeUrl != null) {
+            builder.clusterStore(settings.clusterStore(System.getenv()));
+        }
         if (settings.tlsCertificate != null) {
             builder.tls(settings.tlsCertificate, settings.tlsKey);
         }
@@ -88,6 +95,10 @@ public final class Launcher {
         boolean indexPrivilegeCheck = true;
         Path tlsCertificate;
         Path tlsKey;
+        String store = "embedded";
+        URI storeUrl;
+        String storeUser;
+        Path storeCa;
 
         static Settings resolve(String[] args, Map<String, String> env) {
             Settings settings = new Settings();
@@ -172,12 +183,26 @@ public final class Launcher {
                             "--index-privilege-check");
                     case "--tls-cert" -> tlsCertificate = Path.of(value(args, ++i, "--tls-cert"));
                     case "--tls-key" -> tlsKey = Path.of(value(args, ++i, "--tls-key"));
+                    case "--store" -> store = value(args, ++i, "--store");
+                    case "--store-url" -> storeUrl = url(value(args, ++i, "--store-url"));
+                    case "--store-user" -> storeUser = value(args, ++i, "--store-user");
+                    case "--store-ca" -> storeCa = Path.of(value(args, ++i, "--store-ca"));
                     case "--config" -> i++;
                     default -> throw new IllegalArgumentException("unknown option [" + args[i] + "]; usage: "
                             + "[--host H] [--port P] [--data DIR] [--demo] [--load FILE.ndjson]... [--config FILE.json] "
                             + "[--security true|false] [--security-config DIR] [--index-privilege-check true|false] "
-                            + "[--tls-cert PEM --tls-key PEM]");
+                            + "[--tls-cert PEM --tls-key PEM] [--store embedded|cluster --store-url URL [--store-user USER] "
+                            + "[--store-ca PEM]]");
                 }
+            }
+            if (!store.equals("embedded") && !store.equals("cluster")) {
+                throw new IllegalArgumentException("--store is embedded or cluster, not [" + store + "]");
+            }
+            if (store.equals("cluster") != (storeUrl != null)) {
+                throw new IllegalArgumentException("--store cluster and --store-url go together");
+            }
+            if (storeCa != null && !Files.isReadable(storeCa)) {
+                throw new IllegalArgumentException(storeCa + ": no such readable file");
             }
             if ((tlsCertificate == null) != (tlsKey == null)) {
                 throw new IllegalArgumentException("--tls-cert and --tls-key go together");
@@ -192,6 +217,25 @@ public final class Launcher {
                     throw new IllegalArgumentException("--load " + load + ": no such readable file");
                 }
             }
+        }
+
+        private static URI url(String text) {
+            try {
+                URI url = new URI(text);
+                if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme()) || url.getHost() == null) {
+                    throw new URISyntaxException(text, "not an http or https address");
+                }
+                return url;
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("--store-url [" + text + "]: " + e.getReason());
+            }
+        }
+
+        /** The cluster store's settings; its password comes from {@code ANOMALYKIT_STORE_PASSWORD}, never a flag. */
+        ClusterResultsStore.Settings clusterStore(Map<String, String> env) {
+            return new ClusterResultsStore.Settings(storeUrl, storeUser, storeUser == null ? null
+                    : env.getOrDefault("ANOMALYKIT_STORE_PASSWORD", ""), storeCa == null ? null : storeCa.toString(),
+                    30_000, "1s");
         }
 
         private static String value(String[] args, int index, String flag) {

@@ -54,4 +54,21 @@ class LauncherSettingsTest {
         assertThatThrownBy(() -> Launcher.Settings.resolve(new String[0], Map.of("ANOMALYKIT_DEMO", "yes")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ANOMALYKIT_DEMO");
     }
+
+    @Test
+    void aClusterStoreNeedsAnHttpAddressAndTakesItsPasswordFromTheEnvironment() {
+        Launcher.Settings cluster = Launcher.Settings.resolve(new String[] {"--store", "cluster", "--store-url",
+                "https://search.example:9243/prefix", "--store-user", "anomalykit"}, Map.of());
+        var settings = cluster.clusterStore(Map.of("ANOMALYKIT_STORE_PASSWORD", "s3cret"));
+        assertThat(settings.url().toString()).isEqualTo("https://search.example:9243/prefix");
+        assertThat(settings.username()).isEqualTo("anomalykit");
+        assertThat(settings.password()).isEqualTo("s3cret");
+        assertThat(settings.toString()).doesNotContain("s3cret");
+        assertThatThrownBy(() -> Launcher.Settings.resolve(new String[] {"--store", "cluster"}, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--store cluster and --store-url go together");
+        assertThatThrownBy(() -> Launcher.Settings.resolve(new String[] {"--store", "cluster", "--store-url", "ftp://x"},
+                Map.of())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an http or https address");
+        assertThatThrownBy(() -> Launcher.Settings.resolve(new String[] {"--store", "memory"}, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("embedded or cluster");
+    }
 }

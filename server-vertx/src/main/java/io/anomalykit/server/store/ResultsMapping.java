@@ -1,8 +1,10 @@
 package io.anomalykit.server.store;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What Elasticsearch's machine-learning results index maps, reduced to what a store needs: the type of each known
@@ -37,6 +39,11 @@ public final class ResultsMapping {
     }
 
     private ResultsMapping() {
+    }
+
+    /** Every known result field. */
+    static Set<String> knownFields() {
+        return Collections.unmodifiableSet(KNOWN.keySet());
     }
 
     /** The fixed kind of a known result field, or null for a dynamic one. */

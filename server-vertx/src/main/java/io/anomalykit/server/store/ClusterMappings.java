@@ -1,0 +1,61 @@
+package io.anomalykit.server.store;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.anomalykit.server.query.ResultsQuery;
+
+import java.util.List;
+
+/**
+ * The index template of Elasticsearch's ML results indices, reduced to what the results APIs read: the type of every
+ * known result field (the same table as {@link ResultsMapping}), {@code influencers} as a nested object, and strings
+ * mapped as keywords whatever their name, as the ML results mappings map dynamic fields.
+ */
+final class ClusterMappings {
+
+    static final String TEMPLATE = "anomalykit-ml-anomalies";
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private ClusterMappings() {
+    }
+
+    static ObjectNode resultsTemplate(String refreshInterval) {
+        ObjectNode template = NODES.objectNode();
+        template.putArray("index_patterns").add(".ml-anomalies-*");
+        // Below Elasticsearch's own ML results template, so that it wins wherever it exists.
+        template.put("priority", 100);
+        ObjectNode body = template.putObject("template");
+        body.putObject("settings").putObject("index").put("hidden", true).put("number_of_shards", 1)
+                .put("auto_expand_replicas", "0-1").put("refresh_interval", refreshInterval)
+                .put("max_result_window", ResultsQuery.MAX_RESULT_WINDOW);
+        ObjectNode mappings = body.putObject("mappings");
+        ObjectNode strings = mappings.putArray("dynamic_templates").addObject().putObject("strings_as_keywords");
+        strings.put("match", "*");
+        strings.put("match_mapping_type", "string");
+        strings.putObject("mapping").put("type", "keyword");
+        ObjectNode properties = mappings.putObject("properties");
+        for (String field : ResultsMapping.knownFields()) {
+            ResultsMapping.Kind kind = ResultsMapping.knownKind(field);
+            switch (kind) {
+                case NUMBER -> properties.putObject(field).put("type", "double");
+                // Epoch milliseconds first: with the default order a short number such as 1000 reads as a year.
+                case DATE -> properties.putObject(field).put("type", "date")
+                        .put("format", "epoch_millis||strict_date_optional_time");
+                case BOOLEAN -> properties.putObject(field).put("type", "boolean");
+                case KEYWORD -> properties.putObject(field).put("type", "keyword");
+                case OBJECT -> {
+                    // Kept in the source; ML maps the ones searched across (influencers) as nested.
+                }
+            }
+        }
+        ObjectNode influencers = properties.putObject("influencers").put("type", "nested").putObject("properties");
+        for (String field : List.of("influencer_field_name", "influencer_field_values")) {
+            influencers.putObject(field).put("type", "keyword");
+        }
+        for (String object : List.of("causes", "bucket_influencers", "geo_results", "anomaly_score_explanation",
+                "partition_scores")) {
+            properties.putObject(object).put("type", "object").put("enabled", false);
+        }
+        return template;
+    }
+}
