@@ -100,7 +100,7 @@ final class ColumnSearch {
             if (group == null) {
                 continue;
             }
-            if (!group.exact()) {
+            if (!group.exact) {
                 return null;
             }
             int from = lower == Long.MIN_VALUE ? 0 : group.firstAtOrAfter(lower);
@@ -111,33 +111,39 @@ final class ColumnSearch {
         }
         Matcher matcher = new Matcher(query, timestampColumn, scoreColumn, primary.descending());
         int window = query.from() + query.size();
+        boolean windowed = query.startMillis() != null || query.endMillis() != null;
         LongMaxHeap best = new LongMaxHeap(window);
+        Candidates candidates = new Candidates(slices);
         long total = 0;
-        for (Slice slice : slices) {
-            for (int row = slice.from; row < slice.to; row++) {
-                if (matcher.matches(slice, row)) {
-                    total++;
-                    best.offer(matcher.key(slice.group, row));
+        for (int s = 0; s < slices.size(); s++) {
+            Slice slice = slices.get(s);
+            if (slice.live == null && !windowed) {
+                // A whole group without deletions: count from the score order, walk the page in key order.
+                total += matcher.count(slice.group);
+                if (window > 0) {
+                    if (timestampColumn || scoreColumn) {
+                        matcher.walk(slice.group, s, window, candidates);
+                    } else {
+                        scan(slice, s, matcher, best, candidates);
+                    }
                 }
+            } else {
+                total += scan(slice, s, matcher, best, candidates);
             }
         }
         if (window == 0 || query.from() >= total) {
             return new Ranking(total, new int[0]);
         }
-        long cutoff = total <= window ? Long.MAX_VALUE : best.top();
-        Candidates candidates = new Candidates(slices);
-        for (int s = 0; s < slices.size(); s++) {
-            Slice slice = slices.get(s);
-            for (int row = slice.from; row < slice.to; row++) {
-                if (matcher.matches(slice, row)) {
-                    long key = matcher.key(slice.group, row);
-                    if (key <= cutoff) {
-                        candidates.add(key, s, row);
-                    }
-                }
-            }
-        }
         candidates.sortByKey();
+        // Keep the page and everything tied with its last row: the remaining sort levels decide between those.
+        if (candidates.size > window) {
+            long cutoff = candidates.keys[window - 1];
+            int keep = window;
+            while (keep < candidates.size && candidates.keys[keep] == cutoff) {
+                keep++;
+            }
+            candidates.size = keep;
+        }
         int pageEnd = Math.min(window, candidates.size);
         List<SortKey> rest = query.sort().subList(1, query.sort().size());
         for (int start = 0; start < pageEnd; ) {
@@ -155,6 +161,29 @@ final class ColumnSearch {
             docs[rank - query.from()] = candidates.globalDoc(rank);
         }
         return new Ranking(total, docs);
+    }
+
+    /**
+     * Counts a slice's matches and keeps every match that could reach the page: those whose key was no worse than the
+     * worst of the best {@code window} keys seen so far (that bound only improves, so nothing that ends up on the page
+     * or tied with its last row is missed).
+     */
+    private static long scan(Slice slice, int s, Matcher matcher, LongMaxHeap best, Candidates candidates) {
+        long matches = 0;
+        boolean ranked = best.capacity() > 0;
+        for (int row = slice.from; row < slice.to; row++) {
+            if (matcher.matches(slice, row)) {
+                matches++;
+                if (ranked) {
+                    long key = matcher.key(slice.group, row);
+                    if (!best.full() || key <= best.top()) {
+                        candidates.add(key, s, row);
+                        best.offer(key);
+                    }
+                }
+            }
+        }
+        return matches;
     }
 
     /** The filter and the first sort level over the columns. */
@@ -176,21 +205,74 @@ final class ColumnSearch {
         }
 
         boolean matches(Slice slice, int row) {
-            SegmentColumns.Group group = slice.group;
-            if (slice.live != null && !slice.live.get(group.docs()[row])) {
+            return (slice.live == null || slice.live.get(slice.group.docs[row])) && passes(slice.group, row);
+        }
+
+        /** The filter, for a row known to be live. */
+        private boolean passes(SegmentColumns.Group group, int row) {
+            if (excludeInterim && group.interim[row]) {
                 return false;
             }
-            if (excludeInterim && group.interim()[row]) {
-                return false;
-            }
-            long score = group.scores()[row];
+            long score = group.scores[row];
             return !threshold || (score != SegmentColumns.MISSING && score >= minimumScore);
+        }
+
+        /** The matches of a whole group without deletions. */
+        long count(SegmentColumns.Group group) {
+            if (!threshold && !excludeInterim) {
+                return group.size();
+            }
+            SegmentColumns.ScoreOrder order = group.scoreOrder();
+            int atLeast = threshold ? order.atLeast(minimumScore) : group.size();
+            return excludeInterim ? order.finalAmong(atLeast) : atLeast;
+        }
+
+        /**
+         * Adds the first {@code window} matches of a whole group without deletions in key order, and those tied with
+         * the last of them, walking the rows in timestamp or score order and stopping there.
+         */
+        void walk(SegmentColumns.Group group, int s, int window, Candidates candidates) {
+            int size = group.size();
+            int taken = 0;
+            long last = 0;
+            if (timestampColumn) {
+                for (int i = 0; i < size; i++) {
+                    int row = descending ? size - 1 - i : i;
+                    if (passes(group, row)) {
+                        long key = key(group, row);
+                        if (taken >= window && key != last) {
+                            return;
+                        }
+                        candidates.add(key, s, row);
+                        taken++;
+                        last = key;
+                    }
+                }
+                return;
+            }
+            SegmentColumns.ScoreOrder order = group.scoreOrder();
+            int scored = threshold ? order.atLeast(minimumScore) : order.scored;
+            // Highest first; ascending walks the scored rows backwards, then (without a threshold) the missing ones.
+            int rows = threshold ? scored : size;
+            for (int i = 0; i < rows; i++) {
+                int rank = descending ? i : i < scored ? scored - 1 - i : i;
+                int row = order.rows[rank];
+                if (passes(group, row)) {
+                    long key = key(group, row);
+                    if (taken >= window && key != last) {
+                        return;
+                    }
+                    candidates.add(key, s, row);
+                    taken++;
+                    last = key;
+                }
+            }
         }
 
         /** Smaller keys rank first; a missing value is last in either direction, as in Elasticsearch. */
         long key(SegmentColumns.Group group, int row) {
-            long value = timestampColumn ? group.timestamps()[row]
-                    : scoreColumn ? group.scores()[row] : group.probabilities()[row];
+            long value = timestampColumn ? group.timestamps[row]
+                    : scoreColumn ? group.scores[row] : group.probabilities[row];
             if (value == SegmentColumns.MISSING) {
                 return Long.MAX_VALUE;
             }
@@ -238,6 +320,14 @@ final class ColumnSearch {
         long top() {
             return heap[0];
         }
+
+        boolean full() {
+            return size == heap.length;
+        }
+
+        int capacity() {
+            return heap.length;
+        }
     }
 
     /** The rows that can reach the page: their first-level key, slice and row, sortable together. */
@@ -266,7 +356,7 @@ final class ColumnSearch {
 
         int globalDoc(int index) {
             Slice slice = slices.get(sliceOf[index]);
-            return slice.leaf.docBase + slice.group.docs()[rows[index]];
+            return slice.leaf.docBase + slice.group.docs[rows[index]];
         }
 
         void sortByKey() {
@@ -317,7 +407,7 @@ final class ColumnSearch {
                     open = slice.leaf.reader();
                     reader = new TieReader(open, rest, kinds);
                 }
-                values[index - start] = reader.read(slice.group.docs()[rows[index]]);
+                values[index - start] = reader.read(slice.group.docs[rows[index]]);
             }
             Integer[] order = new Integer[stop - start];
             for (int i = 0; i < order.length; i++) {

@@ -40,7 +40,23 @@ final class SegmentColumns {
      * document here has a shape the columns cannot represent (several values, no timestamp, a non-finite number):
      * such a group is answered by Lucene instead.
      */
-    record Group(int[] docs, long[] timestamps, long[] scores, long[] probabilities, boolean[] interim, boolean exact) {
+    static final class Group {
+        final int[] docs;
+        final long[] timestamps;
+        final long[] scores;
+        final long[] probabilities;
+        final boolean[] interim;
+        final boolean exact;
+        private volatile ScoreOrder scoreOrder;
+
+        Group(int[] docs, long[] timestamps, long[] scores, long[] probabilities, boolean[] interim, boolean exact) {
+            this.docs = docs;
+            this.timestamps = timestamps;
+            this.scores = scores;
+            this.probabilities = probabilities;
+            this.interim = interim;
+            this.exact = exact;
+        }
 
         int size() {
             return docs.length;
@@ -59,6 +75,96 @@ final class SegmentColumns {
                 }
             }
             return low;
+        }
+
+        /** The rows by score, built on first use: most jobs are never searched without a time window. */
+        ScoreOrder scoreOrder() {
+            ScoreOrder order = scoreOrder;
+            if (order == null) {
+                order = new ScoreOrder(this);
+                scoreOrder = order;
+            }
+            return order;
+        }
+    }
+
+    /**
+     * A group's rows by score, highest first and missing scores last, with the number of final (not interim) rows
+     * among the first {@code i}: counting the results at or above a score is then a binary search.
+     */
+    static final class ScoreOrder {
+        final int[] rows;
+        /** The rows with a score come first; these many. */
+        final int scored;
+        private final int[] finalBefore;
+        private final long[] scores;
+
+        ScoreOrder(Group group) {
+            int size = group.size();
+            rows = new int[size];
+            for (int i = 0; i < size; i++) {
+                rows[i] = i;
+            }
+            long[] byRow = group.scores;
+            new IntroSorter() {
+                private long pivot;
+
+                @Override
+                protected void setPivot(int i) {
+                    pivot = rank(byRow[rows[i]]);
+                }
+
+                @Override
+                protected int comparePivot(int j) {
+                    return Long.compare(pivot, rank(byRow[rows[j]]));
+                }
+
+                @Override
+                protected int compare(int i, int j) {
+                    return Long.compare(rank(byRow[rows[i]]), rank(byRow[rows[j]]));
+                }
+
+                @Override
+                protected void swap(int i, int j) {
+                    swapInts(rows, i, j);
+                }
+            }.sort(0, size);
+            scores = new long[size];
+            finalBefore = new int[size + 1];
+            int scoredRows = 0;
+            for (int i = 0; i < size; i++) {
+                scores[i] = byRow[rows[i]];
+                finalBefore[i + 1] = finalBefore[i] + (group.interim[rows[i]] ? 0 : 1);
+                if (scores[i] != MISSING) {
+                    scoredRows++;
+                }
+            }
+            scored = scoredRows;
+        }
+
+        /** Highest score first, missing last. */
+        private static long rank(long score) {
+            return score == MISSING ? Long.MAX_VALUE : ~score;
+        }
+
+        /** How many rows have a score at or above {@code minimum} (sortable encoding). */
+        int atLeast(long minimum) {
+            int low = 0;
+            int high = scored;
+            while (low < high) {
+                int middle = (low + high) >>> 1;
+                if (scores[middle] >= minimum) {
+                    low = middle + 1;
+                } else {
+                    high = middle;
+                }
+            }
+            return low;
+        }
+
+        /** How many of the first {@code count} rows in this order are final. */
+        int finalAmong(int count) {
+            return finalBefore[count];
         }
     }
 
@@ -86,7 +192,8 @@ final class SegmentColumns {
             return EMPTY;
         }
         Columns columns = new Columns(leaf);
-        Map<Long, Builder> builders = new HashMap<>();
+        // By job ordinal, records then influencers.
+        Builder[][] builders = new Builder[2][(int) jobs.getValueCount()];
         for (int doc = jobs.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = jobs.nextDoc()) {
             if (!types.advanceExact(doc)) {
                 continue;
@@ -95,7 +202,7 @@ final class SegmentColumns {
                 long type = types.nextOrd();
                 int slot = type == recordOrd ? 0 : type == influencerOrd ? 1 : -1;
                 if (slot >= 0) {
-                    builders.computeIfAbsent(jobs.nextOrd() * 2 + slot, k -> new Builder()).add(doc, slot, columns);
+                    builder(builders, slot, jobs.nextOrd()).add(doc, slot, columns);
                 }
                 continue;
             }
@@ -112,17 +219,29 @@ final class SegmentColumns {
             for (int i = 0; i < jobs.docValueCount(); i++) {
                 long job = jobs.nextOrd();
                 for (int slot : slots) {
-                    builders.computeIfAbsent(job * 2 + slot, k -> new Builder()).exact = false;
+                    builder(builders, slot, job).exact = false;
                 }
             }
         }
         Map<String, Group> groups = new HashMap<>();
-        for (Map.Entry<Long, Builder> entry : builders.entrySet()) {
-            String jobId = jobs.lookupOrd(entry.getKey() / 2).utf8ToString();
-            String type = entry.getKey() % 2 == 0 ? ResultType.RECORD.value() : ResultType.INFLUENCER.value();
-            groups.put(key(jobId, type), entry.getValue().build());
+        for (int slot = 0; slot < 2; slot++) {
+            String type = slot == 0 ? ResultType.RECORD.value() : ResultType.INFLUENCER.value();
+            for (int job = 0; job < builders[slot].length; job++) {
+                if (builders[slot][job] != null) {
+                    groups.put(key(jobs.lookupOrd(job).utf8ToString(), type), builders[slot][job].build());
+                }
+            }
         }
         return new SegmentColumns(groups);
+    }
+
+    private static Builder builder(Builder[][] builders, int slot, long jobOrd) {
+        Builder builder = builders[slot][(int) jobOrd];
+        if (builder == null) {
+            builder = new Builder();
+            builders[slot][(int) jobOrd] = builder;
+        }
+        return builder;
     }
 
     /** The doc values a group's rows are read from, advanced in doc-id order. */
