@@ -122,7 +122,7 @@ final class ColumnSearch {
                 total += matcher.count(slice.group);
                 if (window > 0) {
                     if (timestampColumn || scoreColumn) {
-                        matcher.walk(slice.group, s, window, candidates);
+                        matcher.walk(slice.group, s, best, candidates);
                     } else {
                         scan(slice, s, matcher, best, candidates);
                     }
@@ -228,24 +228,16 @@ final class ColumnSearch {
         }
 
         /**
-         * Adds the first {@code window} matches of a whole group without deletions in key order, and those tied with
-         * the last of them, walking the rows in timestamp or score order and stopping there.
+         * Adds a whole group's matches (the group has no deletions) in key order, walking its rows in timestamp or
+         * score order, until a key is worse than the worst of the best {@code window} keys seen so far.
          */
-        void walk(SegmentColumns.Group group, int s, int window, Candidates candidates) {
+        void walk(SegmentColumns.Group group, int s, LongMaxHeap best, Candidates candidates) {
+            PageWalk page = new PageWalk(group, s, best, candidates);
             int size = group.size();
-            int taken = 0;
-            long last = 0;
             if (timestampColumn) {
                 for (int i = 0; i < size; i++) {
-                    int row = descending ? size - 1 - i : i;
-                    if (passes(group, row)) {
-                        long key = key(group, row);
-                        if (taken >= window && key != last) {
-                            return;
-                        }
-                        candidates.add(key, s, row);
-                        taken++;
-                        last = key;
+                    if (!page.offer(descending ? size - 1 - i : i)) {
+                        return;
                     }
                 }
                 return;
@@ -255,17 +247,38 @@ final class ColumnSearch {
             // Highest first; ascending walks the scored rows backwards, then (without a threshold) the missing ones.
             int rows = threshold ? scored : size;
             for (int i = 0; i < rows; i++) {
-                int rank = descending ? i : i < scored ? scored - 1 - i : i;
-                int row = order.rows[rank];
-                if (passes(group, row)) {
-                    long key = key(group, row);
-                    if (taken >= window && key != last) {
-                        return;
-                    }
-                    candidates.add(key, s, row);
-                    taken++;
-                    last = key;
+                if (!page.offer(order.rows[descending ? i : i < scored ? scored - 1 - i : i])) {
+                    return;
                 }
+            }
+        }
+
+        /** Takes a group's matches in key order while they can still reach the page or tie with its last row. */
+        private final class PageWalk {
+            private final SegmentColumns.Group group;
+            private final int slice;
+            private final LongMaxHeap best;
+            private final Candidates candidates;
+
+            PageWalk(SegmentColumns.Group group, int slice, LongMaxHeap best, Candidates candidates) {
+                this.group = group;
+                this.slice = slice;
+                this.best = best;
+                this.candidates = candidates;
+            }
+
+            /** @return false once no later row of the walk can be needed */
+            boolean offer(int row) {
+                if (!passes(group, row)) {
+                    return true;
+                }
+                long key = key(group, row);
+                if (best.full() && key > best.top()) {
+                    return false;
+                }
+                candidates.add(key, slice, row);
+                best.offer(key);
+                return true;
             }
         }
 
