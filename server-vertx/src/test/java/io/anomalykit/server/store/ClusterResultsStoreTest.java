@@ -1,51 +1,20 @@
 package io.anomalykit.server.store;
 
-import io.anomalykit.server.AnomalyServer;
-import io.anomalykit.server.error.EsException;
-import io.anomalykit.server.query.ResultType;
-import io.anomalykit.server.security.SecuritySettings;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The cluster store passes the store contract against a real OpenSearch node, in a JVM of its own (see
- * {@link OpenSearchNodeProcess}) on 127.0.0.1, stopped afterwards. Each contract test gets an empty
- * cluster; reopening a store within a test keeps what the cluster holds.
+ * The cluster store against a real OpenSearch 2.19.1 node that the build provides without Docker: the
+ * {@code opensearch-node} module, run in a JVM of its own (see {@link OpenSearchNodeProcess}) on 127.0.0.1.
  */
-class ClusterResultsStoreTest extends ResultsStoreContract {
+class ClusterResultsStoreTest extends ClusterStoreContract {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static OpenSearchNodeProcess node;
-    private static URI url;
-    private static final Set<Path> emptied = new HashSet<>();
 
     @BeforeAll
     static void startNode() throws Exception {
@@ -59,135 +28,6 @@ class ClusterResultsStoreTest extends ResultsStoreContract {
     static void stopNode() throws Exception {
         if (node != null) {
             node.close();
-        }
-    }
-
-    @Override
-    protected Future<ResultsStore> open(Vertx vertx, Path location) {
-        if (emptied.add(location)) {
-            deleteIndices();
-        }
-        return ClusterResultsStore.open(vertx, new ClusterResultsStore.Settings(url, null, null, null, 30_000, "-1"));
-    }
-
-    private static void deleteIndices() {
-        try {
-            HttpResponse<String> deleted = HTTP.send(HttpRequest.newBuilder(url.resolve(
-                    "/.ml-anomalies-shared,.ml-config,.anomalykit-security?ignore_unavailable=true")).DELETE().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
-        } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    @Test
-    void resultsAreKeptInElasticsearchsLayout() throws Exception {
-        index(record("laid-out", 1, 10));
-        String aliases = HTTP.send(HttpRequest.newBuilder(url.resolve("/.ml-anomalies-shared/_alias")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(aliases).contains("\".ml-anomalies-contract-job\"").contains("\".ml-anomalies-.write-contract-job\"");
-        String mapping = HTTP.send(HttpRequest.newBuilder(url.resolve("/.ml-anomalies-shared/_mapping")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(mapping).contains("\"influencers\":{\"type\":\"nested\"").contains("\"timestamp\":{\"type\":\"date\",\"format\":\"epoch_millis||strict_date_optional_time\"}");
-        String job = HTTP.send(HttpRequest.newBuilder(url.resolve("/.ml-config/_doc/anomaly_detector-contract-job")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(job).contains("\"found\":true");
-    }
-
-    /** The whole server on the cluster store answers the documented data exactly as on the embedded store. */
-    @Test
-    void theServerAnswersFromTheClusterAsFromTheEmbeddedStore() throws Exception {
-        Clock clock = Clock.fixed(Instant.parse("2026-11-23T00:00:00Z"), ZoneOffset.UTC);
-        AnomalyServer onCluster = await(AnomalyServer.builder().port(0).demo(true).clock(clock)
-                .security(SecuritySettings.off()).vertx(vertx)
-                .clusterStore(new ClusterResultsStore.Settings(url, null, null, null, 30_000, "1s")).start());
-        AnomalyServer embedded = await(AnomalyServer.builder().port(0).demo(true).clock(clock)
-                .security(SecuritySettings.off()).vertx(vertx).dataDirectory(location.resolve("embedded")).start());
-        try {
-            for (String request : List.of("/it-ops-kpi/results/records?size=100",
-                    "/it-ops-kpi/results/records?sort=timestamp&desc=false&exclude_interim=true&size=7&from=2",
-                    "/it-ops-kpi/results/records?record_score=50&start=1454944100000&end=1454950000000",
-                    "/it-ops-kpi/results/records?sort=probability&size=100",
-                    "/it_ops_new_kpi/results/influencers?size=100",
-                    "/it_ops_new_kpi/results/influencers?influencer_score=20&desc=false&size=5")) {
-                String fromCluster = get(onCluster, request);
-                assertThat(JSON.readTree(fromCluster)).as(request).isEqualTo(JSON.readTree(get(embedded, request)));
-                assertThat(JSON.readTree(fromCluster).get("count").asLong()).as(request).isPositive();
-            }
-        } finally {
-            await(onCluster.close());
-            await(embedded.close());
-        }
-    }
-
-    private static String get(AnomalyServer server, String request) throws Exception {
-        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
-                + "/_ml/anomaly_detectors" + request)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(answer.statusCode()).as(request + " " + answer.body()).isEqualTo(200);
-        return answer.body();
-    }
-
-    @Test
-    void anUnreachableClusterIsAnElasticsearchError() {
-        URI nobody = URI.create("http://127.0.0.1:" + freePort());
-        assertThatThrownBy(() -> await(ClusterResultsStore.open(vertx, ClusterResultsStore.Settings.of(nobody))))
-                .isInstanceOfSatisfying(EsException.class, e -> {
-                    assertThat(e.status()).isEqualTo(503);
-                    assertThat(e.type()).isEqualTo("connect_transport_exception");
-                    assertThat(e.reason()).contains(nobody.toString()).contains("cannot be reached");
-                });
-    }
-
-    @Test
-    void theStoreAnswersAgainWhenTheClusterComesBack() {
-        index(record("kept", 1, 10));
-        int port = freePort();
-        ResultsStore viaLink = null;
-        List<NetSocket> open = new ArrayList<>();
-        NetServer link = await(link(port, open));
-        try {
-            viaLink = await(ClusterResultsStore.open(vertx, new ClusterResultsStore.Settings(
-                    URI.create("http://127.0.0.1:" + port), null, null, null, 5_000, "-1")));
-            assertThat(await(viaLink.search(byScore(ResultType.RECORD, true))).total()).isEqualTo(1);
-            await(link.close());
-            open.forEach(NetSocket::close);
-            ResultsStore down = viaLink;
-            assertThatThrownBy(() -> await(down.search(byScore(ResultType.RECORD, true))))
-                    .isInstanceOfSatisfying(EsException.class, e -> {
-                        assertThat(e.status()).isEqualTo(503);
-                        assertThat(e.type()).isEqualTo("connect_transport_exception");
-                    });
-            link = await(link(port, open));
-            assertThat(await(viaLink.search(byScore(ResultType.RECORD, true))).total()).isEqualTo(1);
-        } finally {
-            await(link.close());
-            if (viaLink != null) {
-                await(viaLink.close());
-            }
-        }
-    }
-
-    /** A TCP link to the node that the test can cut (server and open connections) and restore on the same port. */
-    private Future<NetServer> link(int port, List<NetSocket> open) {
-        NetClient client = vertx.createNetClient();
-        return vertx.createNetServer().connectHandler(in -> {
-            in.pause();
-            open.add(in);
-            client.connect(url.getPort(), "127.0.0.1").onSuccess(out -> {
-                open.add(out);
-                in.pipeTo(out);
-                out.pipeTo(in);
-                in.resume();
-            }).onFailure(failure -> in.close());
-        }).listen(port, "127.0.0.1");
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
