@@ -9,5 +9,5 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2
 sizes="${1:-1000000,10000000}"
 shift || true
 mvn -B -ntp -q -DskipTests -pl benchmarks,opensearch-node -am package
-exec java -Xmx4g -XX:+UseParallelGC -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
+exec java -Xmx4g -XX:+UseParallelGC -Danomalykit.opensearch.classpath=opensearch-node/target/classpath.txt -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
   io.anomalykit.benchmarks.Benchmark --sizes "$sizes" --out docs/benchmarks.md "$@"
