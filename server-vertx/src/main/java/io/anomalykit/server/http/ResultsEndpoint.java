@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anomalykit.server.error.EsException;
 import io.anomalykit.server.query.Dates;
 import io.anomalykit.server.query.ResultType;
+import io.anomalykit.server.query.ResultsQuery;
 import io.anomalykit.server.query.ResultsRequest;
 import io.anomalykit.server.query.ResultsRequestParser;
 import io.anomalykit.server.store.ResultsStore;
@@ -40,18 +41,29 @@ final class ResultsEndpoint {
         access.results(rc, type.action(), jobId);
         boolean human = Responses.isHuman(rc);
         Responses.Encoding encoding = Responses.Encoding.of(rc);
-        store.job(jobId)
-                .compose(job -> {
-                    if (job.isEmpty()) {
-                        return Future.failedFuture(EsException.jobNotFound(jobId));
-                    }
-                    return store.search(request.resolve(clock.millis()));
-                })
+        searchKnownJob(jobId, request)
                 // Building an answer is CPU work proportional to the page: only a small copy stays on the event loop.
                 .compose(page -> cheap(page, human, encoding) ? Future.succeededFuture(answer(type, page, human, encoding))
                         : rc.vertx().executeBlocking(() -> answer(type, page, human, encoding), false))
                 .onSuccess(bytes -> Responses.send(rc, 200, bytes))
                 .onFailure(failure -> Responses.error(rc, failure));
+    }
+
+    /**
+     * The search, for a job that exists: an unknown job is reported before anything else about the request (a bad date
+     * included), as Elasticsearch does. When the request resolves, the job lookup and the search run together, which
+     * saves a round trip on a store whose lookups are remote.
+     */
+    private Future<SearchPage> searchKnownJob(String jobId, ResultsRequest request) {
+        ResultsQuery query;
+        try {
+            query = request.resolve(clock.millis());
+        } catch (EsException invalid) {
+            return store.job(jobId).compose(job -> Future.failedFuture(job.isEmpty() ? EsException.jobNotFound(jobId)
+                    : invalid));
+        }
+        Future<SearchPage> search = store.search(query);
+        return store.job(jobId).compose(job -> job.isEmpty() ? Future.failedFuture(EsException.jobNotFound(jobId)) : search);
     }
 
     /** Pages copied verbatim up to this size cost less than a hop to a worker thread. */

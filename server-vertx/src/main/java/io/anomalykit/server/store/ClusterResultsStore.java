@@ -73,12 +73,14 @@ public final class ClusterResultsStore implements ResultsStore {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
+    private final Vertx vertx;
     private final HttpClient http;
     private final Settings settings;
     private final String authorization;
     private final String basePath;
 
     private ClusterResultsStore(Vertx vertx, Settings settings) {
+        this.vertx = vertx;
         this.settings = settings;
         URI url = settings.url();
         boolean tls = "https".equals(url.getScheme());
@@ -130,17 +132,20 @@ public final class ClusterResultsStore implements ResultsStore {
 
     @Override
     public Future<SearchPage> search(ResultsQuery query) {
-        return call(HttpMethod.POST, "/" + readAlias(query.jobId()) + "/_search", searchBody(query))
-                .map(answer -> {
+        // Only the total and the sources come back; reading and rendering them is CPU work, done on a worker thread.
+        String path = "/" + readAlias(query.jobId()) + "/_search?filter_path=hits.total.value,hits.hits._source";
+        return send(HttpMethod.POST, path, "application/json", Buffer.buffer(bytes(searchBody(query))))
+                .compose(answer -> vertx.executeBlocking(() -> {
+                    JsonNode page = parse(answer);
                     List<byte[]> sources = new ArrayList<>();
                     List<byte[]> rendered = new ArrayList<>();
-                    for (JsonNode hit : answer.path("hits").path("hits")) {
+                    for (JsonNode hit : page.path("hits").path("hits")) {
                         ObjectNode source = (ObjectNode) hit.get("_source");
                         sources.add(bytes(source));
                         rendered.add(bytes(ResultRenderer.render(query.type(), source)));
                     }
-                    return new SearchPage(answer.path("hits").path("total").path("value").asLong(), sources, rendered);
-                })
+                    return new SearchPage(page.path("hits").path("total").path("value").asLong(), sources, rendered);
+                }, false))
                 // A job that has never written results has no results index yet: nothing matches.
                 .recover(failure -> isNotFound(failure) ? Future.succeededFuture(new SearchPage(0, List.of(), List.of()))
                         : Future.failedFuture(failure));
@@ -173,6 +178,13 @@ public final class ClusterResultsStore implements ResultsStore {
 
     @Override
     public Future<List<WriteOutcome>> write(List<WriteOp> operations, boolean refresh) {
+        // Writing a bulk body and reading its answer take time in proportion to its size: on a worker thread.
+        return vertx.executeBlocking(() -> bulkBody(operations), false)
+                .compose(body -> send(HttpMethod.POST, "/_bulk?refresh=" + refresh, "application/x-ndjson", body))
+                .compose(answer -> vertx.executeBlocking(() -> outcomes(operations, parse(answer)), false));
+    }
+
+    private static Buffer bulkBody(List<WriteOp> operations) {
         StringBuilder ndjson = new StringBuilder();
         for (WriteOp op : operations) {
             ObjectNode meta = NODES.objectNode();
@@ -190,24 +202,25 @@ public final class ClusterResultsStore implements ResultsStore {
                 ndjson.append(op.source()).append('\n');
             }
         }
-        return send(HttpMethod.POST, "/_bulk?refresh=" + refresh, "application/x-ndjson", Buffer.buffer(ndjson.toString()))
-                .map(answer -> {
-                    List<WriteOutcome> outcomes = new ArrayList<>();
-                    JsonNode items = answer.path("items");
-                    for (int i = 0; i < items.size(); i++) {
-                        JsonNode item = items.get(i).elements().next();
-                        int status = item.path("status").asInt();
-                        String index = operations.get(i).index();
-                        String id = item.path("_id").asText(operations.get(i).id());
-                        if (item.has("error")) {
-                            outcomes.add(WriteOutcome.failed(index, id, error(status, item.get("error"))));
-                        } else {
-                            outcomes.add(new WriteOutcome(index, id, item.path("_version").asLong(),
-                                    item.path("result").asText(), status, item.path("_seq_no").asLong(), null));
-                        }
-                    }
-                    return outcomes;
-                });
+        return Buffer.buffer(ndjson.toString());
+    }
+
+    private static List<WriteOutcome> outcomes(List<WriteOp> operations, JsonNode answer) {
+        List<WriteOutcome> outcomes = new ArrayList<>();
+        JsonNode items = answer.path("items");
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode item = items.get(i).elements().next();
+            int status = item.path("status").asInt();
+            String index = operations.get(i).index();
+            String id = item.path("_id").asText(operations.get(i).id());
+            if (item.has("error")) {
+                outcomes.add(WriteOutcome.failed(index, id, error(status, item.get("error"))));
+            } else {
+                outcomes.add(new WriteOutcome(index, id, item.path("_version").asLong(), item.path("result").asText(),
+                        status, item.path("_seq_no").asLong(), null));
+            }
+        }
+        return outcomes;
     }
 
     @Override
@@ -304,11 +317,12 @@ public final class ClusterResultsStore implements ResultsStore {
     }
 
     private Future<JsonNode> call(HttpMethod method, String path, JsonNode body) {
-        return send(method, path, "application/json", body == null ? null : Buffer.buffer(bytes(body)));
+        return send(method, path, "application/json", body == null ? null : Buffer.buffer(bytes(body)))
+                .map(ClusterResultsStore::parse);
     }
 
     /** One request to the cluster; a non-2xx answer or no answer at all fails as an Elasticsearch error. */
-    private Future<JsonNode> send(HttpMethod method, String path, String contentType, Buffer body) {
+    private Future<Buffer> send(HttpMethod method, String path, String contentType, Buffer body) {
         RequestOptions request = new RequestOptions().setMethod(method).setURI(basePath + path)
                 .setTimeout(settings.timeoutMillis());
         if (authorization != null) {
@@ -320,13 +334,13 @@ public final class ClusterResultsStore implements ResultsStore {
         return http.request(request)
                 .compose(call -> body == null ? call.send() : call.send(body))
                 .compose(response -> response.body().map(answer -> {
-                    JsonNode json = parse(answer);
                     if (response.statusCode() >= 300) {
+                        JsonNode json = parse(answer);
                         throw json.has("error") ? error(response.statusCode(), json.get("error"))
                                 : EsException.of(response.statusCode(), response.statusCode() == 404 ? "resource_not_found_exception"
                                         : "status_exception", "the cluster answered " + response.statusCode());
                     }
-                    return json;
+                    return answer;
                 }), failure -> Future.failedFuture(unreachable(failure)));
     }
 
