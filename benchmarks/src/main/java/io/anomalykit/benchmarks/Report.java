@@ -100,7 +100,7 @@ final class Report {
             }
             md.append('\n');
         }
-        return md.toString();
+        return md.append(resource("side-by-side-analysis.md")).toString();
     }
 
     private static String markdown(List<Run> runs, String arguments) {
@@ -183,13 +183,13 @@ final class Report {
                     Report::thousands);
             md.append('\n');
         }
-        md.append(analysis());
+        md.append(resource("analysis.md"));
         return md.toString();
     }
 
-    /** The hand-written reading of the figures, kept beside the harness. */
-    private static String analysis() {
-        try (InputStream text = Report.class.getResourceAsStream("analysis.md")) {
+    /** A hand-written reading of the figures, kept beside the harness. */
+    private static String resource(String name) {
+        try (InputStream text = Report.class.getResourceAsStream(name)) {
             return text == null ? "" : new String(text.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
