@@ -73,6 +73,10 @@ abstract class ClusterStoreContract extends ResultsStoreContract {
         String job = HTTP.send(HttpRequest.newBuilder(url.resolve("/.ml-config/_doc/anomaly_detector-contract-job")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         assertThat(job).contains("\"found\":true");
+        String template = HTTP.send(HttpRequest.newBuilder(url.resolve("/_index_template/anomalykit-ml-anomalies")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        // Below Elasticsearch's own ML results template (priority 2147483647), which therefore wins where it exists.
+        assertThat(template).contains("\".ml-anomalies-*\"").contains("\"priority\":100");
     }
 
     /** The whole server on the cluster store answers the documented data exactly as on the embedded store. */
