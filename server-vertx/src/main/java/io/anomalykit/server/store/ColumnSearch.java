@@ -11,7 +11,6 @@ import org.apache.lucene.index.SortedNumericDocValues;
 import org.apache.lucene.index.SortedSetDocValues;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
-import org.apache.lucene.util.IntroSorter;
 import org.apache.lucene.util.NumericUtils;
 
 import java.io.IOException;
@@ -117,15 +116,11 @@ final class ColumnSearch {
         long total = 0;
         for (int s = 0; s < slices.size(); s++) {
             Slice slice = slices.get(s);
-            if (slice.live == null && !windowed) {
+            if (slice.live == null && !windowed && (window == 0 || timestampColumn || scoreColumn)) {
                 // A whole group without deletions: count from the score order, walk the page in key order.
                 total += matcher.count(slice.group);
                 if (window > 0) {
-                    if (timestampColumn || scoreColumn) {
-                        matcher.walk(slice.group, s, best, candidates);
-                    } else {
-                        scan(slice, s, matcher, best, candidates);
-                    }
+                    matcher.walk(slice.group, s, best, candidates);
                 }
             } else {
                 total += scan(slice, s, matcher, best, candidates);
@@ -373,31 +368,10 @@ final class ColumnSearch {
         }
 
         void sortByKey() {
-            new IntroSorter() {
-                private long pivot;
-
-                @Override
-                protected void setPivot(int i) {
-                    pivot = keys[i];
-                }
-
-                @Override
-                protected int comparePivot(int j) {
-                    return Long.compare(pivot, keys[j]);
-                }
-
-                @Override
-                protected int compare(int i, int j) {
-                    return Long.compare(keys[i], keys[j]);
-                }
-
-                @Override
-                protected void swap(int i, int j) {
-                    SegmentColumns.swapLongs(keys, i, j);
-                    SegmentColumns.swapInts(sliceOf, i, j);
-                    SegmentColumns.swapInts(rows, i, j);
-                }
-            }.sort(0, size);
+            SegmentColumns.sortByKey(keys, size, (i, j) -> {
+                SegmentColumns.swapInts(sliceOf, i, j);
+                SegmentColumns.swapInts(rows, i, j);
+            });
         }
 
         /**

@@ -194,14 +194,15 @@ public final class LuceneResultsStore implements ResultsStore {
     @Override
     public Future<SearchPage> search(ResultsQuery query) {
         return vertx.executeBlocking(() -> {
+            // Built first even when the columns answer: an unmapped sort field fails here, as in Elasticsearch.
             Sort sort = sortOf(query);
-            Query filter = filterOf(query);
             IndexSearcher searcher = visible.acquire();
             try {
                 ColumnSearch.Ranking ranking = columns == null ? null : columns.rank(searcher.getIndexReader(), query);
                 if (ranking != null) {
                     return page(searcher, ranking.total(), ranking.docs());
                 }
+                Query filter = filterOf(query);
                 int window = query.from() + query.size();
                 if (window == 0) {
                     return new SearchPage(searcher.count(filter), List.of(), List.of());

@@ -101,34 +101,14 @@ final class SegmentColumns {
 
         ScoreOrder(Group group) {
             int size = group.size();
+            long[] byRow = group.scores;
             rows = new int[size];
+            long[] ranks = new long[size];
             for (int i = 0; i < size; i++) {
                 rows[i] = i;
+                ranks[i] = rank(byRow[i]);
             }
-            long[] byRow = group.scores;
-            new IntroSorter() {
-                private long pivot;
-
-                @Override
-                protected void setPivot(int i) {
-                    pivot = rank(byRow[rows[i]]);
-                }
-
-                @Override
-                protected int comparePivot(int j) {
-                    return Long.compare(pivot, rank(byRow[rows[j]]));
-                }
-
-                @Override
-                protected int compare(int i, int j) {
-                    return Long.compare(rank(byRow[rows[i]]), rank(byRow[rows[j]]));
-                }
-
-                @Override
-                protected void swap(int i, int j) {
-                    swapInts(rows, i, j);
-                }
-            }.sort(0, size);
+            sortByKey(ranks, size, (i, j) -> swapInts(rows, i, j));
             scores = new long[size];
             finalBefore = new int[size + 1];
             int scoredRows = 0;
@@ -331,35 +311,14 @@ final class SegmentColumns {
             long[] groupProbabilities = Arrays.copyOf(probabilities, size);
             boolean[] groupInterim = Arrays.copyOf(interim, size);
             if (!sorted(groupTimestamps)) {
-                new IntroSorter() {
-                    private long pivot;
-
-                    @Override
-                    protected void setPivot(int i) {
-                        pivot = groupTimestamps[i];
-                    }
-
-                    @Override
-                    protected int comparePivot(int j) {
-                        return Long.compare(pivot, groupTimestamps[j]);
-                    }
-
-                    @Override
-                    protected int compare(int i, int j) {
-                        return Long.compare(groupTimestamps[i], groupTimestamps[j]);
-                    }
-
-                    @Override
-                    protected void swap(int i, int j) {
-                        swapInts(groupDocs, i, j);
-                        swapLongs(groupTimestamps, i, j);
-                        swapLongs(groupScores, i, j);
-                        swapLongs(groupProbabilities, i, j);
-                        boolean flag = groupInterim[i];
-                        groupInterim[i] = groupInterim[j];
-                        groupInterim[j] = flag;
-                    }
-                }.sort(0, size);
+                sortByKey(groupTimestamps, size, (i, j) -> {
+                    swapInts(groupDocs, i, j);
+                    swapLongs(groupScores, i, j);
+                    swapLongs(groupProbabilities, i, j);
+                    boolean flag = groupInterim[i];
+                    groupInterim[i] = groupInterim[j];
+                    groupInterim[j] = flag;
+                });
             }
             return new Group(groupDocs, groupTimestamps, groupScores, groupProbabilities, groupInterim, exact);
         }
@@ -372,6 +331,39 @@ final class SegmentColumns {
             }
             return true;
         }
+    }
+
+    /** Exchanges two positions of the arrays that go along with the keys being sorted. */
+    interface Swap {
+        void swap(int i, int j);
+    }
+
+    /** Sorts {@code keys[0, size)} ascending, making every exchange in the caller's parallel arrays too. */
+    static void sortByKey(long[] keys, int size, Swap alongside) {
+        new IntroSorter() {
+            private long pivot;
+
+            @Override
+            protected void setPivot(int i) {
+                pivot = keys[i];
+            }
+
+            @Override
+            protected int comparePivot(int j) {
+                return Long.compare(pivot, keys[j]);
+            }
+
+            @Override
+            protected int compare(int i, int j) {
+                return Long.compare(keys[i], keys[j]);
+            }
+
+            @Override
+            protected void swap(int i, int j) {
+                swapLongs(keys, i, j);
+                alongside.swap(i, j);
+            }
+        }.sort(0, size);
     }
 
     static void swapInts(int[] values, int i, int j) {
