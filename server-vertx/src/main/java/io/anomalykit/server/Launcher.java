@@ -6,7 +6,6 @@ import io.anomalykit.server.security.SecuritySettings;
 import io.anomalykit.server.store.ClusterResultsStore;
 
 import java.io.IOException;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -20,8 +19,8 @@ import java.util.UUID;
 
 /**
  * {@code java -jar anomalykit-server.jar [--host H] [--port P] [--data DIR] [--demo] [--load FILE.ndjson]...
- * [--config FILE.json] [--store cluster --store-url URL]}. Settings come from the flags, then {@code ANOMALYKIT_*} environment variables, then the
- * config file, then defaults. Bad settings print one line and exit with 2.
+ * [--config FILE.json] [--store cluster --store-url URL]}. Settings come from the flags, then {@code ANOMALYKIT_*}
+ * environment variables, then the config file, then defaults. Bad settings print one line and exit with 2.
  */
 public final class Launcher {
 

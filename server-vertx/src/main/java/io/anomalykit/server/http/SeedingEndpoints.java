@@ -9,7 +9,6 @@ import io.anomalykit.server.seed.BulkRequests;
 import io.anomalykit.server.seed.Jobs;
 import io.anomalykit.server.seed.ResultIndices;
 import io.anomalykit.server.store.ResultsStore;
-import io.anomalykit.server.store.WriteOp;
 import io.anomalykit.server.store.WriteOutcome;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;

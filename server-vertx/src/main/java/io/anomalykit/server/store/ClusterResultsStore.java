@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anomalykit.server.error.EsException;
-import io.anomalykit.server.query.ResultType;
 import io.anomalykit.server.query.ResultsQuery;
 import io.anomalykit.server.query.SortKey;
 import io.vertx.core.Future;
