@@ -196,7 +196,7 @@ public final class Benchmark {
             Vertx vertx = Vertx.vertx();
             AnomalyServer server = await(AnomalyServer.builder().port(0).vertx(vertx)
                     .security(new SecuritySettings(true, null, PASSWORD, false))
-                    .clusterStore(new ClusterResultsStore.Settings(node.url(), null, null, null, 600_000, "1s")).start());
+                    .clusterStore(new ClusterResultsStore.Settings(node.url(), null, null, null, 600_000, "1s", false)).start());
             String base = "http://127.0.0.1:" + server.port();
             try {
                 createJobs(base);

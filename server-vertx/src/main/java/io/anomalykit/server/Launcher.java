@@ -98,6 +98,7 @@ public final class Launcher {
         URI storeUrl;
         String storeUser;
         Path storeCa;
+        boolean storeReadOnly;
 
         static Settings resolve(String[] args, Map<String, String> env) {
             Settings settings = new Settings();
@@ -186,12 +187,13 @@ public final class Launcher {
                     case "--store-url" -> storeUrl = url(value(args, ++i, "--store-url"));
                     case "--store-user" -> storeUser = value(args, ++i, "--store-user");
                     case "--store-ca" -> storeCa = Path.of(value(args, ++i, "--store-ca"));
+                    case "--store-read-only" -> storeReadOnly = true;
                     case "--config" -> i++;
                     default -> throw new IllegalArgumentException("unknown option [" + args[i] + "]; usage: "
                             + "[--host H] [--port P] [--data DIR] [--demo] [--load FILE.ndjson]... [--config FILE.json] "
                             + "[--security true|false] [--security-config DIR] [--index-privilege-check true|false] "
                             + "[--tls-cert PEM --tls-key PEM] [--store embedded|cluster --store-url URL [--store-user USER] "
-                            + "[--store-ca PEM]]");
+                            + "[--store-ca PEM] [--store-read-only]]");
                 }
             }
             if (!store.equals("embedded") && !store.equals("cluster")) {
@@ -199,6 +201,9 @@ public final class Launcher {
             }
             if (store.equals("cluster") != (storeUrl != null)) {
                 throw new IllegalArgumentException("--store cluster and --store-url go together");
+            }
+            if (storeReadOnly && storeUrl == null) {
+                throw new IllegalArgumentException("--store-read-only is for --store cluster");
             }
             if (storeCa != null && !Files.isReadable(storeCa)) {
                 throw new IllegalArgumentException(storeCa + ": no such readable file");
@@ -234,7 +239,7 @@ public final class Launcher {
         ClusterResultsStore.Settings clusterStore(Map<String, String> env) {
             return new ClusterResultsStore.Settings(storeUrl, storeUser, storeUser == null ? null
                     : env.getOrDefault("ANOMALYKIT_STORE_PASSWORD", ""), storeCa == null ? null : storeCa.toString(),
-                    30_000, "1s");
+                    30_000, "1s", storeReadOnly);
         }
 
         private static String value(String[] args, int index, String flag) {

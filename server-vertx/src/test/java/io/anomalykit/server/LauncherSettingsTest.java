@@ -64,6 +64,11 @@ class LauncherSettingsTest {
         assertThat(settings.username()).isEqualTo("anomalykit");
         assertThat(settings.password()).isEqualTo("s3cret");
         assertThat(settings.toString()).doesNotContain("s3cret");
+        assertThat(settings.readOnly()).isFalse();
+        assertThat(Launcher.Settings.resolve(new String[] {"--store", "cluster", "--store-url", "http://127.0.0.1:9200",
+                "--store-read-only"}, Map.of()).clusterStore(Map.of()).readOnly()).isTrue();
+        assertThatThrownBy(() -> Launcher.Settings.resolve(new String[] {"--store-read-only"}, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--store-read-only is for --store cluster");
         assertThatThrownBy(() -> Launcher.Settings.resolve(new String[] {"--store", "cluster"}, Map.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("--store cluster and --store-url go together");
         assertThatThrownBy(() -> Launcher.Settings.resolve(new String[] {"--store", "cluster", "--store-url", "ftp://x"},

@@ -1,11 +1,15 @@
 package io.anomalykit.server.store;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anomalykit.server.error.EsException;
+import io.anomalykit.server.query.ResultType;
 import io.anomalykit.server.query.ResultsQuery;
 import io.anomalykit.server.query.SortKey;
 import io.vertx.core.Future;
@@ -24,11 +28,14 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -51,20 +58,35 @@ public final class ClusterResultsStore implements ResultsStore {
      * @param timeoutMillis   how long one call may take
      * @param refreshInterval the results index's {@code refresh_interval} when this store creates it ({@code 1s} as in
      *                        Elasticsearch; {@code -1} publishes only on refresh)
+     * @param readOnly        serve what the cluster holds without installing, creating or writing anything, for a
+     *                        user who may only read; writes are refused with a {@code cluster_block_exception}
      */
     public record Settings(URI url, String username, String password, String caCertificate, long timeoutMillis,
-                           String refreshInterval) {
+                           String refreshInterval, boolean readOnly) {
 
         public static Settings of(URI url) {
-            return new Settings(url, null, null, null, 30_000, "1s");
+            return new Settings(url, null, null, null, 30_000, "1s", false);
+        }
+
+        public Settings asReadOnly() {
+            return new Settings(url, username, password, caCertificate, timeoutMillis, refreshInterval, true);
         }
 
         @Override
         public String toString() {
             // Never print the password.
-            return "Settings[url=" + url + ", username=" + username + ", timeoutMillis=" + timeoutMillis + "]";
+            return "Settings[url=" + url + ", username=" + username + ", timeoutMillis=" + timeoutMillis
+                    + ", readOnly=" + readOnly + "]";
         }
     }
+
+    /**
+     * How long a job seen in the cluster is taken to exist without asking again. Every results request checks its job;
+     * asking the cluster each time costs a second request. A job deleted through this store is forgotten at once; one
+     * deleted through another server or in the cluster itself is seen missing after at most this long. A job that was
+     * missing is always asked for again, so one created elsewhere is seen at once.
+     */
+    static final long KNOWN_JOB_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     static final String RESULTS_INDEX = ".ml-anomalies-shared";
     private static final String CONFIG_INDEX = ".ml-config";
@@ -77,6 +99,10 @@ public final class ClusterResultsStore implements ResultsStore {
     private final Settings settings;
     private final String authorization;
     private final String basePath;
+    private final Map<String, KnownJob> knownJobs = new ConcurrentHashMap<>();
+
+    private record KnownJob(ObjectNode config, long seenAtNanos) {
+    }
 
     private ClusterResultsStore(Vertx vertx, Settings settings) {
         this.vertx = vertx;
@@ -98,17 +124,21 @@ public final class ClusterResultsStore implements ResultsStore {
 
     /**
      * Connects, installs this store's results index template (at a lower priority than Elasticsearch's own ML
-     * template, which therefore wins on a cluster that runs ML) and creates the results index if it is missing.
+     * template, which therefore wins on a cluster that runs ML) and creates the results index if it is missing. A
+     * read-only store only checks that it may search the results index (which need not exist yet).
      */
     public static Future<ResultsStore> open(Vertx vertx, Settings settings) {
         ClusterResultsStore store = new ClusterResultsStore(vertx, settings);
-        return store.call(HttpMethod.PUT, "/_index_template/" + ClusterMappings.TEMPLATE, ClusterMappings.resultsTemplate(
-                        settings.refreshInterval()))
-                .compose(ignored -> store.call(HttpMethod.HEAD, "/" + RESULTS_INDEX, null)
-                        .recover(missing -> isNotFound(missing)
-                                ? store.call(HttpMethod.PUT, "/" + RESULTS_INDEX, NODES.objectNode())
-                                : Future.failedFuture(missing)))
-                .map(ignored -> (ResultsStore) store)
+        Future<?> ready = settings.readOnly()
+                ? store.call(HttpMethod.POST, "/" + RESULTS_INDEX + "/_search?size=0", null)
+                        .recover(missing -> isNotFound(missing) ? Future.succeededFuture() : Future.failedFuture(missing))
+                : store.call(HttpMethod.PUT, "/_index_template/" + ClusterMappings.TEMPLATE,
+                                ClusterMappings.resultsTemplate(settings.refreshInterval()))
+                        .compose(ignored -> store.call(HttpMethod.HEAD, "/" + RESULTS_INDEX, null)
+                                .recover(missing -> isNotFound(missing)
+                                        ? store.call(HttpMethod.PUT, "/" + RESULTS_INDEX, NODES.objectNode())
+                                        : Future.failedFuture(missing)));
+        return ready.map(ignored -> (ResultsStore) store)
                 .recover(failure -> store.http.close().transform(ignored -> Future.failedFuture(failure)));
     }
 
@@ -134,20 +164,40 @@ public final class ClusterResultsStore implements ResultsStore {
         // Only the total and the sources come back; reading and rendering them is CPU work, done on a worker thread.
         String path = "/" + readAlias(query.jobId()) + "/_search?filter_path=hits.total.value,hits.hits._source";
         return send(HttpMethod.POST, path, "application/json", Buffer.buffer(bytes(searchBody(query))))
-                .compose(answer -> vertx.executeBlocking(() -> {
-                    JsonNode page = parse(answer);
-                    List<byte[]> sources = new ArrayList<>();
-                    List<byte[]> rendered = new ArrayList<>();
-                    for (JsonNode hit : page.path("hits").path("hits")) {
-                        ObjectNode source = (ObjectNode) hit.get("_source");
-                        sources.add(bytes(source));
-                        rendered.add(bytes(ResultRenderer.render(query.type(), source)));
-                    }
-                    return new SearchPage(page.path("hits").path("total").path("value").asLong(), sources, rendered);
-                }, false))
+                .compose(answer -> vertx.executeBlocking(() -> page(query.type(), answer.getBytes()), false))
                 // A job that has never written results has no results index yet: nothing matches.
                 .recover(failure -> isNotFound(failure) ? Future.succeededFuture(new SearchPage(0, List.of(), List.of()))
                         : Future.failedFuture(failure));
+    }
+
+    /**
+     * Reads a search answer, filtered to {@code {"hits":{"total":{"value":N},"hits":[{"_source":{…}},…]}}}, as it
+     * streams: each source is kept as the bytes the cluster sent and read as a tree only to be rendered.
+     */
+    private static SearchPage page(ResultType type, byte[] answer) throws IOException {
+        long total = 0;
+        List<byte[]> sources = new ArrayList<>();
+        List<byte[]> rendered = new ArrayList<>();
+        try (JsonParser parser = JSON.createParser(answer)) {
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                if (token != JsonToken.FIELD_NAME) {
+                    continue;
+                }
+                if (parser.currentName().equals("value")) {
+                    parser.nextToken();
+                    total = parser.getLongValue();
+                } else if (parser.currentName().equals("_source")) {
+                    parser.nextToken();
+                    int start = (int) parser.currentTokenLocation().getByteOffset();
+                    ObjectNode source = parser.readValueAsTree();
+                    sources.add(Arrays.copyOfRange(answer, start, (int) parser.currentLocation().getByteOffset()));
+                    rendered.add(bytes(ResultRenderer.render(type, source)));
+                }
+            }
+        } catch (JsonProcessingException e) {
+            throw EsException.of(502, "status_exception", "the cluster answered something that is not JSON");
+        }
+        return new SearchPage(total, sources, rendered);
     }
 
     private static ObjectNode filterOf(ResultsQuery query) {
@@ -177,6 +227,9 @@ public final class ClusterResultsStore implements ResultsStore {
 
     @Override
     public Future<List<WriteOutcome>> write(List<WriteOp> operations, boolean refresh) {
+        if (settings.readOnly()) {
+            return Future.failedFuture(readOnlyBlock());
+        }
         // Writing a bulk body and reading its answer take time in proportion to its size: on a worker thread.
         return vertx.executeBlocking(() -> bulkBody(operations), false)
                 .compose(body -> send(HttpMethod.POST, "/_bulk?refresh=" + refresh, "application/x-ndjson", body))
@@ -229,14 +282,30 @@ public final class ClusterResultsStore implements ResultsStore {
 
     @Override
     public Future<Optional<ObjectNode>> job(String jobId) {
+        KnownJob known = knownJobs.get(jobId);
+        if (known != null && System.nanoTime() - known.seenAtNanos() < KNOWN_JOB_NANOS) {
+            return Future.succeededFuture(Optional.of(known.config().deepCopy()));
+        }
         return call(HttpMethod.GET, "/" + CONFIG_INDEX + "/_doc/" + encode(jobDocumentId(jobId)), null)
-                .map(answer -> Optional.of((ObjectNode) answer.get("_source")))
-                .recover(failure -> isNotFound(failure) ? Future.succeededFuture(Optional.empty())
-                        : Future.failedFuture(failure));
+                .map(answer -> {
+                    ObjectNode config = (ObjectNode) answer.get("_source");
+                    knownJobs.put(jobId, new KnownJob(config, System.nanoTime()));
+                    return Optional.of(config.deepCopy());
+                })
+                .recover(failure -> {
+                    if (!isNotFound(failure)) {
+                        return Future.failedFuture(failure);
+                    }
+                    knownJobs.remove(jobId);
+                    return Future.succeededFuture(Optional.empty());
+                });
     }
 
     @Override
     public Future<Boolean> createJob(String jobId, ObjectNode job) {
+        if (settings.readOnly()) {
+            return Future.failedFuture(readOnlyBlock());
+        }
         return call(HttpMethod.PUT, "/" + CONFIG_INDEX + "/_create/" + encode(jobDocumentId(jobId)) + "?refresh=true", job)
                 .compose(created -> call(HttpMethod.POST, "/_aliases", aliases("add", jobId)))
                 .map(true)
@@ -246,15 +315,21 @@ public final class ClusterResultsStore implements ResultsStore {
 
     @Override
     public Future<Boolean> deleteJob(String jobId) {
+        if (settings.readOnly()) {
+            return Future.failedFuture(readOnlyBlock());
+        }
         ObjectNode byJob = NODES.objectNode();
         byJob.putObject("query").putObject("term").put("job_id", jobId);
+        knownJobs.remove(jobId);
         return call(HttpMethod.DELETE, "/" + CONFIG_INDEX + "/_doc/" + encode(jobDocumentId(jobId)) + "?refresh=true", null)
                 .compose(deleted -> call(HttpMethod.POST, "/" + RESULTS_INDEX
                         + "/_delete_by_query?refresh=true&conflicts=proceed", byJob))
                 .compose(results -> call(HttpMethod.POST, "/_aliases", aliases("remove", jobId))
                         .recover(failure -> isNotFound(failure) ? Future.succeededFuture() : Future.failedFuture(failure)))
                 .map(true)
-                .recover(failure -> isNotFound(failure) ? Future.succeededFuture(false) : Future.failedFuture(failure));
+                .recover(failure -> isNotFound(failure) ? Future.succeededFuture(false) : Future.failedFuture(failure))
+                // A lookup that was under way while the job was deleted may have remembered it again.
+                .onComplete(deleted -> knownJobs.remove(jobId));
     }
 
     /** Elasticsearch's per-job aliases over the shared results index: reads filtered on the job, and writes. */
@@ -297,6 +372,9 @@ public final class ClusterResultsStore implements ResultsStore {
 
     @Override
     public Future<Void> putSecurityObject(String kind, String id, ObjectNode object) {
+        if (settings.readOnly()) {
+            return Future.failedFuture(readOnlyBlock());
+        }
         ObjectNode document = NODES.objectNode().put("kind", kind).put("id", id);
         document.set("object", object);
         return call(HttpMethod.PUT, "/" + SECURITY_INDEX + "/_doc/" + encode(kind + ":" + id) + "?refresh=true", document)
@@ -305,9 +383,18 @@ public final class ClusterResultsStore implements ResultsStore {
 
     @Override
     public Future<Boolean> deleteSecurityObject(String kind, String id) {
+        if (settings.readOnly()) {
+            return Future.failedFuture(readOnlyBlock());
+        }
         return call(HttpMethod.DELETE, "/" + SECURITY_INDEX + "/_doc/" + encode(kind + ":" + id) + "?refresh=true", null)
                 .map(true)
                 .recover(failure -> isNotFound(failure) ? Future.succeededFuture(false) : Future.failedFuture(failure));
+    }
+
+    /** As Elasticsearch refuses writes to a cluster with a write block: the whole request, with a 403. */
+    private static EsException readOnlyBlock() {
+        return EsException.of(403, "cluster_block_exception", "blocked by: [FORBIDDEN/results store read-only "
+                + "(--store-read-only)];");
     }
 
     @Override

@@ -47,7 +47,7 @@ abstract class ClusterStoreContract extends ResultsStoreContract {
         if (emptied.add(location)) {
             deleteIndices();
         }
-        return ClusterResultsStore.open(vertx, new ClusterResultsStore.Settings(url, null, null, null, 30_000, "-1"));
+        return ClusterResultsStore.open(vertx, settings());
     }
 
     private static void deleteIndices() {
@@ -85,7 +85,7 @@ abstract class ClusterStoreContract extends ResultsStoreContract {
         Clock clock = Clock.fixed(Instant.parse("2026-11-23T00:00:00Z"), ZoneOffset.UTC);
         AnomalyServer onCluster = await(AnomalyServer.builder().port(0).demo(true).clock(clock)
                 .security(SecuritySettings.off()).vertx(vertx)
-                .clusterStore(new ClusterResultsStore.Settings(url, null, null, null, 30_000, "1s")).start());
+                .clusterStore(new ClusterResultsStore.Settings(url, null, null, null, 30_000, "1s", false)).start());
         AnomalyServer embedded = await(AnomalyServer.builder().port(0).demo(true).clock(clock)
                 .security(SecuritySettings.off()).vertx(vertx).dataDirectory(location.resolve("embedded")).start());
         try {
@@ -132,7 +132,7 @@ abstract class ClusterStoreContract extends ResultsStoreContract {
         NetServer link = await(link(port, open));
         try {
             viaLink = await(ClusterResultsStore.open(vertx, new ClusterResultsStore.Settings(
-                    URI.create("http://127.0.0.1:" + port), null, null, null, 5_000, "-1")));
+                    URI.create("http://127.0.0.1:" + port), null, null, null, 5_000, "-1", false)));
             assertThat(await(viaLink.search(byScore(ResultType.RECORD, true))).total()).isEqualTo(1);
             await(link.close());
             open.forEach(NetSocket::close);
@@ -150,6 +150,76 @@ abstract class ClusterStoreContract extends ResultsStoreContract {
                 await(viaLink.close());
             }
         }
+    }
+
+    @Test
+    void jobsAreRememberedBrieflyForgottenOnDeleteAndMissingOnesAskedForAgain() {
+        ResultsStore other = await(ClusterResultsStore.open(vertx, settings()));
+        try {
+            assertThat(await(store.job(JOB))).isPresent();
+            assertThat(await(store.deleteJob(JOB))).isTrue();
+            assertThat(await(store.job(JOB))).as("deleted through this store: forgotten at once").isEmpty();
+
+            assertThat(await(other.job("made-elsewhere"))).isEmpty();
+            assertThat(await(store.createJob("made-elsewhere", JSON.createObjectNode()))).isTrue();
+            assertThat(await(other.job("made-elsewhere"))).as("a missing job is asked for again").isPresent();
+
+            assertThat(await(store.deleteJob("made-elsewhere"))).isTrue();
+            long deadline = System.nanoTime() + ClusterResultsStore.KNOWN_JOB_NANOS * 5;
+            while (await(other.job("made-elsewhere")).isPresent() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(await(other.job("made-elsewhere"))).as("deleted elsewhere: seen missing after a while").isEmpty();
+        } finally {
+            await(other.close());
+        }
+    }
+
+    @Test
+    void aReadOnlyStoreServesWhatTheClusterHoldsAndChangesNothing() throws Exception {
+        index(record("kept", 1, 10));
+        ResultsStore readOnly = await(ClusterResultsStore.open(vertx, settings().asReadOnly()));
+        try {
+            assertThat(await(readOnly.search(byScore(ResultType.RECORD, true))).total()).isEqualTo(1);
+            assertThat(await(readOnly.job(JOB))).isPresent();
+            List<Future<?>> writes = List.of(
+                    readOnly.write(List.of(new WriteOp(WriteOp.Kind.INDEX, ".ml-anomalies-shared", "x", record("x", 2, 1))), true),
+                    readOnly.createJob("another", JSON.createObjectNode()), readOnly.deleteJob(JOB),
+                    readOnly.putSecurityObject("user", "alice", JSON.createObjectNode()),
+                    readOnly.deleteSecurityObject("user", "alice"));
+            for (Future<?> write : writes) {
+                assertThatThrownBy(() -> await(write)).isInstanceOfSatisfying(EsException.class, e -> {
+                    assertThat(e.status()).isEqualTo(403);
+                    assertThat(e.type()).isEqualTo("cluster_block_exception");
+                    assertThat(e.reason()).contains("--store-read-only");
+                });
+            }
+            assertThat(await(store.search(byScore(ResultType.RECORD, true))).total()).as("nothing written").isEqualTo(1);
+        } finally {
+            await(readOnly.close());
+        }
+
+        // On a cluster with nothing of ours, a read-only store opens, finds nothing and installs nothing.
+        deleteIndices();
+        assertThat(status("DELETE", "/_index_template/anomalykit-ml-anomalies")).isEqualTo(200);
+        ResultsStore onEmpty = await(ClusterResultsStore.open(vertx, settings().asReadOnly()));
+        try {
+            assertThat(await(onEmpty.search(byScore(ResultType.RECORD, true))).total()).isZero();
+            assertThat(await(onEmpty.job(JOB))).isEmpty();
+        } finally {
+            await(onEmpty.close());
+        }
+        assertThat(status("GET", "/_index_template/anomalykit-ml-anomalies")).isEqualTo(404);
+        assertThat(status("HEAD", "/.ml-anomalies-shared")).isEqualTo(404);
+    }
+
+    private static ClusterResultsStore.Settings settings() {
+        return new ClusterResultsStore.Settings(url, null, null, null, 30_000, "-1", false);
+    }
+
+    private static int status(String method, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(url.resolve(path)).method(method, HttpRequest.BodyPublishers.noBody())
+                .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     /** A TCP link to the node that the test can cut (server and open connections) and restore on the same port. */

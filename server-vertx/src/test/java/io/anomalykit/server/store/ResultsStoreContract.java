@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 public abstract class ResultsStoreContract {
 
     protected static final ObjectMapper JSON = new ObjectMapper();
-    private static final String JOB = "contract-job";
+    protected static final String JOB = "contract-job";
 
     @TempDir
     protected Path location;
