@@ -116,7 +116,7 @@ final class SeedingEndpoints {
                 access.index(rc, BULK_ITEM_ACTION, item.index());
                 return item;
             } catch (EsException refused) {
-                return new BulkRequests.Item(item.action(), item.index(), item.id(), null, refused);
+                return BulkRequests.Item.failed(item.action(), item.index(), item.id(), refused);
             }
         }).toList();
     }

@@ -35,8 +35,12 @@ public final class BulkRequests {
     private BulkRequests() {
     }
 
-    /** One action of the request as written: the document, or the reason its item fails. */
-    public record Item(String action, String index, String id, ObjectNode document, EsException failure) {
+    /** One action of the request as written: the document (read, and as sent), or the reason its item fails. */
+    public record Item(String action, String index, String id, ObjectNode document, byte[] json, EsException failure) {
+
+        public static Item failed(String action, String index, String id, EsException failure) {
+            return new Item(action, index, id, null, null, failure);
+        }
     }
 
     /** @param defaultIndex the index of {@code /{index}/_bulk}, or null */
@@ -64,7 +68,7 @@ public final class BulkRequests {
                 if (id == null) {
                     throw EsException.of(400, "action_request_validation_exception", "Validation Failed: 1: id is missing;");
                 }
-                items.add(new Item(name, index, id, null, null));
+                items.add(new Item(name, index, id, null, null, null));
                 continue;
             }
             if (lineNumber >= lines.length || lines[lineNumber].isBlank() && lineNumber == lines.length - 1) {
@@ -96,8 +100,8 @@ public final class BulkRequests {
                     String concrete = ResultIndices.resolve(item.index(), jobId -> jobs.get(jobId).result());
                     WriteOp op = switch (item.action()) {
                         case "delete" -> new WriteOp(WriteOp.Kind.DELETE, concrete, item.id(), null);
-                        case "create" -> new WriteOp(WriteOp.Kind.CREATE, concrete, item.id(), item.document());
-                        case "index" -> new WriteOp(WriteOp.Kind.INDEX, concrete, item.id(), item.document());
+                        case "create" -> new WriteOp(WriteOp.Kind.CREATE, concrete, item.id(), item.document(), item.json());
+                        case "index" -> new WriteOp(WriteOp.Kind.INDEX, concrete, item.id(), item.document(), item.json());
                         default -> throw EsException.illegalArgument(
                                 "partial updates are not supported by this server: index the whole result document instead");
                     };
@@ -125,16 +129,16 @@ public final class BulkRequests {
         try {
             JsonNode parsed = JSON.readTree(source);
             if (parsed == null || !parsed.isObject()) {
-                return new Item(action, index, id, null,
+                return Item.failed(action, index, id,
                         EsException.of(400, "document_parsing_exception", "[1:1] failed to parse: source must be an object"));
             }
-            return new Item(action, index, id, (ObjectNode) parsed, null);
+            return new Item(action, index, id, (ObjectNode) parsed, source.strip().getBytes(StandardCharsets.UTF_8), null);
         } catch (JsonParseException e) {
             EsException cause = ResultsRequestParser.jsonSyntaxError(e);
-            return new Item(action, index, id, null, EsException.of(400, "document_parsing_exception",
+            return Item.failed(action, index, id, EsException.of(400, "document_parsing_exception",
                     cause.reason().replaceFirst("] ", "] failed to parse: "), cause.causedBy()));
         } catch (IOException e) {
-            return new Item(action, index, id, null,
+            return Item.failed(action, index, id,
                     EsException.of(400, "document_parsing_exception", "failed to parse: " + e.getMessage()));
         }
     }

@@ -395,7 +395,7 @@ public final class LuceneResultsStore implements ResultsStore {
         long version = current < 0 ? 1 : current + 1;
         Document doc;
         try {
-            doc = toLucene(id, op.index(), version, seq, op.source());
+            doc = toLucene(id, op.index(), version, seq, op.source(), op.json());
         } catch (EsException invalid) {
             return WriteOutcome.failed(op.index(), id, invalid);
         }
@@ -412,7 +412,8 @@ public final class LuceneResultsStore implements ResultsStore {
     }
 
     /** Indexes a result document the way the results mapping would, or fails as a mapping failure would. */
-    private Document toLucene(String id, String index, long version, long seq, ObjectNode source) throws IOException {
+    private Document toLucene(String id, String index, long version, long seq, ObjectNode source, byte[] json)
+            throws IOException {
         Document doc = new Document();
         doc.add(new StringField(KIND, KIND_RESULT, Field.Store.NO));
         doc.add(new StringField(ID, id, Field.Store.YES));
@@ -420,7 +421,7 @@ public final class LuceneResultsStore implements ResultsStore {
         doc.add(new StoredField(VERSION, version));
         doc.add(new NumericDocValuesField(VERSION, version));
         doc.add(new NumericDocValuesField(SEQ, seq));
-        doc.add(new BinaryDocValuesField(SOURCE_BYTES, new BytesRef(JSON.writeValueAsBytes(source))));
+        doc.add(new BinaryDocValuesField(SOURCE_BYTES, new BytesRef(json)));
         doc.add(new BinaryDocValuesField(RENDERED, new BytesRef(render(source))));
         for (Map.Entry<String, JsonNode> entry : source.properties()) {
             String field = entry.getKey();

@@ -2,14 +2,29 @@ package io.anomalykit.server.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * One document operation of a bulk or index request.
  *
- * @param index  the concrete results index the document goes to (echoed in answers)
- * @param id     the document id; null means "generate one" (index and create only)
- * @param source the document (null for delete)
+ * @param index      the concrete results index the document goes to (echoed in answers)
+ * @param id         the document id; null means "generate one" (index and create only)
+ * @param source     the document (null for delete)
+ * @param sourceJson the document as the client sent it, or null to write it from {@code source}
  */
-public record WriteOp(Kind kind, String index, String id, ObjectNode source) {
+public record WriteOp(Kind kind, String index, String id, ObjectNode source, byte[] sourceJson) {
+
+    public WriteOp(Kind kind, String index, String id, ObjectNode source) {
+        this(kind, index, id, source, null);
+    }
+
+    /**
+     * The document as JSON: the client's own bytes when known, kept as they came as Elasticsearch keeps
+     * {@code _source} (and writing the tree again would cost more than storing it).
+     */
+    public byte[] json() {
+        return sourceJson != null ? sourceJson : source.toString().getBytes(StandardCharsets.UTF_8);
+    }
 
     public enum Kind {
         /** Create or replace. */

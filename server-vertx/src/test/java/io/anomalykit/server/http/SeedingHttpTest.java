@@ -3,9 +3,16 @@ package io.anomalykit.server.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.anomalykit.server.TestServer;
 import io.anomalykit.server.TestServer.Answer;
+import io.anomalykit.server.query.ResultType;
+import io.anomalykit.server.query.ResultsQuery;
+import io.anomalykit.server.query.SortKey;
+import io.anomalykit.server.store.SearchPage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -82,9 +89,11 @@ class SeedingHttpTest {
     }
 
     @Test
-    void bulkKeepsGoodItemsWhenSomeFail() {
+    void bulkKeepsGoodItemsWhenSomeFail() throws Exception {
         server.send("PUT", "/_ml/anomaly_detectors/seed-job", JOB_BODY);
-        String bulk = "{\"index\":{\"_index\":\".ml-anomalies-.write-seed-job\",\"_id\":\"r1\"}}\n" + record(1000, 10) + "\n"
+        // Written as no JSON writer would: kept as sent all the same.
+        String first = record(1000, 10).replace("\"probability\":0.01", "\"probability\" : 1.0E-2");
+        String bulk = "{\"index\":{\"_index\":\".ml-anomalies-.write-seed-job\",\"_id\":\"r1\"}}\n" + first + "\n"
                 + "{\"index\":{\"_index\":\".ml-anomalies-.write-seed-job\",\"_id\":\"r2\"}}\n"
                 + record(2000, 20).replace("\"timestamp\":2000", "\"timestamp\":\"yesterday-ish\"") + "\n"
                 + "{\"create\":{\"_index\":\".ml-anomalies-shared\",\"_id\":\"r3\"}}\n{\"broken\": }\n"
@@ -109,6 +118,10 @@ class SeedingHttpTest {
         assertThat(records.get("count").asLong()).isEqualTo(2);
         assertThat(records.at("/records/0/junk").isMissingNode()).as("unknown stored fields are dropped").isTrue();
         assertThat(records.at("/records/0/host/0").asText()).isEqualTo("h1");
+        // The store keeps each document as the client sent it, as Elasticsearch keeps _source.
+        SearchPage stored = server.store().search(new ResultsQuery("seed-job", ResultType.RECORD, null, null, false, 0,
+                List.of(new SortKey("timestamp", false)), 0, 10)).toCompletionStage().toCompletableFuture().get();
+        assertThat(new String(stored.sources().get(0), StandardCharsets.UTF_8)).isEqualTo(first);
     }
 
     @Test

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -262,6 +263,20 @@ public abstract class ResultsStoreContract {
         assertThat(await(store.search(byScore(ResultType.RECORD, true))).total()).isZero();
         await(store.refresh());
         assertThat(await(store.search(byScore(ResultType.RECORD, true))).total()).isEqualTo(1);
+    }
+
+    /** As Elasticsearch keeps {@code _source}: the client's bytes, spacing and number forms included. */
+    @Test
+    void documentsAreKeptAsTheClientSentThem() throws Exception {
+        String sent = "{ \"job_id\": \"" + JOB + "\", \"result_type\": \"record\", \"record_score\": 50.10,"
+                + " \"probability\": 1E-3, \"timestamp\": 1000, \"test_id\": \"verbatim\" }";
+        ObjectNode read = (ObjectNode) JSON.readTree(sent);
+        await(store.write(List.of(new WriteOp(WriteOp.Kind.INDEX, ".ml-anomalies-shared", "verbatim", read,
+                sent.getBytes(StandardCharsets.UTF_8))), true));
+        SearchPage page = await(store.search(byScore(ResultType.RECORD, true)));
+        assertThat(page.sources()).hasSize(1);
+        assertThat(new String(page.sources().get(0), StandardCharsets.UTF_8)).isEqualTo(sent);
+        assertThat(page.renderedDocuments().get(0).get("record_score").asDouble()).isEqualTo(50.1);
     }
 
     @Test
