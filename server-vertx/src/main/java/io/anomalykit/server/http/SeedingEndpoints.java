@@ -13,7 +13,6 @@ import io.anomalykit.server.store.WriteOutcome;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 
@@ -129,7 +128,7 @@ final class SeedingEndpoints {
         if (!opType.equals("index") && !opType.equals("create")) {
             throw EsException.illegalArgument("opType must be 'create' or 'index', found: [" + opType + "]");
         }
-        String source = new String(requireBody(rc), StandardCharsets.UTF_8);
+        byte[] source = requireBody(rc);
         access.index(rc, "indices:data/write/index", rc.pathParam("index"));
         BulkRequests.Item item = BulkRequests.documentItem(opType, rc.pathParam("index"), rc.pathParam("id"), source);
         BulkRequests.execute(store, List.of(item), refresh)

@@ -14,6 +14,7 @@ import io.vertx.core.Future;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
@@ -49,14 +50,17 @@ public final class BulkRequests {
             throw EsException.illegalArgument("The bulk request must be terminated by a newline [\\n]");
         }
         List<Item> items = new ArrayList<>();
-        String[] lines = new String(body, StandardCharsets.UTF_8).split("\n", -1);
+        // Lines are found in the bytes and each document is read from them: no copy of the body as text.
+        int[] starts = lineStarts(body);
+        int lines = starts.length;
         int lineNumber = 0;
-        while (lineNumber < lines.length) {
-            String actionLine = lines[lineNumber++];
-            if (actionLine.isBlank()) {
+        while (lineNumber < lines) {
+            int start = starts[lineNumber];
+            int end = lineEnd(body, starts, lineNumber++);
+            if (isBlank(body, start, end)) {
                 continue;
             }
-            JsonNode action = readActionLine(actionLine, lineNumber);
+            JsonNode action = readActionLine(new String(body, start, end - start, StandardCharsets.UTF_8), lineNumber);
             String name = action.fieldNames().next();
             JsonNode metadata = action.get(name);
             String index = metadata.has("_index") ? metadata.get("_index").asText() : defaultIndex;
@@ -71,12 +75,44 @@ public final class BulkRequests {
                 items.add(new Item(name, index, id, null, null, null));
                 continue;
             }
-            if (lineNumber >= lines.length || lines[lineNumber].isBlank() && lineNumber == lines.length - 1) {
+            if (lineNumber >= lines || lineNumber == lines - 1 && isBlank(body, starts[lineNumber], body.length)) {
                 throw EsException.of(400, "action_request_validation_exception", "Validation Failed: 1: source is missing;");
             }
-            items.add(documentItem(name, index, id, lines[lineNumber++]));
+            int sourceStart = starts[lineNumber];
+            items.add(documentItem(name, index, id, body, sourceStart, lineEnd(body, starts, lineNumber++) - sourceStart));
         }
         return items;
+    }
+
+    /** Where each line starts; a body ending in a newline has a last, empty line, as splitting the text would give. */
+    private static int[] lineStarts(byte[] body) {
+        int count = 1;
+        for (byte b : body) {
+            if (b == '\n') {
+                count++;
+            }
+        }
+        int[] starts = new int[count];
+        int line = 1;
+        for (int i = 0; i < body.length; i++) {
+            if (body[i] == '\n') {
+                starts[line++] = i + 1;
+            }
+        }
+        return starts;
+    }
+
+    private static int lineEnd(byte[] body, int[] starts, int line) {
+        return line + 1 < starts.length ? starts[line + 1] - 1 : body.length;
+    }
+
+    private static boolean isBlank(byte[] body, int start, int end) {
+        for (int i = start; i < end; i++) {
+            if (body[i] < 0 || !Character.isWhitespace(body[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -124,15 +160,19 @@ public final class BulkRequests {
         });
     }
 
-    /** One index or create action for a document given as JSON text. */
-    public static Item documentItem(String action, String index, String id, String source) {
+    /** One index or create action for a document given as JSON. */
+    public static Item documentItem(String action, String index, String id, byte[] source) {
+        return documentItem(action, index, id, source, 0, source.length);
+    }
+
+    private static Item documentItem(String action, String index, String id, byte[] body, int offset, int length) {
         try {
-            JsonNode parsed = JSON.readTree(source);
+            JsonNode parsed = JSON.readTree(body, offset, length);
             if (parsed == null || !parsed.isObject()) {
                 return Item.failed(action, index, id,
                         EsException.of(400, "document_parsing_exception", "[1:1] failed to parse: source must be an object"));
             }
-            return new Item(action, index, id, (ObjectNode) parsed, source.strip().getBytes(StandardCharsets.UTF_8), null);
+            return new Item(action, index, id, (ObjectNode) parsed, trimmed(body, offset, offset + length), null);
         } catch (JsonParseException e) {
             EsException cause = ResultsRequestParser.jsonSyntaxError(e);
             return Item.failed(action, index, id, EsException.of(400, "document_parsing_exception",
@@ -141,6 +181,17 @@ public final class BulkRequests {
             return Item.failed(action, index, id,
                     EsException.of(400, "document_parsing_exception", "failed to parse: " + e.getMessage()));
         }
+    }
+
+    /** The document without the whitespace around it (a carriage return before the newline, say). */
+    private static byte[] trimmed(byte[] body, int start, int end) {
+        while (start < end && isBlank(body, start, start + 1)) {
+            start++;
+        }
+        while (end > start && isBlank(body, end - 1, end)) {
+            end--;
+        }
+        return Arrays.copyOfRange(body, start, end);
     }
 
     private static JsonNode readActionLine(String line, int lineNumber) {
