@@ -52,6 +52,8 @@ public final class Benchmark {
     private static final int TIMED_RUNS = 100;
     private static final int SIDE_BY_SIDE_WARMUP_ROUNDS = 20;
     private static final long NODE_WARMUP_RESULTS = 200_000;
+    /** Long enough for a 10,000-hit page at 10M; a node that stops answering fails the run within this. */
+    private static final long NODE_TIMEOUT_MILLIS = 120_000;
     private static final Pattern COUNT = Pattern.compile("\"count\"\\s*:\\s*(\\d+)");
     private static final Pattern TOTAL_HITS = Pattern.compile("\"total\"\\s*:\\s*\\{\\s*\"value\"\\s*:\\s*(\\d+)");
     private static final String DIRECT_INDEX = "direct-results";
@@ -197,7 +199,7 @@ public final class Benchmark {
             Vertx vertx = Vertx.vertx();
             AnomalyServer server = await(AnomalyServer.builder().port(0).vertx(vertx)
                     .security(new SecuritySettings(true, null, PASSWORD, false))
-                    .clusterStore(new ClusterResultsStore.Settings(node.url(), null, null, null, 600_000, "1s", false)).start());
+                    .clusterStore(new ClusterResultsStore.Settings(node.url(), null, null, null, NODE_TIMEOUT_MILLIS, "1s", false)).start());
             String base = "http://127.0.0.1:" + server.port();
             try (LoopbackConnection ours = new LoopbackConnection(URI.create(base));
                  LoopbackConnection direct = new LoopbackConnection(node.url())) {
@@ -235,6 +237,9 @@ public final class Benchmark {
                     run.clusterStoreInProcess.put(query.getKey(), timings.get(1));
                     run.nodeSearch.put(query.getKey(), timings.get(2));
                 }
+            } catch (Exception | Error failure) {
+                throw new IllegalStateException("side by side at " + run.requested + " results failed; the node's last "
+                        + "output:\n" + node.recentOutput(), failure);
             } finally {
                 await(server.close());
                 await(vertx.close());

@@ -6,6 +6,11 @@ import io.anomalykit.server.query.ResultType;
 import io.anomalykit.server.security.SecuritySettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
@@ -18,11 +23,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -211,6 +218,78 @@ abstract class ClusterStoreContract extends ResultsStoreContract {
         }
         assertThat(status("GET", "/_index_template/anomalykit-ml-anomalies")).isEqualTo(404);
         assertThat(status("HEAD", "/.ml-anomalies-shared")).isEqualTo(404);
+    }
+
+    /**
+     * Credentials and TLS, through a front like a secured cluster's: HTTPS with a certificate from our own authority,
+     * Basic credentials checked, everything else passed to the node. (The node itself runs without its security plugin.)
+     */
+    @Test
+    void credentialsAndTlsReachASecuredCluster() throws Exception {
+        String authority = Path.of(ClusterStoreContract.class.getResource("/tls/test-cert.pem").toURI()).toString();
+        HttpServer front = await(securedFront("anomalykit", "s3cret"));
+        URI secured = URI.create("https://127.0.0.1:" + front.actualPort());
+        try {
+            ResultsStore viaFront = await(ClusterResultsStore.open(vertx,
+                    new ClusterResultsStore.Settings(secured, "anomalykit", "s3cret", authority, 30_000, "-1", false)));
+            try {
+                await(viaFront.write(List.of(new WriteOp(WriteOp.Kind.INDEX, ".ml-anomalies-shared", "secured",
+                        record("secured", 1, 10))), true));
+                assertThat(await(viaFront.search(byScore(ResultType.RECORD, true))).total()).isEqualTo(1);
+            } finally {
+                await(viaFront.close());
+            }
+            assertThatThrownBy(() -> await(ClusterResultsStore.open(vertx,
+                    new ClusterResultsStore.Settings(secured, "anomalykit", "wrong", authority, 30_000, "-1", false))))
+                    .isInstanceOfSatisfying(EsException.class, e -> {
+                        assertThat(e.status()).isEqualTo(401);
+                        assertThat(e.type()).isEqualTo("security_exception");
+                    });
+            assertThatThrownBy(() -> await(ClusterResultsStore.open(vertx,
+                    new ClusterResultsStore.Settings(secured, "anomalykit", "s3cret", null, 30_000, "-1", false))))
+                    .as("an authority the JVM does not trust, and no --store-ca")
+                    .isInstanceOfSatisfying(EsException.class, e -> {
+                        assertThat(e.status()).isEqualTo(503);
+                        assertThat(e.type()).isEqualTo("connect_transport_exception");
+                    });
+        } finally {
+            await(front.close());
+        }
+    }
+
+    private Future<HttpServer> securedFront(String user, String password) throws Exception {
+        String expected = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
+                .getBytes(StandardCharsets.UTF_8));
+        io.vertx.core.http.HttpClient toNode = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(url.getHost())
+                .setDefaultPort(url.getPort()));
+        PemKeyCertOptions certificate = new PemKeyCertOptions()
+                .setCertPath(Path.of(ClusterStoreContract.class.getResource("/tls/test-cert.pem").toURI()).toString())
+                .setKeyPath(Path.of(ClusterStoreContract.class.getResource("/tls/test-key.pem").toURI()).toString());
+        return vertx.createHttpServer(new HttpServerOptions().setSsl(true).setKeyCertOptions(certificate))
+                .requestHandler(in -> {
+                    if (!expected.equals(in.getHeader("Authorization"))) {
+                        in.response().setStatusCode(401).putHeader("WWW-Authenticate", "Basic realm=\"security\"")
+                                .putHeader("Content-Type", "application/json")
+                                .end("{\"error\":{\"type\":\"security_exception\",\"reason\":\"unable to authenticate user ["
+                                        + user + "] for REST request [" + in.path() + "]\"},\"status\":401}");
+                        return;
+                    }
+                    RequestOptions forward = new RequestOptions().setMethod(in.method()).setURI(in.uri());
+                    if (in.getHeader("Content-Type") != null) {
+                        forward.putHeader("Content-Type", in.getHeader("Content-Type"));
+                    }
+                    in.body().compose(body -> toNode.request(forward).compose(out -> out.send(body)))
+                            .compose(answer -> answer.body().map(body -> {
+                                in.response().setStatusCode(answer.statusCode());
+                                if (answer.getHeader("Content-Type") != null) {
+                                    in.response().putHeader("Content-Type", answer.getHeader("Content-Type"));
+                                }
+                                return body;
+                            }))
+                            .onSuccess(body -> in.response().end(body))
+                            .onFailure(failure -> in.response().setStatusCode(502).end());
+                })
+                .listen(0, "127.0.0.1");
     }
 
     private static ClusterResultsStore.Settings settings() {

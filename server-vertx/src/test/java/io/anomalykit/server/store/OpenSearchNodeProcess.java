@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +22,8 @@ public final class OpenSearchNodeProcess implements AutoCloseable {
 
     private final Process process;
     private final URI url;
+    private static final int RECENT_LINES = 200;
+    private final ArrayDeque<String> recentOutput = new ArrayDeque<>();
 
     private OpenSearchNodeProcess(Process process, URI url) {
         this.process = process;
@@ -59,11 +62,12 @@ public final class OpenSearchNodeProcess implements AutoCloseable {
         });
         try {
             URI url = URI.create(ready.get(180, TimeUnit.SECONDS));
-            // Keep draining its output so that the node never blocks on a full pipe.
-            Thread drain = new Thread(() -> output.lines().forEach(line -> { }), "opensearch-node-output");
+            OpenSearchNodeProcess node = new OpenSearchNodeProcess(process, url);
+            // Keep draining its output so that the node never blocks on a full pipe; the last lines explain a failure.
+            Thread drain = new Thread(() -> output.lines().forEach(node::remember), "opensearch-node-output");
             drain.setDaemon(true);
             drain.start();
-            return new OpenSearchNodeProcess(process, url);
+            return node;
         } catch (Exception e) {
             process.destroyForcibly();
             throw e;
@@ -72,6 +76,18 @@ public final class OpenSearchNodeProcess implements AutoCloseable {
 
     public URI url() {
         return url;
+    }
+
+    private synchronized void remember(String line) {
+        if (recentOutput.size() == RECENT_LINES) {
+            recentOutput.removeFirst();
+        }
+        recentOutput.addLast(line);
+    }
+
+    /** The node's last lines of output (up to {@value #RECENT_LINES}), for a failure report. */
+    public synchronized String recentOutput() {
+        return String.join("\n", recentOutput);
     }
 
     @Override
