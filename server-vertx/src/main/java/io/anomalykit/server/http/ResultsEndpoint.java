@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anomalykit.server.error.EsException;
 import io.anomalykit.server.query.Dates;
 import io.anomalykit.server.query.ResultType;
-import io.anomalykit.server.query.ResultsQuery;
 import io.anomalykit.server.query.ResultsRequest;
 import io.anomalykit.server.query.ResultsRequestParser;
 import io.anomalykit.server.store.ResultsStore;
@@ -55,15 +54,16 @@ final class ResultsEndpoint {
      * saves a round trip on a store whose lookups are remote.
      */
     private Future<SearchPage> searchKnownJob(String jobId, ResultsRequest request) {
-        ResultsQuery query;
-        try {
-            query = request.resolve(clock.millis());
-        } catch (EsException invalid) {
-            return store.job(jobId).compose(job -> Future.failedFuture(job.isEmpty() ? EsException.jobNotFound(jobId)
-                    : invalid));
-        }
-        Future<SearchPage> search = store.search(query);
+        Future<SearchPage> search = searchIfValid(request);
         return store.job(jobId).compose(job -> job.isEmpty() ? Future.failedFuture(EsException.jobNotFound(jobId)) : search);
+    }
+
+    private Future<SearchPage> searchIfValid(ResultsRequest request) {
+        try {
+            return store.search(request.resolve(clock.millis()));
+        } catch (EsException invalid) {
+            return Future.failedFuture(invalid);
+        }
     }
 
     /** Pages copied verbatim up to this size cost less than a hop to a worker thread. */

@@ -201,7 +201,7 @@ public final class ClusterResultsStore implements ResultsStore {
                 }
             }
         } catch (IOException e) {
-            throw EsException.of(502, "status_exception", "the cluster answered something that is not JSON");
+            throw notJson();
         }
         return new SearchPage(total, sources, rendered);
     }
@@ -485,8 +485,12 @@ public final class ClusterResultsStore implements ResultsStore {
         try {
             return JSON.readTree(answer.getBytes());
         } catch (IOException e) {
-            throw EsException.of(502, "status_exception", "the cluster answered something that is not JSON");
+            throw notJson();
         }
+    }
+
+    private static EsException notJson() {
+        return EsException.of(502, "status_exception", "the cluster answered something that is not JSON");
     }
 
     private static byte[] bytes(JsonNode node) {
