@@ -197,7 +197,7 @@ public final class ClusterResultsStore implements ResultsStore {
                     int start = (int) parser.currentTokenLocation().getByteOffset();
                     ObjectNode source = parser.readValueAsTree();
                     sources.add(Arrays.copyOfRange(bytes, start, (int) parser.currentLocation().getByteOffset()));
-                    rendered.add(bytes(ResultRenderer.render(type, source)));
+                    rendered.add(ResultRenderer.renderJson(type, source));
                 }
             }
         } catch (IOException e) {

@@ -264,7 +264,7 @@ public final class LuceneResultsStore implements ResultsStore {
         JsonNode type = source.get("result_type");
         for (ResultType candidate : ResultType.values()) {
             if (type != null && candidate.value().equals(type.asText())) {
-                return JSON.writeValueAsBytes(ResultRenderer.render(candidate, source));
+                return ResultRenderer.renderJson(candidate, source);
             }
         }
         return new byte[0];

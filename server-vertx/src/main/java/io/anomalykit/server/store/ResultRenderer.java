@@ -1,12 +1,15 @@
 package io.anomalykit.server.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anomalykit.server.query.Dates;
 import io.anomalykit.server.query.ResultType;
 
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,6 +26,7 @@ import java.util.Set;
 final class ResultRenderer {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Optional record and cause fields, in the order Elasticsearch writes them. */
     private static final List<String> RECORD_OPTIONAL_STRINGS_BEFORE_VALUES = List.of("by_field_name", "by_field_value",
@@ -40,6 +44,15 @@ final class ResultRenderer {
 
     static ObjectNode render(ResultType type, ObjectNode source) {
         return type == ResultType.RECORD ? record(source) : influencer(source);
+    }
+
+    /** The rendering as compact JSON, what stores keep and answers copy. */
+    static byte[] renderJson(ResultType type, ObjectNode source) {
+        try {
+            return JSON.writeValueAsBytes(render(type, source));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static ObjectNode record(ObjectNode src) {
