@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.anomalykit.server.AnomalyServer;
 import io.anomalykit.server.security.SecuritySettings;
 import io.anomalykit.server.store.ClusterResultsStore;
+import io.anomalykit.server.store.ClusterSettings;
 import io.anomalykit.server.store.LuceneResultsStore;
 import io.anomalykit.server.store.OpenSearchNodeProcess;
 import io.anomalykit.server.store.ResultsStore;
@@ -126,10 +127,11 @@ public final class Benchmark {
             await(server.close());
         }
         long opening = System.nanoTime();
-        ResultsStore reopened = await(LuceneResultsStore.open(vertx, directory, 1000));
+        ResultsStore reopened = await(LuceneResultsStore.open(vertx, AnomalyServer.resultsDirectory(directory), 1000));
         run.reopenMillis = (System.nanoTime() - opening) / 1e6;
         await(reopened.close());
-        ResultsStore plainLucene = await(LuceneResultsStore.open(vertx, directory, 1000, false));
+        ResultsStore plainLucene = await(LuceneResultsStore.open(vertx, AnomalyServer.resultsDirectory(directory), 1000,
+                false));
         for (Queries.Query query : Queries.on(ResultsGenerator.largestJob())) {
             run.plainLucene.put(query.name(), time(() -> await(plainLucene.search(query.resolved()))));
         }
@@ -199,7 +201,7 @@ public final class Benchmark {
             Vertx vertx = Vertx.vertx();
             AnomalyServer server = await(AnomalyServer.builder().port(0).vertx(vertx)
                     .security(new SecuritySettings(true, null, PASSWORD, false))
-                    .clusterStore(new ClusterResultsStore.Settings(node.url(), null, null, null, NODE_TIMEOUT_MILLIS, "1s", false)).start());
+                    .clusterStore(new ClusterSettings(node.url(), null, null, null, NODE_TIMEOUT_MILLIS, "1s", false)).start());
             String base = "http://127.0.0.1:" + server.port();
             try (LoopbackConnection ours = new LoopbackConnection(URI.create(base));
                  LoopbackConnection direct = new LoopbackConnection(node.url())) {

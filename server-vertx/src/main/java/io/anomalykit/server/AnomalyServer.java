@@ -7,8 +7,12 @@ import io.anomalykit.server.security.Security;
 import io.anomalykit.server.security.SecuritySettings;
 import io.anomalykit.server.seed.Fixtures;
 import io.anomalykit.server.store.ClusterResultsStore;
+import io.anomalykit.server.store.ClusterSecurityStore;
+import io.anomalykit.server.store.ClusterSettings;
 import io.anomalykit.server.store.LuceneResultsStore;
+import io.anomalykit.server.store.LuceneSecurityStore;
 import io.anomalykit.server.store.ResultsStore;
+import io.anomalykit.server.store.SecurityStore;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -24,12 +28,15 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The reference server, embeddable: build it, start it, close it. A Vert.x application that has its own router can
- * instead open a store with {@link LuceneResultsStore#open} and call {@link AnomalyRoutes#mount}.
+ * The reference server, embeddable: build it, start it, close it. It is assembled from two stores, each made by a
+ * factory: a {@link ResultsStore} (results and jobs) and a {@link SecurityStore} (native users, roles, API keys); by
+ * default both are embedded Lucene indices under the data directory. A Vert.x application that has its own router can
+ * instead open the stores itself and call {@link AnomalyRoutes#mount}.
  */
 public final class AnomalyServer {
 
@@ -42,16 +49,18 @@ public final class AnomalyServer {
     private final boolean ownsVertx;
     private final HttpServer http;
     private final ResultsStore store;
+    private final SecurityStore securityStore;
     private final AtomicInteger inFlight;
     private final boolean tls;
     private final long reloadTimer;
 
-    private AnomalyServer(Vertx vertx, boolean ownsVertx, HttpServer http, ResultsStore store, AtomicInteger inFlight,
-                          boolean tls, long reloadTimer) {
+    private AnomalyServer(Vertx vertx, boolean ownsVertx, HttpServer http, ResultsStore store, SecurityStore securityStore,
+                          AtomicInteger inFlight, boolean tls, long reloadTimer) {
         this.vertx = vertx;
         this.ownsVertx = ownsVertx;
         this.http = http;
         this.store = store;
+        this.securityStore = securityStore;
         this.inFlight = inFlight;
         this.tls = tls;
         this.reloadTimer = reloadTimer;
@@ -59,6 +68,16 @@ public final class AnomalyServer {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Where the default embedded results store keeps its index inside a data directory. */
+    public static Path resultsDirectory(Path dataDirectory) {
+        return dataDirectory.resolve("results");
+    }
+
+    /** Where the default embedded security store keeps its index inside a data directory. */
+    public static Path securityDirectory(Path dataDirectory) {
+        return dataDirectory.resolve("security");
     }
 
     /** {@code https} when serving TLS, else {@code http}. */
@@ -75,14 +94,22 @@ public final class AnomalyServer {
         return store;
     }
 
-    /** Lets in-flight requests finish (up to 30 s), closes the listener and connections, then closes the store. */
+    public SecurityStore securityStore() {
+        return securityStore;
+    }
+
+    /** Lets in-flight requests finish (up to 30 s), closes the listener and connections, then closes the stores. */
     public Future<Void> close() {
         vertx.cancelTimer(reloadTimer);
         Future<Void> stopped = drained(System.currentTimeMillis() + DRAIN_MILLIS)
                 .compose(ignored -> http.close())
                 .recover(ignored -> Future.succeededFuture())
-                .compose(ignored -> store.close());
+                .compose(ignored -> closeBoth(store, securityStore));
         return ownsVertx ? stopped.eventually(vertx::close) : stopped;
+    }
+
+    private static Future<Void> closeBoth(ResultsStore results, SecurityStore security) {
+        return Future.join(results.close(), security.close()).mapEmpty();
     }
 
     private Future<Void> drained(long deadline) {
@@ -117,15 +144,35 @@ public final class AnomalyServer {
         private Path tlsCertificate;
         private Path tlsKey;
         private long maxBodyBytes = AnomalyRoutes.MAX_BODY_BYTES;
-        private ClusterResultsStore.Settings cluster;
+        private Function<Vertx, Future<ResultsStore>> resultsStore;
+        private Function<Vertx, Future<SecurityStore>> securityStore;
 
         private Builder() {
         }
 
-        /** Keep results in a search cluster instead of the embedded store ({@code dataDirectory} is then unused). */
-        public Builder clusterStore(ClusterResultsStore.Settings value) {
-            cluster = Objects.requireNonNull(value);
+        /**
+         * How to open the results store (default: the embedded Lucene store in {@code <dataDirectory>/results}). The
+         * server closes it when it closes.
+         */
+        public Builder store(Function<Vertx, Future<ResultsStore>> factory) {
+            resultsStore = Objects.requireNonNull(factory);
             return this;
+        }
+
+        /**
+         * How to open the store of native users, roles and API keys (default: an embedded Lucene index in
+         * {@code <dataDirectory>/security}). The server closes it when it closes.
+         */
+        public Builder securityStore(Function<Vertx, Future<SecurityStore>> factory) {
+            securityStore = Objects.requireNonNull(factory);
+            return this;
+        }
+
+        /** Keep results and security objects in a search cluster ({@code dataDirectory} is then unused). */
+        public Builder clusterStore(ClusterSettings value) {
+            Objects.requireNonNull(value);
+            return store(vertx -> ClusterResultsStore.open(vertx, value))
+                    .securityStore(vertx -> ClusterSecurityStore.open(vertx, value));
         }
 
         public Builder host(String value) {
@@ -139,6 +186,7 @@ public final class AnomalyServer {
             return this;
         }
 
+        /** Where the embedded stores keep their indices ({@code results/}, {@code security/}); default {@code ./data}. */
         public Builder dataDirectory(Path value) {
             dataDirectory = Objects.requireNonNull(value);
             return this;
@@ -201,13 +249,17 @@ public final class AnomalyServer {
             }
             boolean owns = vertx == null;
             Vertx runtime = owns ? Vertx.vertx() : vertx;
-            Future<ResultsStore> opened = cluster != null ? ClusterResultsStore.open(runtime, cluster)
-                    : LuceneResultsStore.open(runtime, dataDirectory, refreshIntervalMillis);
-            Future<AnomalyServer> started = opened
-                    .compose(store -> NativeRealm.load(store).compose(realm -> ApiKeys.load(store, clock::millis)
-                                    .map(keys -> Security.load(security, realm, keys)))
-                            .compose(loaded -> preload(store).compose(ignored -> listen(runtime, owns, store, loaded)))
-                            .recover(failure -> store.close().transform(ignored -> Future.failedFuture(failure))));
+            Function<Vertx, Future<ResultsStore>> results = resultsStore != null ? resultsStore
+                    : on -> LuceneResultsStore.open(on, resultsDirectory(dataDirectory), refreshIntervalMillis);
+            Function<Vertx, Future<SecurityStore>> security = securityStore != null ? securityStore
+                    : on -> LuceneSecurityStore.open(on, securityDirectory(dataDirectory));
+            Future<AnomalyServer> started = results.apply(runtime).compose(store -> security.apply(runtime)
+                    .recover(failure -> store.close().transform(ignored -> Future.failedFuture(failure)))
+                    .compose(objects -> NativeRealm.load(objects)
+                            .compose(realm -> ApiKeys.load(objects, clock::millis)
+                                    .map(keys -> Security.load(this.security, realm, keys)))
+                            .compose(loaded -> preload(store).compose(ignored -> listen(runtime, owns, store, objects, loaded)))
+                            .recover(failure -> closeBoth(store, objects).transform(ignored -> Future.failedFuture(failure)))));
             if (!owns) {
                 return started;
             }
@@ -235,7 +287,8 @@ public final class AnomalyServer {
             return chain;
         }
 
-        private Future<AnomalyServer> listen(Vertx runtime, boolean owns, ResultsStore store, Security security) {
+        private Future<AnomalyServer> listen(Vertx runtime, boolean owns, ResultsStore store, SecurityStore objects,
+                                             Security security) {
             Router router = Router.router(runtime);
             AnomalyRoutes.mount(router, store, security, clock, true, maxBodyBytes);
             long reloadTimer = runtime.setPeriodic(REALM_RELOAD_MILLIS, id -> runtime.executeBlocking(() -> {
@@ -267,8 +320,8 @@ public final class AnomalyServer {
                             router.handle(request);
                         }
                     }).invalidRequestHandler(invalid).listen()
-                    .map(server -> new AnomalyServer(runtime, owns, server, store, inFlight, tlsCertificate != null,
-                            reloadTimer));
+                    .map(server -> new AnomalyServer(runtime, owns, server, store, objects, inFlight,
+                            tlsCertificate != null, reloadTimer));
         }
     }
 }

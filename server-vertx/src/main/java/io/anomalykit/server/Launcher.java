@@ -3,7 +3,7 @@ package io.anomalykit.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.anomalykit.server.security.SecuritySettings;
-import io.anomalykit.server.store.ClusterResultsStore;
+import io.anomalykit.server.store.ClusterSettings;
 
 import java.io.IOException;
 import java.net.URI;
@@ -236,8 +236,8 @@ public final class Launcher {
         }
 
         /** The cluster store's settings; its password comes from {@code ANOMALYKIT_STORE_PASSWORD}, never a flag. */
-        ClusterResultsStore.Settings clusterStore(Map<String, String> env) {
-            return new ClusterResultsStore.Settings(storeUrl, storeUser, storeUser == null ? null
+        ClusterSettings clusterStore(Map<String, String> env) {
+            return new ClusterSettings(storeUrl, storeUser, storeUser == null ? null
                     : env.getOrDefault("ANOMALYKIT_STORE_PASSWORD", ""), storeCa == null ? null : storeCa.toString(),
                     30_000, "1s", storeReadOnly);
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.anomalykit.server.security.SecuritySettings;
 import io.anomalykit.server.store.ResultsStore;
+import io.anomalykit.server.store.SecurityStore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -95,6 +96,10 @@ public final class TestServer implements AutoCloseable {
 
     public ResultsStore store() {
         return server.store();
+    }
+
+    public SecurityStore securityStore() {
+        return server.securityStore();
     }
 
     public String baseUrl() {

@@ -71,7 +71,7 @@ final class ResultsEndpoint {
 
     private static boolean cheap(SearchPage page, boolean human, Responses.Encoding encoding) {
         return !human && encoding.verbatim()
-                && page.rendered().stream().mapToLong(result -> result.length).sum() <= CHEAP_COPY_BYTES;
+                && page.hits().stream().mapToLong(result -> result.length).sum() <= CHEAP_COPY_BYTES;
     }
 
     /**
@@ -80,21 +80,21 @@ final class ResultsEndpoint {
      */
     private static Buffer answer(ResultType type, SearchPage page, boolean human, Responses.Encoding encoding) {
         if (!human && encoding.verbatim()) {
-            Buffer body = Buffer.buffer(64 + page.rendered().stream().mapToInt(result -> result.length + 1).sum())
+            Buffer body = Buffer.buffer(64 + page.hits().stream().mapToInt(result -> result.length + 1).sum())
                     .appendString("{\"count\":").appendString(Long.toString(page.total()))
                     .appendString(",\"").appendString(type.arrayField()).appendString("\":[");
-            for (int i = 0; i < page.rendered().size(); i++) {
+            for (int i = 0; i < page.hits().size(); i++) {
                 if (i > 0) {
                     body.appendByte((byte) ',');
                 }
-                body.appendBytes(page.rendered().get(i));
+                body.appendBytes(page.hits().get(i));
             }
             return body.appendString("]}");
         }
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("count", page.total());
         ArrayNode results = body.putArray(type.arrayField());
-        page.renderedDocuments().forEach(result -> results.add(human ? withTimestampString(result) : result));
+        page.documents().forEach(result -> results.add(human ? withTimestampString(result) : result));
         return encoding.encode(body);
     }
 

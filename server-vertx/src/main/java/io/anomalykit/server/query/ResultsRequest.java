@@ -27,7 +27,7 @@ public record ResultsRequest(String jobId, ResultType type, String start, String
         for (String tieBreaker : type.tieBreakers()) {
             keys.add(new SortKey(tieBreaker, descending));
         }
-        return new ResultsQuery(jobId, type, startMillis, endMillis, excludeInterim, scoreThreshold, keys, from, size);
+        return ResultsQuery.of(jobId, type, startMillis, endMillis, excludeInterim, scoreThreshold, keys, from, size);
     }
 
     private static long resolveBound(String text, long nowMillis) {

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anomalykit.server.error.EsException;
-import io.anomalykit.server.store.ResultsStore;
+import io.anomalykit.server.store.SecurityStore;
 import io.vertx.core.Future;
 
 import java.nio.charset.StandardCharsets;
@@ -34,19 +34,19 @@ public final class ApiKeys {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern TIME_VALUE = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
-    private final ResultsStore store;
+    private final SecurityStore store;
     private final LongSupplier clock;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, ObjectNode> keys = new ConcurrentHashMap<>();
 
-    private ApiKeys(ResultsStore store, LongSupplier clock) {
+    private ApiKeys(SecurityStore store, LongSupplier clock) {
         this.store = store;
         this.clock = clock;
     }
 
-    public static Future<ApiKeys> load(ResultsStore store, LongSupplier clock) {
+    public static Future<ApiKeys> load(SecurityStore store, LongSupplier clock) {
         ApiKeys apiKeys = new ApiKeys(store, clock);
-        return store.securityObjects(KIND).map(stored -> {
+        return store.objects(KIND).map(stored -> {
             apiKeys.keys.putAll(stored);
             return apiKeys;
         });
@@ -86,7 +86,7 @@ public final class ApiKeys {
             key.put("expiration", expiration);
         }
         Long expires = expiration;
-        return store.putSecurityObject(KIND, id, key).map(ignored -> {
+        return store.put(KIND, id, key).map(ignored -> {
             keys.put(id, key);
             ObjectNode answer = JSON.createObjectNode().put("id", id).put("name", name);
             if (expires != null) {
@@ -124,7 +124,7 @@ public final class ApiKeys {
             }
             ObjectNode changed = key.deepCopy().put("invalidated", true);
             invalidated.add(id);
-            chain = chain.compose(ignored -> store.putSecurityObject(KIND, id, changed)).map(ignored -> {
+            chain = chain.compose(ignored -> store.put(KIND, id, changed)).map(ignored -> {
                 keys.put(id, changed);
                 return null;
             });

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anomalykit.server.error.EsException;
-import io.anomalykit.server.store.ResultsStore;
+import io.anomalykit.server.store.SecurityStore;
 import io.vertx.core.Future;
 
 import java.util.ArrayList;
@@ -25,21 +25,21 @@ public final class NativeRealm {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MIN_PASSWORD_LENGTH = 6;
 
-    private final ResultsStore store;
+    private final SecurityStore store;
     private final Map<String, ObjectNode> users = new ConcurrentHashMap<>();
     private final Map<String, ObjectNode> roleDescriptors = new ConcurrentHashMap<>();
     private final Map<String, Role> roles = new ConcurrentHashMap<>();
     private volatile Runnable onChange = () -> { };
 
-    private NativeRealm(ResultsStore store) {
+    private NativeRealm(SecurityStore store) {
         this.store = store;
     }
 
-    public static Future<NativeRealm> load(ResultsStore store) {
+    public static Future<NativeRealm> load(SecurityStore store) {
         NativeRealm realm = new NativeRealm(store);
-        return store.securityObjects(USERS).compose(users -> {
+        return store.objects(USERS).compose(users -> {
             realm.users.putAll(users);
-            return store.securityObjects(ROLES);
+            return store.objects(ROLES);
         }).map(roles -> {
             roles.forEach(realm::cacheRole);
             return realm;
@@ -84,7 +84,7 @@ public final class NativeRealm {
         user.set("metadata", request.path("metadata").isObject() ? request.get("metadata") : JSON.createObjectNode());
         user.put("enabled", request.path("enabled").asBoolean(true));
         user.put("password_hash", password != null ? Security.hash(password) : existing.get("password_hash").asText());
-        return store.putSecurityObject(USERS, username, user).map(ignored -> {
+        return store.put(USERS, username, user).map(ignored -> {
             users.put(username, user);
             onChange.run();
             return existing == null;
@@ -102,7 +102,7 @@ public final class NativeRealm {
                     "Validation Failed: 1: passwords must be at least [" + MIN_PASSWORD_LENGTH + "] characters long;"));
         }
         ObjectNode changed = user.deepCopy().put("password_hash", Security.hash(password));
-        return store.putSecurityObject(USERS, username, changed).map(ignored -> {
+        return store.put(USERS, username, changed).map(ignored -> {
             users.put(username, changed);
             onChange.run();
             return null;
@@ -110,7 +110,7 @@ public final class NativeRealm {
     }
 
     public Future<Boolean> deleteUser(String username) {
-        return store.deleteSecurityObject(USERS, username).map(found -> {
+        return store.delete(USERS, username).map(found -> {
             users.remove(username);
             onChange.run();
             return found;
@@ -138,7 +138,7 @@ public final class NativeRealm {
         }
         ObjectNode stored = descriptor.isObject() ? ((ObjectNode) descriptor).deepCopy() : JSON.createObjectNode();
         boolean created = !roleDescriptors.containsKey(name);
-        return store.putSecurityObject(ROLES, name, stored).map(ignored -> {
+        return store.put(ROLES, name, stored).map(ignored -> {
             cacheRole(name, stored);
             onChange.run();
             return created;
@@ -146,7 +146,7 @@ public final class NativeRealm {
     }
 
     public Future<Boolean> deleteRole(String name) {
-        return store.deleteSecurityObject(ROLES, name).map(found -> {
+        return store.delete(ROLES, name).map(found -> {
             roleDescriptors.remove(name);
             roles.remove(name);
             onChange.run();

@@ -1,5 +1,6 @@
 package io.anomalykit.server.store;
 
+import io.anomalykit.server.query.ResultFilter;
 import io.anomalykit.server.query.ResultsQuery;
 import io.anomalykit.server.query.SortKey;
 import org.apache.lucene.index.DocValues;
@@ -77,22 +78,41 @@ final class ColumnSearch {
     private record Slice(LeafReaderContext leaf, SegmentColumns.Group group, int from, int to, Bits live) {
     }
 
+    /**
+     * Whether the columns can answer a query exactly: its first sort level is a column (timestamp, the type's score,
+     * probability) and each of its filters is one the columns hold. Anything else, including a filter added to
+     * {@link ResultsQuery} later, is left to Lucene.
+     */
+    static boolean canAnswer(ResultsQuery query) {
+        if (query.sort().isEmpty() || !isColumn(query.sort().get(0).field(), query)) {
+            return false;
+        }
+        for (ResultFilter filter : query.filters()) {
+            boolean held = filter instanceof ResultFilter.TimeWindow || filter instanceof ResultFilter.FinalOnly
+                    || filter instanceof ResultFilter.MinimumScore score && score.field().equals(query.type().scoreField());
+            if (!held) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isColumn(String field, ResultsQuery query) {
+        return field.equals("timestamp") || field.equals(query.type().scoreField()) || field.equals("probability");
+    }
+
+    /** The page and total of a query, or null when Lucene must answer instead. */
     Ranking rank(IndexReader reader, ResultsQuery query) throws IOException {
-        SortKey primary = query.sort().isEmpty() ? null : query.sort().get(0);
-        if (primary == null) {
+        if (!canAnswer(query)) {
             return null;
         }
+        SortKey primary = query.sort().get(0);
         boolean timestampColumn = primary.field().equals("timestamp");
         boolean scoreColumn = primary.field().equals(query.type().scoreField());
-        if (!timestampColumn && !scoreColumn && !primary.field().equals("probability")) {
-            return null;
-        }
-        Long end = query.endMillis();
-        if (end != null && end == Long.MIN_VALUE) {
-            return new Ranking(0, new int[0]);
-        }
-        long lower = query.startMillis() == null ? Long.MIN_VALUE : query.startMillis();
-        long upper = end == null ? Long.MAX_VALUE : end - 1;
+        // An empty window (from > to) selects no rows below: no case of its own.
+        ResultFilter.TimeWindow timeWindow = query.filter(ResultFilter.TimeWindow.class).orElse(null);
+        long lower = timeWindow == null ? Long.MIN_VALUE : timeWindow.from();
+        long upper = timeWindow == null ? Long.MAX_VALUE : timeWindow.to();
         List<Slice> slices = new ArrayList<>();
         for (LeafReaderContext leaf : reader.leaves()) {
             SegmentColumns.Group group = columns(leaf.reader()).group(query.jobId(), query.type());
@@ -110,7 +130,7 @@ final class ColumnSearch {
         }
         Matcher matcher = new Matcher(query, timestampColumn, scoreColumn, primary.descending());
         int window = query.from() + query.size();
-        boolean windowed = query.startMillis() != null || query.endMillis() != null;
+        boolean windowed = timeWindow != null;
         LongMaxHeap best = new LongMaxHeap(window);
         Candidates candidates = new Candidates(slices);
         long total = 0;
@@ -191,9 +211,10 @@ final class ColumnSearch {
         private final boolean descending;
 
         Matcher(ResultsQuery query, boolean timestampColumn, boolean scoreColumn, boolean descending) {
-            this.excludeInterim = query.excludeInterim();
-            this.threshold = query.hasScoreThreshold();
-            this.minimumScore = NumericUtils.doubleToSortableLong(query.scoreThreshold());
+            this.excludeInterim = query.filter(ResultFilter.FinalOnly.class).isPresent();
+            ResultFilter.MinimumScore score = query.filter(ResultFilter.MinimumScore.class).orElse(null);
+            this.threshold = score != null;
+            this.minimumScore = score == null ? 0 : NumericUtils.doubleToSortableLong(score.minimum());
             this.timestampColumn = timestampColumn;
             this.scoreColumn = scoreColumn;
             this.descending = descending;
@@ -433,12 +454,12 @@ final class ColumnSearch {
             for (int i = 0; i < levels.size(); i++) {
                 String field = levels.get(i).field();
                 if (kinds.apply(field) == ResultsMapping.Kind.KEYWORD) {
-                    keywords[i] = DocValues.getSortedSet(leaf, "k." + field);
+                    keywords[i] = DocValues.getSortedSet(leaf, LuceneFields.keyword(field));
                 } else {
-                    numbers[i] = DocValues.getSortedNumeric(leaf, "n." + field);
+                    numbers[i] = DocValues.getSortedNumeric(leaf, LuceneFields.number(field));
                 }
             }
-            sequence = DocValues.getNumeric(leaf, LuceneResultsStore.SEQ);
+            sequence = DocValues.getNumeric(leaf, LuceneFields.SEQ);
         }
 
         Object[] read(int doc) throws IOException {

@@ -4,27 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anomalykit.server.error.EsException;
-import io.anomalykit.server.query.Dates;
 import io.anomalykit.server.query.ResultType;
 import io.anomalykit.server.query.ResultsQuery;
-import io.anomalykit.server.query.SortKey;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
-import org.apache.lucene.document.DoublePoint;
 import org.apache.lucene.document.Field;
-import org.apache.lucene.document.LongPoint;
-import org.apache.lucene.document.NumericDocValuesField;
-import org.apache.lucene.document.SortedNumericDocValuesField;
-import org.apache.lucene.document.SortedSetDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.DocValues;
-import org.apache.lucene.index.FieldInfo;
-import org.apache.lucene.index.FieldInfos;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
@@ -32,20 +22,12 @@ import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
-import org.apache.lucene.search.BooleanClause.Occur;
-import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.Sort;
-import org.apache.lucene.search.SortField;
-import org.apache.lucene.search.SortedNumericSelector;
-import org.apache.lucene.search.SortedNumericSortField;
-import org.apache.lucene.search.SortedSetSelector;
-import org.apache.lucene.search.SortedSetSortField;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TopFieldCollectorManager;
@@ -53,7 +35,6 @@ import org.apache.lucene.search.TopFieldDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.BytesRef;
-import org.apache.lucene.util.NumericUtils;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -69,41 +50,21 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.TreeMap;
 
 /**
  * The embedded store: one Lucene index in a directory (Elasticsearch's own engine). Every write request is committed
  * before it is acknowledged, so an acknowledged write survives a crash; searches see what the last refresh published,
  * refreshed on request and on a fixed interval, as in Elasticsearch. Blocking Lucene work runs on Vert.x worker threads.
  *
- * <p>Each result document keeps its source and indexes, per top-level field, what filtering and sorting need: points for
- * the time window and score threshold, doc values for sorting ({@code n.<field>} numeric, {@code k.<field>} keyword).
- * Ties are broken by a sequence number assigned at indexing and persisted, so order is stable across restarts.
+ * <p>Each result document keeps its source and its rendering, and indexes what filtering and sorting need (the layout
+ * is {@link LuceneFields}', the mapping {@link LuceneMapping}'s, the query translation {@link LuceneQueries}'). Ties
+ * are broken by a sequence number assigned at indexing and persisted, so order is stable across restarts. Large jobs
+ * are answered from in-memory {@link ColumnSearch columns} where they can answer a query exactly.
  */
 public final class LuceneResultsStore implements ResultsStore {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String KIND = "_kind";
-    private static final String KIND_RESULT = "result";
-    private static final String KIND_JOB = "job";
-    static final String ID = "_id";
-    private static final String JOB_KEY = "_jobid";
-    private static final String SOURCE = "_source";
-    static final String VERSION = "_version";
-    static final String SEQ = "_seq";
-    private static final String NEXT_SEQ = "next_seq";
-    private static final String SECURITY_KIND = "security:";
-    private static final String SECURITY_KEY = "_security_key";
-    private static final String SECURITY_ID = "_security_id";
-    private static final int MAX_KEYWORD_BYTES = 8191;
-    private static final Set<String> SOURCE_ONLY = Set.of(SOURCE);
-    /**
-     * A result's source, as uncompressed binary doc values: a page scattered over a large job reads each source with
-     * one copy, where compressed stored fields decompress a block per document.
-     */
-    private static final String SOURCE_BYTES = "_source_bytes";
-    /** A result rendered as Elasticsearch answers it, made once at indexing. */
-    private static final String RENDERED = "_rendered";
+    private static final Set<String> SOURCE_ONLY = Set.of(LuceneFields.SOURCE);
 
     private final Vertx vertx;
     private final Directory directory;
@@ -113,8 +74,7 @@ public final class LuceneResultsStore implements ResultsStore {
     /** Null when the store runs on plain Lucene alone. */
     private final ColumnSearch columns;
     private final Map<String, ObjectNode> jobs = new ConcurrentHashMap<>();
-    /** Dynamic fields seen so far and how they were first mapped. */
-    private final Map<String, ResultsMapping.Kind> dynamicMapping = new ConcurrentHashMap<>();
+    private final LuceneMapping mapping = new LuceneMapping();
     private final AtomicLong nextSeq;
     /** Guarded by the write lock. */
     private final VersionLookup versions = new VersionLookup();
@@ -124,7 +84,7 @@ public final class LuceneResultsStore implements ResultsStore {
 
     private LuceneResultsStore(Vertx vertx, Path path, long refreshIntervalMillis, boolean withColumns) throws IOException {
         this.vertx = vertx;
-        this.columns = withColumns ? new ColumnSearch(this::kindOf) : null;
+        this.columns = withColumns ? new ColumnSearch(mapping::kindOf) : null;
         Files.createDirectories(path);
         this.directory = FSDirectory.open(path);
         IndexWriterConfig config = new IndexWriterConfig().setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
@@ -145,7 +105,7 @@ public final class LuceneResultsStore implements ResultsStore {
         Iterable<Map.Entry<String, String>> commitData = writer.getLiveCommitData();
         if (commitData != null) {
             for (Map.Entry<String, String> entry : commitData) {
-                if (entry.getKey().equals(NEXT_SEQ)) {
+                if (entry.getKey().equals(LuceneFields.NEXT_SEQ)) {
                     seq = Long.parseLong(entry.getValue());
                 }
             }
@@ -174,85 +134,84 @@ public final class LuceneResultsStore implements ResultsStore {
     private void loadJobsAndMapping() throws IOException {
         try (DirectoryReader reader = DirectoryReader.open(writer)) {
             IndexSearcher searcher = new IndexSearcher(reader);
-            TopDocs jobDocs = searcher.search(new TermQuery(new Term(KIND, KIND_JOB)), Integer.MAX_VALUE);
+            TopDocs jobDocs = searcher.search(new TermQuery(new Term(LuceneFields.KIND, LuceneFields.KIND_JOB)),
+                    Integer.MAX_VALUE);
             StoredFields stored = searcher.storedFields();
             for (ScoreDoc hit : jobDocs.scoreDocs) {
                 Document doc = stored.document(hit.doc);
-                jobs.put(doc.get(JOB_KEY), (ObjectNode) JSON.readTree(doc.getBinaryValue(SOURCE).bytes));
+                jobs.put(doc.get(LuceneFields.JOB_KEY),
+                        (ObjectNode) JSON.readTree(doc.getBinaryValue(LuceneFields.SOURCE).bytes));
             }
-            for (FieldInfo info : FieldInfos.getMergedFieldInfos(reader)) {
-                String name = info.name;
-                if (name.startsWith("k.")) {
-                    dynamicMapping.putIfAbsent(name.substring(2), ResultsMapping.Kind.KEYWORD);
-                } else if (name.startsWith("n.")) {
-                    dynamicMapping.putIfAbsent(name.substring(2), ResultsMapping.Kind.NUMBER);
-                }
-            }
+            mapping.learn(reader);
         }
     }
 
     @Override
     public Future<SearchPage> search(ResultsQuery query) {
+        return search(query, LuceneFields.RENDERED);
+    }
+
+    @Override
+    public Future<SearchPage> searchSources(ResultsQuery query) {
+        return search(query, LuceneFields.SOURCE_BYTES);
+    }
+
+    /** @param hits which binary doc values make the page: the renderings, or the sources */
+    private Future<SearchPage> search(ResultsQuery query, String hits) {
         return vertx.executeBlocking(() -> {
             // Built first even when the columns answer: an unmapped sort field fails here, as in Elasticsearch.
-            Sort sort = sortOf(query);
+            Sort sort = LuceneQueries.sort(query, mapping);
             IndexSearcher searcher = visible.acquire();
             try {
                 ColumnSearch.Ranking ranking = columns == null ? null : columns.rank(searcher.getIndexReader(), query);
                 if (ranking != null) {
-                    return page(searcher, ranking.total(), ranking.docs());
+                    return page(searcher, ranking.total(), ranking.docs(), hits);
                 }
-                Query filter = filterOf(query);
+                Query filter = LuceneQueries.filter(query);
                 int window = query.from() + query.size();
                 if (window == 0) {
-                    return new SearchPage(searcher.count(filter), List.of(), List.of());
+                    return new SearchPage(searcher.count(filter), List.of());
                 }
                 TopFieldDocs top = searcher.search(filter, new TopFieldCollectorManager(sort, window, null, Integer.MAX_VALUE));
                 int[] page = new int[Math.max(0, top.scoreDocs.length - query.from())];
                 for (int rank = 0; rank < page.length; rank++) {
                     page[rank] = top.scoreDocs[query.from() + rank].doc;
                 }
-                return page(searcher, top.totalHits.value, page);
+                return page(searcher, top.totalHits.value, page, hits);
             } finally {
                 visible.release(searcher);
             }
         }, false);
     }
 
-    /**
-     * Reads the sources and renderings of a page in doc-id order (doc values iterate forwards), then puts them back in
-     * rank order.
-     */
-    private static SearchPage page(IndexSearcher searcher, long total, int[] page) throws IOException {
+    /** Reads a page's hits in doc-id order (doc values iterate forwards), then puts them back in rank order. */
+    private static SearchPage page(IndexSearcher searcher, long total, int[] page, String hits) throws IOException {
         Integer[] byDocId = new Integer[page.length];
         for (int i = 0; i < page.length; i++) {
             byDocId[i] = i;
         }
         Arrays.sort(byDocId, (a, b) -> Integer.compare(page[a], page[b]));
-        byte[][] sources = new byte[page.length][];
-        byte[][] rendered = new byte[page.length][];
+        byte[][] read = new byte[page.length][];
         List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
         LeafReaderContext leaf = null;
-        BinaryDocValues sourceValues = null;
-        BinaryDocValues renderedValues = null;
+        BinaryDocValues values = null;
         for (Integer rank : byDocId) {
             int doc = page[rank];
             if (leaf == null || doc >= leaf.docBase + leaf.reader().maxDoc()) {
                 leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
-                sourceValues = DocValues.getBinary(leaf.reader(), SOURCE_BYTES);
-                renderedValues = DocValues.getBinary(leaf.reader(), RENDERED);
+                values = DocValues.getBinary(leaf.reader(), hits);
             }
             int local = doc - leaf.docBase;
-            if (sourceValues.advanceExact(local) && renderedValues.advanceExact(local)) {
-                sources[rank] = copy(sourceValues.binaryValue());
-                rendered[rank] = copy(renderedValues.binaryValue());
+            if (values.advanceExact(local)) {
+                read[rank] = copy(values.binaryValue());
             } else {
                 // Indexed before sources and renderings moved to doc values.
-                sources[rank] = copy(leaf.reader().storedFields().document(local, SOURCE_ONLY).getBinaryValue(SOURCE));
-                rendered[rank] = render((ObjectNode) JSON.readTree(sources[rank]));
+                byte[] source = copy(leaf.reader().storedFields().document(local, SOURCE_ONLY)
+                        .getBinaryValue(LuceneFields.SOURCE));
+                read[rank] = hits.equals(LuceneFields.SOURCE_BYTES) ? source : render((ObjectNode) JSON.readTree(source));
             }
         }
-        return new SearchPage(total, Arrays.asList(sources), Arrays.asList(rendered));
+        return new SearchPage(total, Arrays.asList(read));
     }
 
     private static byte[] copy(BytesRef bytes) {
@@ -260,7 +219,7 @@ public final class LuceneResultsStore implements ResultsStore {
     }
 
     /** The rendering of a record or influencer; other result types are never answered, so they render to nothing. */
-    private static byte[] render(ObjectNode source) throws IOException {
+    private static byte[] render(ObjectNode source) {
         JsonNode type = source.get("result_type");
         for (ResultType candidate : ResultType.values()) {
             if (type != null && candidate.value().equals(type.asText())) {
@@ -268,70 +227,6 @@ public final class LuceneResultsStore implements ResultsStore {
             }
         }
         return new byte[0];
-    }
-
-    private static Query filterOf(ResultsQuery query) {
-        BooleanQuery.Builder bool = new BooleanQuery.Builder()
-                .add(new TermQuery(new Term(KIND, KIND_RESULT)), Occur.FILTER)
-                .add(new TermQuery(new Term("job_id", query.jobId())), Occur.FILTER)
-                .add(new TermQuery(new Term("result_type", query.type().value())), Occur.FILTER);
-        if (query.startMillis() != null || query.endMillis() != null) {
-            long lower = query.startMillis() == null ? Long.MIN_VALUE : query.startMillis();
-            Long end = query.endMillis();
-            if (end != null && end == Long.MIN_VALUE) {
-                return new MatchNoDocsQuery();
-            }
-            // end is exclusive in Elasticsearch; Lucene's range is inclusive.
-            long upper = end == null ? Long.MAX_VALUE : end - 1;
-            bool.add(LongPoint.newRangeQuery("p.timestamp", lower, upper), Occur.FILTER);
-        }
-        if (query.hasScoreThreshold()) {
-            bool.add(DoublePoint.newRangeQuery("p." + query.type().scoreField(), query.scoreThreshold(),
-                    Double.POSITIVE_INFINITY), Occur.FILTER);
-        }
-        if (query.excludeInterim()) {
-            bool.add(new TermQuery(new Term("is_interim", "true")), Occur.MUST_NOT);
-        }
-        return bool.build();
-    }
-
-    private Sort sortOf(ResultsQuery query) {
-        List<SortField> fields = new ArrayList<>();
-        for (SortKey key : query.sort()) {
-            fields.add(sortFieldOf(key));
-        }
-        fields.add(new SortField(SEQ, SortField.Type.LONG));
-        return new Sort(fields.toArray(SortField[]::new));
-    }
-
-    /**
-     * Elasticsearch's sort on one field: missing values last in both directions; a multi-valued field sorts by its
-     * smallest value ascending and its largest descending.
-     */
-    private SortField sortFieldOf(SortKey key) {
-        ResultsMapping.Kind kind = kindOf(key.field());
-        if (kind == null || kind == ResultsMapping.Kind.OBJECT) {
-            throw EsException.searchFailure(EsException.of(400, "query_shard_exception",
-                    "No mapping found for [" + key.field() + "] in order to sort on")
-                    .withMetadata("index", ".ml-anomalies-shared"));
-        }
-        boolean desc = key.descending();
-        if (kind == ResultsMapping.Kind.KEYWORD) {
-            SortedSetSortField field = new SortedSetSortField("k." + key.field(), desc,
-                    desc ? SortedSetSelector.Type.MAX : SortedSetSelector.Type.MIN);
-            // In a reversed sort "first" ends up last.
-            field.setMissingValue(desc ? SortField.STRING_FIRST : SortField.STRING_LAST);
-            return field;
-        }
-        SortedNumericSortField field = new SortedNumericSortField("n." + key.field(), SortField.Type.DOUBLE, desc,
-                desc ? SortedNumericSelector.Type.MAX : SortedNumericSelector.Type.MIN);
-        field.setMissingValue(desc ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
-        return field;
-    }
-
-    private ResultsMapping.Kind kindOf(String field) {
-        ResultsMapping.Kind known = ResultsMapping.knownKind(field);
-        return known != null ? known : dynamicMapping.get(field);
     }
 
     @Override
@@ -371,7 +266,7 @@ public final class LuceneResultsStore implements ResultsStore {
         long current = op.id() == null ? -1
                 : versions.version(reader, id);
         long seq = nextSeq.getAndIncrement();
-        Term idTerm = new Term(ID, id);
+        Term idTerm = new Term(LuceneFields.ID, id);
         switch (op.kind()) {
             case DELETE -> {
                 if (current < 0) {
@@ -395,7 +290,7 @@ public final class LuceneResultsStore implements ResultsStore {
         long version = current < 0 ? 1 : current + 1;
         Document doc;
         try {
-            doc = toLucene(id, op.index(), version, seq, op.source(), op.json());
+            doc = mapping.toDocument(id, op.index(), version, seq, op.source(), op.json(), render(op.source()));
         } catch (EsException invalid) {
             return WriteOutcome.failed(op.index(), id, invalid);
         }
@@ -411,114 +306,8 @@ public final class LuceneResultsStore implements ResultsStore {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    /** Indexes a result document the way the results mapping would, or fails as a mapping failure would. */
-    private Document toLucene(String id, String index, long version, long seq, ObjectNode source, byte[] json)
-            throws IOException {
-        Document doc = new Document();
-        doc.add(new StringField(KIND, KIND_RESULT, Field.Store.NO));
-        doc.add(new StringField(ID, id, Field.Store.YES));
-        doc.add(new StoredField("_index", index));
-        doc.add(new StoredField(VERSION, version));
-        doc.add(new NumericDocValuesField(VERSION, version));
-        doc.add(new NumericDocValuesField(SEQ, seq));
-        doc.add(new BinaryDocValuesField(SOURCE_BYTES, new BytesRef(json)));
-        doc.add(new BinaryDocValuesField(RENDERED, new BytesRef(render(source))));
-        for (Map.Entry<String, JsonNode> entry : source.properties()) {
-            String field = entry.getKey();
-            JsonNode value = entry.getValue();
-            List<JsonNode> values = new ArrayList<>();
-            if (value.isArray()) {
-                value.forEach(values::add);
-            } else {
-                values.add(value);
-            }
-            ResultsMapping.Kind kind = kindOf(field);
-            for (JsonNode single : values) {
-                if (single.isNull()) {
-                    continue;
-                }
-                if (single.isContainerNode()) {
-                    if (kind != null && kind != ResultsMapping.Kind.OBJECT) {
-                        throw mappingFailure(field, kind, id, single);
-                    }
-                    continue;
-                }
-                if (kind == null) {
-                    kind = single.isNumber() ? ResultsMapping.Kind.NUMBER
-                            : single.isBoolean() ? ResultsMapping.Kind.BOOLEAN : ResultsMapping.Kind.KEYWORD;
-                    dynamicMapping.putIfAbsent(field, kind == ResultsMapping.Kind.BOOLEAN ? ResultsMapping.Kind.NUMBER : kind);
-                }
-                indexValue(doc, field, kind, single, id);
-            }
-        }
-        return doc;
-    }
-
-    private static void indexValue(Document doc, String field, ResultsMapping.Kind kind, JsonNode value, String id) {
-        switch (kind) {
-            case KEYWORD -> {
-                String text = value.asText();
-                doc.add(new StringField(field, text, Field.Store.NO));
-                if (text.length() <= MAX_KEYWORD_BYTES / 4) {
-                    doc.add(new SortedSetDocValuesField("k." + field, new BytesRef(text)));
-                }
-            }
-            case BOOLEAN -> {
-                boolean flag;
-                if (value.isBoolean()) {
-                    flag = value.booleanValue();
-                } else if (value.isTextual() && (value.asText().equals("true") || value.asText().equals("false"))) {
-                    flag = Boolean.parseBoolean(value.asText());
-                } else {
-                    throw mappingFailure(field, kind, id, value);
-                }
-                doc.add(new StringField(field, String.valueOf(flag), Field.Store.NO));
-                doc.add(new SortedNumericDocValuesField("n." + field, NumericUtils.doubleToSortableLong(flag ? 1 : 0)));
-            }
-            case DATE -> {
-                Long millis = value.isNumber() ? Long.valueOf(value.longValue())
-                        : value.isTextual() ? Dates.parseDate(value.asText()) : null;
-                if (millis == null) {
-                    throw mappingFailure(field, kind, id, value);
-                }
-                doc.add(new LongPoint("p." + field, millis));
-                doc.add(new SortedNumericDocValuesField("n." + field, NumericUtils.doubleToSortableLong(millis)));
-            }
-            case NUMBER -> {
-                double number;
-                if (value.isNumber()) {
-                    number = value.doubleValue();
-                } else {
-                    try {
-                        number = Double.parseDouble(value.asText());
-                    } catch (NumberFormatException e) {
-                        throw mappingFailure(field, kind, id, value);
-                    }
-                }
-                doc.add(new DoublePoint("p." + field, number));
-                doc.add(new SortedNumericDocValuesField("n." + field, NumericUtils.doubleToSortableLong(number)));
-            }
-            case OBJECT -> {
-                // objects are kept in the source only
-            }
-        }
-    }
-
-    private static EsException mappingFailure(String field, ResultsMapping.Kind kind, String id, JsonNode value) {
-        String type = switch (kind) {
-            case NUMBER -> "double";
-            case DATE -> "date";
-            case BOOLEAN -> "boolean";
-            case KEYWORD -> "keyword";
-            case OBJECT -> "object";
-        };
-        String preview = value.isTextual() ? value.asText() : value.toString();
-        return EsException.of(400, "document_parsing_exception", "failed to parse field [" + field + "] of type [" + type
-                + "] in document with id '" + id + "'. Preview of field's value: '" + preview + "'");
-    }
-
     private void commit() throws IOException {
-        writer.setLiveCommitData(Map.of(NEXT_SEQ, Long.toString(nextSeq.get())).entrySet());
+        writer.setLiveCommitData(Map.of(LuceneFields.NEXT_SEQ, Long.toString(nextSeq.get())).entrySet());
         writer.commit();
     }
 
@@ -544,10 +333,10 @@ public final class LuceneResultsStore implements ResultsStore {
                     return false;
                 }
                 Document doc = new Document();
-                doc.add(new StringField(KIND, KIND_JOB, Field.Store.NO));
-                doc.add(new StringField(JOB_KEY, jobId, Field.Store.YES));
-                doc.add(new StoredField(SOURCE, JSON.writeValueAsBytes(job)));
-                writer.updateDocument(new Term(JOB_KEY, jobId), doc);
+                doc.add(new StringField(LuceneFields.KIND, LuceneFields.KIND_JOB, Field.Store.NO));
+                doc.add(new StringField(LuceneFields.JOB_KEY, jobId, Field.Store.YES));
+                doc.add(new StoredField(LuceneFields.SOURCE, JSON.writeValueAsBytes(job)));
+                writer.updateDocument(new Term(LuceneFields.JOB_KEY, jobId), doc);
                 commit();
                 jobs.put(jobId, job.deepCopy());
                 return true;
@@ -562,11 +351,8 @@ public final class LuceneResultsStore implements ResultsStore {
                 if (!jobs.containsKey(jobId)) {
                     return false;
                 }
-                writer.deleteDocuments(new Term(JOB_KEY, jobId));
-                writer.deleteDocuments(new BooleanQuery.Builder()
-                        .add(new TermQuery(new Term(KIND, KIND_RESULT)), Occur.FILTER)
-                        .add(new TermQuery(new Term("job_id", jobId)), Occur.FILTER)
-                        .build());
+                writer.deleteDocuments(new Term(LuceneFields.JOB_KEY, jobId));
+                writer.deleteDocuments(LuceneQueries.results(jobId).build());
                 commit();
                 // Versions remembered for the deleted results are stale now.
                 reopenLookup();
@@ -574,55 +360,6 @@ public final class LuceneResultsStore implements ResultsStore {
             }
             visible.maybeRefreshBlocking();
             return true;
-        }, false);
-    }
-
-    @Override
-    public Future<Map<String, ObjectNode>> securityObjects(String kind) {
-        return vertx.executeBlocking(() -> {
-            Map<String, ObjectNode> objects = new TreeMap<>();
-            try (DirectoryReader reader = DirectoryReader.open(writer)) {
-                IndexSearcher searcher = new IndexSearcher(reader);
-                StoredFields stored = searcher.storedFields();
-                for (ScoreDoc hit : searcher.search(new TermQuery(new Term(KIND, SECURITY_KIND + kind)), Integer.MAX_VALUE)
-                        .scoreDocs) {
-                    Document doc = stored.document(hit.doc);
-                    objects.put(doc.get(SECURITY_ID), (ObjectNode) JSON.readTree(doc.getBinaryValue(SOURCE).bytes));
-                }
-            }
-            return objects;
-        }, false);
-    }
-
-    @Override
-    public Future<Void> putSecurityObject(String kind, String id, ObjectNode object) {
-        return vertx.executeBlocking(() -> {
-            synchronized (writeLock) {
-                Document doc = new Document();
-                doc.add(new StringField(KIND, SECURITY_KIND + kind, Field.Store.NO));
-                doc.add(new StringField(SECURITY_KEY, kind + "/" + id, Field.Store.NO));
-                doc.add(new StoredField(SECURITY_ID, id));
-                doc.add(new StoredField(SOURCE, JSON.writeValueAsBytes(object)));
-                writer.updateDocument(new Term(SECURITY_KEY, kind + "/" + id), doc);
-                commit();
-            }
-            return null;
-        }, false);
-    }
-
-    @Override
-    public Future<Boolean> deleteSecurityObject(String kind, String id) {
-        return vertx.executeBlocking(() -> {
-            synchronized (writeLock) {
-                Term key = new Term(SECURITY_KEY, kind + "/" + id);
-                boolean existed;
-                try (DirectoryReader reader = DirectoryReader.open(writer)) {
-                    existed = new IndexSearcher(reader).count(new TermQuery(key)) > 0;
-                }
-                writer.deleteDocuments(key);
-                commit();
-                return existed;
-            }
         }, false);
     }
 

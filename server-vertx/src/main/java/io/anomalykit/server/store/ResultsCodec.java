@@ -19,7 +19,7 @@ public final class ResultsCodec extends FilterCodec {
         super("AnomalykitResults912", new Lucene912Codec() {
             @Override
             public PostingsFormat getPostingsFormatForField(String field) {
-                return field.equals(LuceneResultsStore.ID) ? ID_POSTINGS : super.getPostingsFormatForField(field);
+                return field.equals(LuceneFields.ID) ? ID_POSTINGS : super.getPostingsFormatForField(field);
             }
         });
     }

@@ -5,12 +5,13 @@ import io.anomalykit.server.query.ResultsQuery;
 import io.vertx.core.Future;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where results and jobs live. Implementations keep Elasticsearch's semantics (see {@link ResultsQuery}), never block
- * the calling event loop, and pass the store contract tests.
+ * Where results and jobs live: the seam a results backend implements (with {@code ResultsStoreContract} as its test).
+ * Implementations keep Elasticsearch's semantics (see {@link ResultsQuery}; a filter they cannot apply fails the
+ * search rather than being ignored), never block the calling event loop, and keep the source documents as they were
+ * sent.
  *
  * <p>Visibility follows Elasticsearch: a written result becomes searchable after {@link #refresh()} (or a write with
  * {@code refresh}) or after the store's automatic refresh interval. Jobs are visible at once. A write whose future has
@@ -18,8 +19,11 @@ import java.util.Optional;
  */
 public interface ResultsStore {
 
-    /** The total number of matches and one page of their source documents, in order. */
+    /** The total number of matches and one page of them, rendered as Elasticsearch answers them, in order. */
     Future<SearchPage> search(ResultsQuery query);
+
+    /** The same page as {@link #search}, as the source documents were indexed (for tools and tests). */
+    Future<SearchPage> searchSources(ResultsQuery query);
 
     /** Applies the operations in order; each succeeds or fails on its own. */
     Future<List<WriteOutcome>> write(List<WriteOp> operations, boolean refresh);
@@ -33,15 +37,6 @@ public interface ResultsStore {
 
     /** Deletes the job and all its results. @return false if there was no such job */
     Future<Boolean> deleteJob(String jobId);
-
-    /** The security objects of one kind (native users, native roles), by id. */
-    Future<Map<String, ObjectNode>> securityObjects(String kind);
-
-    /** Creates or replaces a security object; durable once the future completes. */
-    Future<Void> putSecurityObject(String kind, String id, ObjectNode object);
-
-    /** @return false if there was no such object */
-    Future<Boolean> deleteSecurityObject(String kind, String id);
 
     Future<Void> close();
 }

@@ -8,35 +8,23 @@ import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
- * A page of results and the total number of matches (not the page length). Each result comes twice, as compact JSON:
- * the source document as it was indexed, and its rendering as Elasticsearch answers it (see {@link ResultRenderer}).
+ * A page of results and the total number of matches (not the page length). Each hit is compact JSON: the result as
+ * Elasticsearch answers it from {@link ResultsStore#search}, the source document as it was indexed from
+ * {@link ResultsStore#searchSources}.
  */
-public record SearchPage(long total, List<byte[]> sources, List<byte[]> rendered) {
+public record SearchPage(long total, List<byte[]> hits) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public SearchPage {
-        sources = List.copyOf(sources);
-        rendered = List.copyOf(rendered);
-        if (sources.size() != rendered.size()) {
-            throw new IllegalArgumentException("every result needs its source and its rendering");
-        }
+        hits = List.copyOf(hits);
     }
 
-    /** The source documents, parsed. */
+    /** The hits, parsed. */
     public List<ObjectNode> documents() {
-        return parse(sources);
-    }
-
-    /** The results as Elasticsearch answers them, parsed. */
-    public List<ObjectNode> renderedDocuments() {
-        return parse(rendered);
-    }
-
-    private static List<ObjectNode> parse(List<byte[]> documents) {
-        return documents.stream().map(document -> {
+        return hits.stream().map(hit -> {
             try {
-                return (ObjectNode) JSON.readTree(document);
+                return (ObjectNode) JSON.readTree(hit);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -164,8 +164,8 @@ final class SegmentColumns {
     }
 
     static SegmentColumns build(LeafReader leaf) throws IOException {
-        SortedSetDocValues jobs = DocValues.getSortedSet(leaf, "k.job_id");
-        SortedSetDocValues types = DocValues.getSortedSet(leaf, "k.result_type");
+        SortedSetDocValues jobs = DocValues.getSortedSet(leaf, LuceneFields.keyword("job_id"));
+        SortedSetDocValues types = DocValues.getSortedSet(leaf, LuceneFields.keyword("result_type"));
         long recordOrd = types.lookupTerm(new BytesRef(ResultType.RECORD.value()));
         long influencerOrd = types.lookupTerm(new BytesRef(ResultType.INFLUENCER.value()));
         if (recordOrd < 0 && influencerOrd < 0) {
@@ -232,13 +232,13 @@ final class SegmentColumns {
         final SortedNumericDocValues interim;
 
         Columns(LeafReader leaf) throws IOException {
-            timestamps = DocValues.getSortedNumeric(leaf, "n.timestamp");
+            timestamps = DocValues.getSortedNumeric(leaf, LuceneFields.number("timestamp"));
             scores = new SortedNumericDocValues[] {
-                DocValues.getSortedNumeric(leaf, "n." + ResultType.RECORD.scoreField()),
-                DocValues.getSortedNumeric(leaf, "n." + ResultType.INFLUENCER.scoreField())
+                DocValues.getSortedNumeric(leaf, LuceneFields.number(ResultType.RECORD.scoreField())),
+                DocValues.getSortedNumeric(leaf, LuceneFields.number(ResultType.INFLUENCER.scoreField()))
             };
-            probabilities = DocValues.getSortedNumeric(leaf, "n.probability");
-            interim = DocValues.getSortedNumeric(leaf, "n.is_interim");
+            probabilities = DocValues.getSortedNumeric(leaf, LuceneFields.number("probability"));
+            interim = DocValues.getSortedNumeric(leaf, LuceneFields.number("is_interim"));
         }
     }
 

@@ -62,7 +62,7 @@ final class VersionLookup {
         for (int i = leaves.size() - 1; i >= 0; i--) {
             LeafReaderContext leaf = leaves.get(i);
             if (terms[i] == null) {
-                Terms idTerms = leaf.reader().terms(LuceneResultsStore.ID);
+                Terms idTerms = leaf.reader().terms(LuceneFields.ID);
                 terms[i] = idTerms == null ? TermsEnum.EMPTY : idTerms.iterator();
             }
             if (!terms[i].seekExact(term)) {
@@ -80,11 +80,11 @@ final class VersionLookup {
     }
 
     private static long storedVersion(LeafReaderContext leaf, int doc) throws IOException {
-        NumericDocValues versions = DocValues.getNumeric(leaf.reader(), LuceneResultsStore.VERSION);
+        NumericDocValues versions = DocValues.getNumeric(leaf.reader(), LuceneFields.VERSION);
         if (versions.advanceExact(doc)) {
             return versions.longValue();
         }
         // Written before versions had doc values.
-        return leaf.reader().storedFields().document(doc).getField(LuceneResultsStore.VERSION).numericValue().longValue();
+        return leaf.reader().storedFields().document(doc).getField(LuceneFields.VERSION).numericValue().longValue();
     }
 }

@@ -119,9 +119,9 @@ class SeedingHttpTest {
         assertThat(records.at("/records/0/junk").isMissingNode()).as("unknown stored fields are dropped").isTrue();
         assertThat(records.at("/records/0/host/0").asText()).isEqualTo("h1");
         // The store keeps each document as the client sent it, as Elasticsearch keeps _source.
-        SearchPage stored = server.store().search(new ResultsQuery("seed-job", ResultType.RECORD, null, null, false, 0,
-                List.of(new SortKey("timestamp", false)), 0, 10)).toCompletionStage().toCompletableFuture().get();
-        assertThat(new String(stored.sources().get(0), StandardCharsets.UTF_8)).isEqualTo(first);
+        SearchPage stored = server.store().searchSources(ResultsQuery.of("seed-job", ResultType.RECORD, null, null, false,
+                0, List.of(new SortKey("timestamp", false)), 0, 10)).toCompletionStage().toCompletableFuture().get();
+        assertThat(new String(stored.hits().get(0), StandardCharsets.UTF_8)).isEqualTo(first);
     }
 
     @Test

@@ -56,7 +56,7 @@ class ApiKeyHttpTest {
             assertThat(who.json().at("/api_key/name").asText()).isEqualTo("one-job");
 
             String secret = created.json().get("api_key").asText();
-            assertThat(server.store().securityObjects(ApiKeys.KIND).toCompletionStage().toCompletableFuture()
+            assertThat(server.securityStore().objects(ApiKeys.KIND).toCompletionStage().toCompletableFuture()
                     .get(30, TimeUnit.SECONDS).toString()).as("only a hash of the secret is kept").doesNotContain(secret);
         } finally {
             server.close();

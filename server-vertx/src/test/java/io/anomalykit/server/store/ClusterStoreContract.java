@@ -14,6 +14,7 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -92,7 +93,7 @@ abstract class ClusterStoreContract extends ResultsStoreContract {
         Clock clock = Clock.fixed(Instant.parse("2026-11-23T00:00:00Z"), ZoneOffset.UTC);
         AnomalyServer onCluster = await(AnomalyServer.builder().port(0).demo(true).clock(clock)
                 .security(SecuritySettings.off()).vertx(vertx)
-                .clusterStore(new ClusterResultsStore.Settings(url, null, null, null, 30_000, "1s", false)).start());
+                .clusterStore(new ClusterSettings(url, null, null, null, 30_000, "1s", false)).start());
         AnomalyServer embedded = await(AnomalyServer.builder().port(0).demo(true).clock(clock)
                 .security(SecuritySettings.off()).vertx(vertx).dataDirectory(location.resolve("embedded")).start());
         try {
@@ -122,7 +123,7 @@ abstract class ClusterStoreContract extends ResultsStoreContract {
     @Test
     void anUnreachableClusterIsAnElasticsearchError() {
         URI nobody = URI.create("http://127.0.0.1:" + freePort());
-        assertThatThrownBy(() -> await(ClusterResultsStore.open(vertx, ClusterResultsStore.Settings.of(nobody))))
+        assertThatThrownBy(() -> await(ClusterResultsStore.open(vertx, ClusterSettings.of(nobody))))
                 .isInstanceOfSatisfying(EsException.class, e -> {
                     assertThat(e.status()).isEqualTo(503);
                     assertThat(e.type()).isEqualTo("connect_transport_exception");
@@ -138,7 +139,7 @@ abstract class ClusterStoreContract extends ResultsStoreContract {
         List<NetSocket> open = new ArrayList<>();
         NetServer link = await(link(port, open));
         try {
-            viaLink = await(ClusterResultsStore.open(vertx, new ClusterResultsStore.Settings(
+            viaLink = await(ClusterResultsStore.open(vertx, new ClusterSettings(
                     URI.create("http://127.0.0.1:" + port), null, null, null, 5_000, "-1", false)));
             assertThat(await(viaLink.search(byScore(ResultType.RECORD, true))).total()).isEqualTo(1);
             await(link.close());
@@ -186,14 +187,15 @@ abstract class ClusterStoreContract extends ResultsStoreContract {
     void aReadOnlyStoreServesWhatTheClusterHoldsAndChangesNothing() throws Exception {
         index(record("kept", 1, 10));
         ResultsStore readOnly = await(ClusterResultsStore.open(vertx, settings().asReadOnly()));
+        SecurityStore readOnlySecurity = await(ClusterSecurityStore.open(vertx, settings().asReadOnly()));
         try {
             assertThat(await(readOnly.search(byScore(ResultType.RECORD, true))).total()).isEqualTo(1);
             assertThat(await(readOnly.job(JOB))).isPresent();
             List<Future<?>> writes = List.of(
                     readOnly.write(List.of(new WriteOp(WriteOp.Kind.INDEX, ".ml-anomalies-shared", "x", record("x", 2, 1))), true),
                     readOnly.createJob("another", JSON.createObjectNode()), readOnly.deleteJob(JOB),
-                    readOnly.putSecurityObject("user", "alice", JSON.createObjectNode()),
-                    readOnly.deleteSecurityObject("user", "alice"));
+                    readOnlySecurity.put("user", "alice", JSON.createObjectNode()),
+                    readOnlySecurity.delete("user", "alice"));
             for (Future<?> write : writes) {
                 assertThatThrownBy(() -> await(write)).isInstanceOfSatisfying(EsException.class, e -> {
                     assertThat(e.status()).isEqualTo(403);
@@ -204,6 +206,7 @@ abstract class ClusterStoreContract extends ResultsStoreContract {
             assertThat(await(store.search(byScore(ResultType.RECORD, true))).total()).as("nothing written").isEqualTo(1);
         } finally {
             await(readOnly.close());
+            await(readOnlySecurity.close());
         }
 
         // On a cluster with nothing of ours, a read-only store opens, finds nothing and installs nothing.
@@ -231,7 +234,7 @@ abstract class ClusterStoreContract extends ResultsStoreContract {
         URI secured = URI.create("https://127.0.0.1:" + front.actualPort());
         try {
             ResultsStore viaFront = await(ClusterResultsStore.open(vertx,
-                    new ClusterResultsStore.Settings(secured, "anomalykit", "s3cret", authority, 30_000, "-1", false)));
+                    new ClusterSettings(secured, "anomalykit", "s3cret", authority, 30_000, "-1", false)));
             try {
                 await(viaFront.write(List.of(new WriteOp(WriteOp.Kind.INDEX, ".ml-anomalies-shared", "secured",
                         record("secured", 1, 10))), true));
@@ -240,13 +243,13 @@ abstract class ClusterStoreContract extends ResultsStoreContract {
                 await(viaFront.close());
             }
             assertThatThrownBy(() -> await(ClusterResultsStore.open(vertx,
-                    new ClusterResultsStore.Settings(secured, "anomalykit", "wrong", authority, 30_000, "-1", false))))
+                    new ClusterSettings(secured, "anomalykit", "wrong", authority, 30_000, "-1", false))))
                     .isInstanceOfSatisfying(EsException.class, e -> {
                         assertThat(e.status()).isEqualTo(401);
                         assertThat(e.type()).isEqualTo("security_exception");
                     });
             assertThatThrownBy(() -> await(ClusterResultsStore.open(vertx,
-                    new ClusterResultsStore.Settings(secured, "anomalykit", "s3cret", null, 30_000, "-1", false))))
+                    new ClusterSettings(secured, "anomalykit", "s3cret", null, 30_000, "-1", false))))
                     .as("an authority the JVM does not trust, and no --store-ca")
                     .isInstanceOfSatisfying(EsException.class, e -> {
                         assertThat(e.status()).isEqualTo(503);
@@ -292,8 +295,21 @@ abstract class ClusterStoreContract extends ResultsStoreContract {
                 .listen(0, "127.0.0.1");
     }
 
-    private static ClusterResultsStore.Settings settings() {
-        return new ClusterResultsStore.Settings(url, null, null, null, 30_000, "-1", false);
+    /** The security store contract on the same cluster. */
+    @Nested
+    class SecurityObjects extends SecurityStoreContract {
+
+        @Override
+        protected Future<SecurityStore> open(Vertx vertx, Path location) {
+            if (emptied.add(location)) {
+                deleteIndices();
+            }
+            return ClusterSecurityStore.open(vertx, settings());
+        }
+    }
+
+    private static ClusterSettings settings() {
+        return new ClusterSettings(url, null, null, null, 30_000, "-1", false);
     }
 
     private static int status(String method, String path) throws Exception {

@@ -101,7 +101,7 @@ class ColumnEquivalenceTest {
     private static List<String> answers(ResultsStore store, List<ResultsQuery> queries) {
         List<String> answers = new ArrayList<>();
         for (ResultsQuery query : queries) {
-            SearchPage page = await(store.search(query));
+            SearchPage page = await(store.searchSources(query));
             answers.add(page.total() + " " + page.documents().stream().map(d -> d.get("id").asText()).toList());
         }
         return answers;

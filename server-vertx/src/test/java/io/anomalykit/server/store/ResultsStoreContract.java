@@ -91,7 +91,7 @@ public abstract class ResultsStoreContract {
 
     protected static ResultsQuery query(ResultType type, Long start, Long end, double threshold, boolean excludeInterim,
                                         List<SortKey> sort, int from, int size) {
-        return new ResultsQuery(JOB, type, start, end, excludeInterim, threshold, sort, from, size);
+        return ResultsQuery.of(JOB, type, start, end, excludeInterim, threshold, sort, from, size);
     }
 
     protected static ResultsQuery byScore(ResultType type, boolean descending) {
@@ -99,7 +99,7 @@ public abstract class ResultsStoreContract {
     }
 
     protected List<String> ids(ResultsQuery query) {
-        return await(store.search(query)).documents().stream().map(d -> d.get("test_id").asText()).toList();
+        return await(store.searchSources(query)).documents().stream().map(d -> d.get("test_id").asText()).toList();
     }
 
     @Test
@@ -146,15 +146,15 @@ public abstract class ResultsStoreContract {
         for (int i = 0; i < 25; i++) {
             index(record("r" + i, i, i));
         }
-        SearchPage page = await(store.search(query(ResultType.RECORD, null, null, 0, false,
+        SearchPage page = await(store.searchSources(query(ResultType.RECORD, null, null, 0, false,
                 List.of(new SortKey("record_score", true)), 5, 3)));
         assertThat(page.total()).isEqualTo(25);
         assertThat(page.documents()).extracting(d -> d.get("test_id").asText()).containsExactly("r19", "r18", "r17");
-        SearchPage countOnly = await(store.search(query(ResultType.RECORD, null, null, 0, false,
+        SearchPage countOnly = await(store.searchSources(query(ResultType.RECORD, null, null, 0, false,
                 List.of(new SortKey("record_score", true)), 0, 0)));
         assertThat(countOnly.total()).isEqualTo(25);
         assertThat(countOnly.documents()).isEmpty();
-        SearchPage beyond = await(store.search(query(ResultType.RECORD, null, null, 0, false,
+        SearchPage beyond = await(store.searchSources(query(ResultType.RECORD, null, null, 0, false,
                 List.of(new SortKey("record_score", true)), 30, 10)));
         assertThat(beyond.total()).isEqualTo(25);
         assertThat(beyond.documents()).isEmpty();
@@ -273,10 +273,11 @@ public abstract class ResultsStoreContract {
         ObjectNode read = (ObjectNode) JSON.readTree(sent);
         await(store.write(List.of(new WriteOp(WriteOp.Kind.INDEX, ".ml-anomalies-shared", "verbatim", read,
                 sent.getBytes(StandardCharsets.UTF_8))), true));
-        SearchPage page = await(store.search(byScore(ResultType.RECORD, true)));
-        assertThat(page.sources()).hasSize(1);
-        assertThat(new String(page.sources().get(0), StandardCharsets.UTF_8)).isEqualTo(sent);
-        assertThat(page.renderedDocuments().get(0).get("record_score").asDouble()).isEqualTo(50.1);
+        SearchPage page = await(store.searchSources(byScore(ResultType.RECORD, true)));
+        assertThat(page.hits()).hasSize(1);
+        assertThat(new String(page.hits().get(0), StandardCharsets.UTF_8)).isEqualTo(sent);
+        SearchPage rendered = await(store.search(byScore(ResultType.RECORD, true)));
+        assertThat(rendered.documents().get(0).get("record_score").asDouble()).isEqualTo(50.1);
     }
 
     @Test
@@ -297,20 +298,6 @@ public abstract class ResultsStoreContract {
         assertThat(await(store.job(JOB))).isEmpty();
         assertThat(await(store.deleteJob(JOB))).isFalse();
         assertThat(await(store.search(byScore(ResultType.RECORD, true))).total()).isZero();
-    }
-
-    @Test
-    void securityObjectsAreKeptDurablyAndDeleted() {
-        await(store.putSecurityObject("user", "alice", JSON.createObjectNode().put("username", "alice")));
-        await(store.putSecurityObject("user", "bob", JSON.createObjectNode().put("username", "bob")));
-        await(store.putSecurityObject("role", "alice", JSON.createObjectNode().put("kind", "a role")));
-        reopen();
-        assertThat(await(store.securityObjects("user")).keySet()).containsExactly("alice", "bob");
-        assertThat(await(store.securityObjects("role")).get("alice").get("kind").asText()).isEqualTo("a role");
-        assertThat(await(store.deleteSecurityObject("user", "alice"))).isTrue();
-        assertThat(await(store.deleteSecurityObject("user", "alice"))).isFalse();
-        assertThat(await(store.securityObjects("user")).keySet()).containsExactly("bob");
-        assertThat(await(store.search(byScore(ResultType.RECORD, true))).total()).as("not results").isZero();
     }
 
     private void reopen() {
