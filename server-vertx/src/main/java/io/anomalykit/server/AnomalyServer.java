@@ -1,11 +1,12 @@
 package io.anomalykit.server;
 
 import io.anomalykit.server.http.AnomalyRoutes;
+import io.anomalykit.server.http.EmulatedVersion;
 import io.anomalykit.server.security.ApiKeys;
 import io.anomalykit.server.security.NativeRealm;
 import io.anomalykit.server.security.Security;
 import io.anomalykit.server.security.SecuritySettings;
-import io.anomalykit.server.seed.Fixtures;
+import io.anomalykit.server.write.Fixtures;
 import io.anomalykit.server.store.ClusterResultsStore;
 import io.anomalykit.server.store.ClusterSecurityStore;
 import io.anomalykit.server.store.ClusterSettings;
@@ -278,7 +279,7 @@ public final class AnomalyServer {
         }
 
         private Future<Void> preload(ResultsStore store) {
-            Future<Void> chain = demo ? Fixtures.loadDemo(store, clock.millis()).mapEmpty() : Future.succeededFuture();
+            Future<Void> chain = demo ? Fixtures.loadDemo(store, clock.millis(), EmulatedVersion.NUMBER).mapEmpty() : Future.succeededFuture();
             for (Path file : preloads) {
                 chain = chain.compose(ignored -> Fixtures.loadFile(store, file)).compose(report -> report.failed() == 0
                         ? Future.succeededFuture()

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.UUID;
 
@@ -68,14 +67,11 @@ public final class Launcher {
             System.exit(cause instanceof IllegalArgumentException ? BAD_USAGE : 1);
             return;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             } catch (Exception e) {
                 System.err.println("anomalykit: unclean shutdown: " + e.getMessage());
-            } finally {
-                stopped.countDown();
             }
         }, "anomalykit-shutdown"));
         System.out.println("anomalykit listening on " + server.scheme() + "://" + settings.host + ":" + server.port());

@@ -2,9 +2,10 @@ package io.anomalykit.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.anomalykit.server.http.AnomalyRoutes;
+import io.anomalykit.server.http.EmulatedVersion;
 import io.anomalykit.server.security.Security;
 import io.anomalykit.server.security.SecuritySettings;
-import io.anomalykit.server.seed.Fixtures;
+import io.anomalykit.server.write.Fixtures;
 import io.anomalykit.server.store.LuceneResultsStore;
 import io.anomalykit.server.store.ResultsStore;
 import io.vertx.core.Future;
@@ -39,7 +40,7 @@ class EmbeddingTest {
         Vertx vertx = Vertx.vertx();
         try {
             ResultsStore store = await(LuceneResultsStore.open(vertx, data, 1000));
-            await(Fixtures.loadDemo(store, System.currentTimeMillis()));
+            await(Fixtures.loadDemo(store, System.currentTimeMillis(), EmulatedVersion.NUMBER));
             Router router = Router.router(vertx);
             router.get("/host/health").handler(rc -> rc.response().end("host ok"));
             // The host authenticates on its own here, so the routes are mounted with security explicitly off.

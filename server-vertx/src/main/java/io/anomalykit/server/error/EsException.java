@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -135,22 +134,5 @@ public final class EsException extends RuntimeException {
 
     public Map<String, List<String>> headers() {
         return Collections.unmodifiableMap(headers);
-    }
-
-    /** Elasticsearch's name for a Java exception class: {@code XContentParseException} becomes {@code x_content_parse_exception}. */
-    public static String snakeCase(String simpleClassName) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < simpleClassName.length(); i++) {
-            char c = simpleClassName.charAt(i);
-            if (Character.isUpperCase(c)) {
-                if (i > 0) {
-                    out.append('_');
-                }
-                out.append(Character.toLowerCase(c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString().toLowerCase(Locale.ROOT);
     }
 }

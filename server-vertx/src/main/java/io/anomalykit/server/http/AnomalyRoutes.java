@@ -3,7 +3,6 @@ package io.anomalykit.server.http;
 import io.anomalykit.server.error.EsException;
 import io.anomalykit.server.query.ResultType;
 import io.anomalykit.server.security.Security;
-import io.anomalykit.server.seed.Jobs;
 import io.anomalykit.server.store.ResultsStore;
 import io.vertx.core.Handler;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -209,7 +208,7 @@ public final class AnomalyRoutes {
     /** The warning Elasticsearch 7 attached to the deprecated {@code _xpack} paths. */
     private static String deprecation(HttpMethod method, String suffix) {
         String template = "anomaly_detectors/{job_id}" + suffix;
-        return "299 Elasticsearch-" + Jobs.VERSION + " \"[" + method + " /_xpack/ml/" + template
+        return "299 Elasticsearch-" + EmulatedVersion.NUMBER + " \"[" + method + " /_xpack/ml/" + template
                 + "] is deprecated! Use [" + method + " /_ml/" + template + "] instead.\"";
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anomalykit.server.security.Principal;
-import io.anomalykit.server.seed.Jobs;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.Map;
@@ -32,7 +31,7 @@ final class ClusterEndpoints {
         body.put("cluster_name", CLUSTER_NAME);
         body.put("cluster_uuid", clusterUuid);
         ObjectNode version = body.putObject("version");
-        version.put("number", Jobs.VERSION);
+        version.put("number", EmulatedVersion.NUMBER);
         version.put("build_flavor", "default");
         version.put("build_type", "anomalykit");
         version.put("build_hash", "anomalykit");

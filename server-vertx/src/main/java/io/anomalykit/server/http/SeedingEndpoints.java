@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anomalykit.server.error.EsException;
 import io.anomalykit.server.query.RestParams;
-import io.anomalykit.server.seed.BulkRequests;
-import io.anomalykit.server.seed.Jobs;
-import io.anomalykit.server.seed.ResultIndices;
+import io.anomalykit.server.write.BulkRequests;
+import io.anomalykit.server.write.Jobs;
+import io.anomalykit.server.store.ResultIndices;
 import io.anomalykit.server.store.ResultsStore;
 import io.anomalykit.server.store.WriteOutcome;
 import io.vertx.core.Future;
@@ -36,7 +36,7 @@ final class SeedingEndpoints {
     void putJob(RoutingContext rc) {
         RequestContext.params(rc).rejectUnconsumed();
         String jobId = rc.pathParam("job_id");
-        ObjectNode job = Jobs.fromCreateRequest(jobId, RequestContext.body(rc), clock.millis());
+        ObjectNode job = Jobs.fromCreateRequest(jobId, RequestContext.body(rc), clock.millis(), EmulatedVersion.NUMBER);
         access.cluster(rc, "cluster:admin/xpack/ml/job/put");
         store.createJob(jobId, job)
                 .onSuccess(created -> {

@@ -29,10 +29,6 @@ public final class RestParams {
         this.values = new LinkedHashMap<>(values);
     }
 
-    public boolean has(String name) {
-        return values.containsKey(name);
-    }
-
     public String get(String name) {
         consumed.add(name);
         return values.get(name);

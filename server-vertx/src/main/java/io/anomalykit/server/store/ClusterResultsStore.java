@@ -44,7 +44,7 @@ public final class ClusterResultsStore implements ResultsStore {
      */
     static final long KNOWN_JOB_NANOS = TimeUnit.SECONDS.toNanos(2);
 
-    static final String RESULTS_INDEX = ".ml-anomalies-shared";
+    private static final String RESULTS_INDEX = ResultIndices.SHARED;
     private static final String CONFIG_INDEX = ".ml-config";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -112,7 +112,7 @@ public final class ClusterResultsStore implements ResultsStore {
         // No filter_path: filtering costs the node more (a third more for a 10,000-hit page) than skipping the hits'
         // metadata costs us. Reading a page is CPU work in proportion to its size: a large one goes to a worker thread.
         ResultType renderAs = render ? query.type() : null;
-        return client.send(HttpMethod.POST, "/" + readAlias(query.jobId()) + "/_search", "application/json",
+        return client.send(HttpMethod.POST, "/" + ResultIndices.readAlias(query.jobId()) + "/_search", "application/json",
                         Buffer.buffer(ClusterClient.bytes(searchBody(query))))
                 .compose(answer -> answer.length() <= READ_INLINE_BYTES ? Future.succeededFuture(page(renderAs, answer))
                         : vertx.executeBlocking(() -> page(renderAs, answer), false))
@@ -300,19 +300,15 @@ public final class ClusterResultsStore implements ResultsStore {
     private static ObjectNode aliases(String action, String jobId) {
         ObjectNode body = NODES.objectNode();
         ArrayNode actions = body.putArray("actions");
-        ObjectNode read = actions.addObject().putObject(action).put("index", RESULTS_INDEX).put("alias", readAlias(jobId));
+        ObjectNode read = actions.addObject().putObject(action).put("index", RESULTS_INDEX).put("alias", ResultIndices.readAlias(jobId));
         ObjectNode write = actions.addObject().putObject(action).put("index", RESULTS_INDEX)
-                .put("alias", ".ml-anomalies-.write-" + jobId);
+                .put("alias", ResultIndices.writeAlias(jobId));
         if (action.equals("add")) {
             read.putObject("filter").putObject("term").put("job_id", jobId);
             read.put("is_hidden", true);
             write.put("is_write_index", true).put("is_hidden", true);
         }
         return body;
-    }
-
-    private static String readAlias(String jobId) {
-        return ".ml-anomalies-" + jobId;
     }
 
     private static String jobDocumentId(String jobId) {

@@ -1,4 +1,4 @@
-package io.anomalykit.server.seed;
+package io.anomalykit.server.write;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anomalykit.server.error.EsException;
 import io.anomalykit.server.query.ResultsRequestParser;
+import io.anomalykit.server.store.ResultIndices;
 import io.anomalykit.server.store.ResultsStore;
 import io.anomalykit.server.store.WriteOp;
 import io.anomalykit.server.store.WriteOutcome;
@@ -20,6 +21,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reads a {@code _bulk} body as Elasticsearch does: a malformed action line fails the whole request; a document that
@@ -133,7 +135,7 @@ public final class BulkRequests {
                     if (item.failure() != null) {
                         throw item.failure();
                     }
-                    String concrete = ResultIndices.resolve(item.index(), jobId -> jobs.get(jobId).result());
+                    String concrete = resolve(item.index(), jobId -> jobs.get(jobId).result());
                     WriteOp op = switch (item.action()) {
                         case "delete" -> new WriteOp(WriteOp.Kind.DELETE, concrete, item.id(), null);
                         case "create" -> new WriteOp(WriteOp.Kind.CREATE, concrete, item.id(), item.document(), item.json());
@@ -234,5 +236,24 @@ public final class BulkRequests {
             return "VALUE_STRING";
         }
         return trimmed.isEmpty() ? "null" : "VALUE_NUMBER";
+    }
+
+    /**
+     * The concrete index a document written to {@code name} lands in.
+     *
+     * @throws EsException for a job alias of a job that does not exist, or a name that is not a results index
+     */
+    private static String resolve(String name, Function<String, Optional<ObjectNode>> jobs) {
+        if (name.equals(ResultIndices.SHARED) || name.startsWith(ResultIndices.CUSTOM_PREFIX) && name.length() > ResultIndices.CUSTOM_PREFIX.length()) {
+            return name;
+        }
+        Optional<String> jobId = ResultIndices.aliasedJob(name);
+        if (jobId.isPresent()) {
+            return jobs.apply(jobId.get()).map(ResultIndices::ofJob).orElseThrow(() -> EsException.of(404,
+                    "index_not_found_exception", "no such index [" + name + "]").withMetadata("resource.type", "index_or_alias")
+                    .withMetadata("resource.id", name).withMetadata("index", name));
+        }
+        throw EsException.illegalArgument("index [" + name + "] is not a machine learning results index: this server stores "
+                + "results only, in [" + ResultIndices.SHARED + "], [" + ResultIndices.CUSTOM_PREFIX + "*] or a job's aliases");
     }
 }

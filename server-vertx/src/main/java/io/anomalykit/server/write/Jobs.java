@@ -1,4 +1,4 @@
-package io.anomalykit.server.seed;
+package io.anomalykit.server.write;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
@@ -18,8 +18,6 @@ import java.util.regex.Pattern;
 
 /** Anomaly detection jobs as Elasticsearch creates them: id rules, the accepted configuration, the stored form. */
 public final class Jobs {
-
-    public static final String VERSION = "8.19.0";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern VALID_ID = Pattern.compile("[a-z0-9](?:[a-z0-9_\\-]*[a-z0-9])?");
@@ -43,8 +41,12 @@ public final class Jobs {
         }
     }
 
-    /** The job as stored and returned, from the body of a create-job request. */
-    public static ObjectNode fromCreateRequest(String jobId, byte[] body, long createTimeMillis) {
+    /**
+     * The job as stored and returned, from the body of a create-job request.
+     *
+     * @param jobVersion the Elasticsearch version the job is created by
+     */
+    public static ObjectNode fromCreateRequest(String jobId, byte[] body, long createTimeMillis, String jobVersion) {
         validateId(jobId);
         ObjectNode config = readConfig(body);
         if (config.has("job_id") && !config.get("job_id").asText().equals(jobId)) {
@@ -67,7 +69,7 @@ public final class Jobs {
         ObjectNode job = JSON.createObjectNode();
         job.put("job_id", jobId);
         job.put("job_type", "anomaly_detector");
-        job.put("job_version", VERSION);
+        job.put("job_version", jobVersion);
         if (config.has("groups")) {
             job.set("groups", config.get("groups"));
         }
@@ -118,12 +120,6 @@ public final class Jobs {
             }
         }
         return job;
-    }
-
-    /** The concrete index holding a job's results. */
-    public static String resultsIndex(JsonNode job) {
-        String name = job.path("results_index_name").asText("shared");
-        return name.equals("shared") ? ResultIndices.SHARED : ResultIndices.CUSTOM_PREFIX + name;
     }
 
     private static ObjectNode readConfig(byte[] body) {

@@ -1,4 +1,4 @@
-package io.anomalykit.server.seed;
+package io.anomalykit.server.write;
 
 import io.anomalykit.server.store.ResultsStore;
 import io.anomalykit.server.store.WriteOutcome;
@@ -39,9 +39,9 @@ public final class Fixtures {
 
     /**
      * Loads the demo jobs and their results unless the store already has one of those jobs (demo data goes only into
-     * an empty store, so a restart does not rewrite it).
+     * an empty store, so a restart does not rewrite it), as jobs of {@code jobVersion}.
      */
-    public static Future<LoadReport> loadDemo(ResultsStore store, long nowMillis) {
+    public static Future<LoadReport> loadDemo(ResultsStore store, long nowMillis, String jobVersion) {
         List<String> jobIds = demoJobIds();
         List<Future<Boolean>> existing = jobIds.stream().map(id -> store.job(id).map(java.util.Optional::isPresent)).toList();
         return Future.all(existing).compose(ignored -> {
@@ -51,7 +51,7 @@ public final class Fixtures {
             Future<LoadReport> chain = Future.succeededFuture(new LoadReport(0, 0, List.of()));
             for (String jobId : jobIds) {
                 chain = chain.compose(before -> store.createJob(jobId,
-                                Jobs.fromCreateRequest(jobId, resource(jobId + JOB_SUFFIX), nowMillis))
+                                Jobs.fromCreateRequest(jobId, resource(jobId + JOB_SUFFIX), nowMillis, jobVersion))
                         .compose(created -> loadBulk(store, resource(jobId + ".results.ndjson")))
                         .map(report -> merge(before, report)));
             }
