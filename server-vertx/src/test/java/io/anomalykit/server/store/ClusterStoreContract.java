@@ -52,10 +52,15 @@ abstract class ClusterStoreContract extends ResultsStoreContract {
 
     @Override
     protected Future<ResultsStore> open(Vertx vertx, Path location) {
+        emptyOnceFor(location);
+        return ClusterResultsStore.open(vertx, settings());
+    }
+
+    /** Each test starts on an empty cluster; reopening a store within the test keeps what it holds. */
+    private static void emptyOnceFor(Path location) {
         if (emptied.add(location)) {
             deleteIndices();
         }
-        return ClusterResultsStore.open(vertx, settings());
     }
 
     private static void deleteIndices() {
@@ -301,9 +306,7 @@ abstract class ClusterStoreContract extends ResultsStoreContract {
 
         @Override
         protected Future<SecurityStore> open(Vertx vertx, Path location) {
-            if (emptied.add(location)) {
-                deleteIndices();
-            }
+            emptyOnceFor(location);
             return ClusterSecurityStore.open(vertx, settings());
         }
     }
