@@ -1,0 +1,106 @@
+package io.anomalykit.model.json;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.Module;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationConfig;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.introspect.AnnotatedMember;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.BeanPropertyWriter;
+import com.fasterxml.jackson.databind.ser.BeanSerializerBuilder;
+import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How the generated models are written the way Elasticsearch writes them: declared properties in the spec's order
+ * (the models' {@code @JsonPropertyOrder}), absent properties left out ({@link JsonInclude.Include#NON_NULL}), and
+ * undeclared (dynamic) keys in the order they were put, placed where the spec's {@code x-additional-properties-after}
+ * says (an influencer's key named after its field sits right after {@code influencer_field_value}).
+ */
+public final class ModelJson {
+
+    private ModelJson() {
+    }
+
+    /**
+     * A mapper configured for the models: {@code NON_NULL} inclusion, {@link #module()}, and unknown properties
+     * ignored when reading (a model without {@code additionalProperties} drops keys it does not declare).
+     */
+    public static ObjectMapper newMapper() {
+        return JsonMapper.builder()
+                .serializationInclusion(JsonInclude.Include.NON_NULL)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .addModule(module())
+                .build();
+    }
+
+    /** The module that places undeclared keys where {@link AdditionalPropertiesAfter} says; add it to any mapper. */
+    public static Module module() {
+        SimpleModule module = new SimpleModule("anomalykit-model-json");
+        module.setSerializerModifier(new Placement());
+        return module;
+    }
+
+    /** Moves an annotated any-getter from the end of the object to just after the property it names. */
+    private static final class Placement extends BeanSerializerModifier {
+
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public BeanSerializerBuilder updateBuilder(SerializationConfig config, BeanDescription description,
+                BeanSerializerBuilder builder) {
+            AnnotatedMember anyGetter = description.findAnyGetter();
+            AdditionalPropertiesAfter after = anyGetter == null ? null
+                    : anyGetter.getAnnotation(AdditionalPropertiesAfter.class);
+            if (after == null || builder.getAnyGetter() == null) {
+                return builder;
+            }
+            List<BeanPropertyWriter> properties = new ArrayList<>(builder.getProperties());
+            int at = -1;
+            for (int i = 0; i < properties.size(); i++) {
+                if (properties.get(i).getName().equals(after.value())) {
+                    at = i;
+                }
+            }
+            if (at < 0) {
+                throw new IllegalStateException(description.getBeanClass().getName() + " has no property '"
+                        + after.value() + "' for its undeclared keys to follow");
+            }
+            properties.set(at, new FollowedByUndeclared(properties.get(at), anyGetter));
+            builder.setProperties(properties);
+            builder.setAnyGetter(null);
+            return builder;
+        }
+    }
+
+    /** A declared property that writes the object's undeclared keys right after itself. */
+    private static final class FollowedByUndeclared extends BeanPropertyWriter {
+
+        private static final long serialVersionUID = 1L;
+        private final transient AnnotatedMember anyGetter;
+
+        FollowedByUndeclared(BeanPropertyWriter property, AnnotatedMember anyGetter) {
+            super(property);
+            this.anyGetter = anyGetter;
+        }
+
+        @Override
+        public void serializeAsField(Object bean, JsonGenerator gen, SerializerProvider provider) throws Exception {
+            super.serializeAsField(bean, gen, provider);
+            Object undeclared = anyGetter.getValue(bean);
+            if (undeclared instanceof Map<?, ?> keys) {
+                for (Map.Entry<?, ?> key : keys.entrySet()) {
+                    provider.defaultSerializeField(String.valueOf(key.getKey()), key.getValue(), gen);
+                }
+            }
+        }
+    }
+}
