@@ -1,5 +1,6 @@
 package io.anomalykit.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.anomalykit.model.json.ModelJson;
@@ -77,9 +78,15 @@ class ModelJsonTest {
     }
 
     @Test
-    void requiredPropertiesAreAlwaysWritten() throws Exception {
+    void anUnsetRequiredPropertyIsLeftOutNotWrittenAsNull() throws Exception {
+        // The generated getter says @JsonInclude(ALWAYS); Elasticsearch never writes a result field as null.
+        assertThat(Influence.class.getMethod("getInfluencerFieldValues").getAnnotation(JsonInclude.class).value())
+                .isEqualTo(JsonInclude.Include.ALWAYS);
         assertThat(MODELS.writeValueAsString(new Influence().influencerFieldName("host")))
-                .isEqualTo("{\"influencer_field_name\":\"host\",\"influencer_field_values\":null}");
+                .isEqualTo("{\"influencer_field_name\":\"host\"}");
+        assertThat(new ObjectMapper().registerModule(ModelJson.module())
+                .writeValueAsString(new Influence().influencerFieldName("host")))
+                .as("the module alone does it on any mapper").isEqualTo("{\"influencer_field_name\":\"host\"}");
     }
 
     @Test
