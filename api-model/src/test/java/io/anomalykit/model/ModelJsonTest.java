@@ -93,4 +93,23 @@ class ModelJsonTest {
     void absentPropertiesStayAbsent() throws Exception {
         assertThat(MODELS.writeValueAsString(new GeoResults().actualPoint("1,2"))).isEqualTo("{\"actual_point\":\"1,2\"}");
     }
+
+    @Test
+    void theExampleOfTheContractGuideWritesWhatTheGuideShows() throws Exception {
+        AnomalyRecord record = AnomalyRecord.builder()
+                .jobId("it-ops-kpi").resultType(AnomalyRecord.ResultTypeEnum.RECORD)
+                .probability(3.32668e-6).recordScore(72.9929).initialRecordScore(65.7923)
+                .bucketSpan(300L).detectorIndex(0).isInterim(false).timestamp(1454944200000L)
+                .function("low_sum").functionDescription("sum")
+                .typical(List.of(1806.48)).actual(List.of(288.0)).fieldName("events_per_min")
+                .build();
+        record.putAdditionalProperty("host", List.of("web-01"));
+
+        assertThat(new String(ModelJson.newMapper().writeValueAsBytes(record), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("{\"job_id\":\"it-ops-kpi\",\"result_type\":\"record\",\"probability\":3.32668E-6,"
+                        + "\"record_score\":72.9929,\"initial_record_score\":65.7923,\"bucket_span\":300,"
+                        + "\"detector_index\":0,\"is_interim\":false,\"timestamp\":1454944200000,\"function\":\"low_sum\","
+                        + "\"function_description\":\"sum\",\"typical\":[1806.48],\"actual\":[288.0],"
+                        + "\"field_name\":\"events_per_min\",\"host\":[\"web-01\"]}");
+    }
 }
