@@ -71,7 +71,7 @@ class ExamplesTest {
         for (String added : fieldNamesOf(back)) {
             if (!example.value().has(added)) {
                 JsonNode declared = properties.path(added);
-                JsonNode defaultValue = declared.has("default") ? declared.get("default") : declared.get("x-default");
+                JsonNode defaultValue = declared.get("default");
                 assertThat(defaultValue).as("%s gained '%s' without a declared default", example, added).isNotNull();
                 assertThat(Contract.numericallyEqual(defaultValue, back.get(added)))
                         .as("%s gained '%s' = %s, declared default %s", example, added, back.get(added), defaultValue)

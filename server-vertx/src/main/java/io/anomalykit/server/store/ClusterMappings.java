@@ -4,12 +4,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anomalykit.server.query.ResultsQuery;
 
-import java.util.List;
+import java.util.Map;
 
 /**
  * The index template of Elasticsearch's ML results indices, reduced to what the results APIs read: the type of every
- * known result field (the same table as {@link ResultsMapping}), {@code influencers} as a nested object, and strings
- * mapped as keywords whatever their name, as the ML results mappings map dynamic fields.
+ * known result field as the spec's {@code ResultDocument} gives it (the table {@link ResultsMapping} reads), nested
+ * and disabled objects included, and strings mapped as keywords whatever their name, as the ML results mappings map
+ * dynamic fields.
  */
 final class ClusterMappings {
 
@@ -34,28 +35,34 @@ final class ClusterMappings {
         strings.put("match_mapping_type", "string");
         strings.putObject("mapping").put("type", "keyword");
         ObjectNode properties = mappings.putObject("properties");
-        for (String field : ResultsMapping.knownFields()) {
-            ResultsMapping.Kind kind = ResultsMapping.knownKind(field);
-            switch (kind) {
-                case NUMBER -> properties.putObject(field).put("type", "double");
-                // Epoch milliseconds first: with the default order a short number such as 1000 reads as a year.
-                case DATE -> properties.putObject(field).put("type", "date")
-                        .put("format", "epoch_millis||strict_date_optional_time");
-                case BOOLEAN -> properties.putObject(field).put("type", "boolean");
-                case KEYWORD -> properties.putObject(field).put("type", "keyword");
-                case OBJECT -> {
-                    // Kept in the source; ML maps the ones searched across (influencers) as nested.
+        for (ResultsMapping.MappedField field : ResultsMapping.mappedFields()) {
+            properties.set(field.name(), mapping(field.kind(), field.esType(), field.enabled(), field.properties()));
+        }
+        return template;
+    }
+
+    private static ObjectNode mapping(ResultsMapping.Kind kind, String esType, boolean enabled,
+            Map<String, ResultsMapping.Kind> inner) {
+        ObjectNode mapping = NODES.objectNode();
+        switch (kind) {
+            case NUMBER -> mapping.put("type", "double");
+            // Epoch milliseconds first: with the default order a short number such as 1000 reads as a year.
+            case DATE -> mapping.put("type", "date").put("format", "epoch_millis||strict_date_optional_time");
+            case BOOLEAN -> mapping.put("type", "boolean");
+            case KEYWORD -> mapping.put("type", "keyword");
+            case OBJECT -> {
+                // Kept in the source; ML maps the ones searched across (influencers) as nested.
+                mapping.put("type", esType);
+                if (!enabled) {
+                    mapping.put("enabled", false);
+                }
+                if (!inner.isEmpty()) {
+                    ObjectNode properties = mapping.putObject("properties");
+                    inner.forEach((name, innerKind) -> properties.set(name, mapping(innerKind, "object", true,
+                            Map.of())));
                 }
             }
         }
-        ObjectNode influencers = properties.putObject("influencers").put("type", "nested").putObject("properties");
-        for (String field : List.of("influencer_field_name", "influencer_field_values")) {
-            influencers.putObject(field).put("type", "keyword");
-        }
-        for (String object : List.of("causes", "bucket_influencers", "geo_results", "anomaly_score_explanation",
-                "partition_scores")) {
-            properties.putObject(object).put("type", "object").put("enabled", false);
-        }
-        return template;
+        return mapping;
     }
 }

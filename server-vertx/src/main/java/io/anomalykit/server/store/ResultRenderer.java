@@ -2,170 +2,172 @@ package io.anomalykit.server.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.anomalykit.model.AnomalyCause;
+import io.anomalykit.model.AnomalyRecord;
+import io.anomalykit.model.AnomalyScoreExplanation;
+import io.anomalykit.model.GeoResults;
+import io.anomalykit.model.Influence;
+import io.anomalykit.model.Influencer;
+import io.anomalykit.model.json.ModelJson;
 import io.anomalykit.server.query.Dates;
 import io.anomalykit.server.query.ResultType;
 
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
- * Writes stored result documents the way Elasticsearch answers them: the document is read leniently (unknown stored
- * fields are dropped, primitives take their defaults), then written in Elasticsearch's field order, with the dynamic
- * keys (one per analysed field, named after it) derived again from the by/over/partition and influencer fields.
- * The store renders each result once, when it is written, so that answering a search is copying bytes. The
- * {@code human} form (a {@code timestamp_string} before {@code timestamp}) is added by whoever answers.
+ * Writes stored result documents the way Elasticsearch answers them, through the models generated from the spec: the
+ * document is read leniently into an {@link AnomalyRecord} or {@link Influencer} (unknown stored fields are dropped,
+ * primitives take their defaults, the dynamic keys — one per analysed field, named after it — are derived again from
+ * the by/over/partition and influencer fields), and the model is written by {@link ModelJson#writer()}, so the field
+ * order is the spec's. The store renders each result once, when it is written, so that answering a search is copying
+ * bytes. The {@code human} form (a {@code timestamp_string} before {@code timestamp}) is added by whoever answers.
  */
 final class ResultRenderer {
 
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    /** Optional record and cause fields, in the order Elasticsearch writes them. */
-    private static final List<String> RECORD_OPTIONAL_STRINGS_BEFORE_VALUES = List.of("by_field_name", "by_field_value",
-            "correlated_by_field_value", "partition_field_name", "partition_field_value", "function", "function_description");
-    private static final List<String> RECORD_OPTIONAL_STRINGS_AFTER_VALUES = List.of("field_name", "over_field_name",
-            "over_field_value");
-    private static final List<String> EXPLANATION_INTS = List.of("anomaly_length", "single_bucket_impact",
-            "multi_bucket_impact", "anomaly_characteristics_impact");
-    private static final List<String> EXPLANATION_DOUBLES = List.of("lower_confidence_bound", "typical_value",
-            "upper_confidence_bound");
-    private static final List<String> EXPLANATION_BOOLEANS = List.of("high_variance_penalty", "incomplete_bucket_penalty");
-
     private ResultRenderer() {
-    }
-
-    static ObjectNode render(ResultType type, ObjectNode source) {
-        return type == ResultType.RECORD ? record(source) : influencer(source);
     }
 
     /** The rendering as compact JSON, what stores keep and answers copy. */
     static byte[] renderJson(ResultType type, ObjectNode source) {
         try {
-            return JSON.writeValueAsBytes(render(type, source));
+            return ModelJson.writer().writeValueAsBytes(type == ResultType.RECORD ? record(source) : influencer(source));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static ObjectNode record(ObjectNode src) {
-        ObjectNode out = NODES.objectNode();
-        out.put("job_id", src.path("job_id").asText());
-        out.put("result_type", "record");
-        out.put("probability", src.path("probability").asDouble(0.0));
-        if (isNumeric(src.get("multi_bucket_impact"))) {
-            out.put("multi_bucket_impact", src.get("multi_bucket_impact").asDouble());
-        }
-        out.put("record_score", src.path("record_score").asDouble(0.0));
-        out.put("initial_record_score", src.path("initial_record_score").asDouble(0.0));
-        out.put("bucket_span", src.path("bucket_span").asLong(0));
-        out.put("detector_index", src.path("detector_index").asInt(0));
-        out.put("is_interim", src.path("is_interim").asBoolean(false));
-        timestamp(src, out);
-        analysedValues(src, out);
+    static AnomalyRecord record(JsonNode src) {
+        AnomalyRecord out = new AnomalyRecord()
+                .jobId(src.path("job_id").asText())
+                .resultType(AnomalyRecord.ResultTypeEnum.RECORD)
+                .probability(src.path("probability").asDouble(0.0))
+                .multiBucketImpact(number(src.get("multi_bucket_impact")))
+                .recordScore(src.path("record_score").asDouble(0.0))
+                .initialRecordScore(src.path("initial_record_score").asDouble(0.0))
+                .bucketSpan(src.path("bucket_span").asLong(0))
+                .detectorIndex(src.path("detector_index").asInt(0))
+                .isInterim(src.path("is_interim").asBoolean(false))
+                .timestamp(timestamp(src))
+                .byFieldName(text(src.get("by_field_name")))
+                .byFieldValue(text(src.get("by_field_value")))
+                .correlatedByFieldValue(text(src.get("correlated_by_field_value")))
+                .partitionFieldName(text(src.get("partition_field_name")))
+                .partitionFieldValue(text(src.get("partition_field_value")))
+                .function(text(src.get("function")))
+                .functionDescription(text(src.get("function_description")))
+                .typical(doubles(src.get("typical")))
+                .actual(doubles(src.get("actual")))
+                .fieldName(text(src.get("field_name")))
+                .overFieldName(text(src.get("over_field_name")))
+                .overFieldValue(text(src.get("over_field_value")))
+                .influencers(influences(src.get("influencers")))
+                .geoResults(geoResults(src.get("geo_results")))
+                .anomalyScoreExplanation(explanation(src.get("anomaly_score_explanation")));
         if (src.path("causes").isArray()) {
-            ArrayNode causes = out.putArray("causes");
+            List<AnomalyCause> causes = new ArrayList<>(src.get("causes").size());
             src.get("causes").forEach(cause -> causes.add(cause(cause)));
+            out.causes(causes);
         }
-        influencesAndGeo(src, out);
-        if (src.path("anomaly_score_explanation").isObject()) {
-            out.set("anomaly_score_explanation", explanation(src.get("anomaly_score_explanation")));
-        }
-        for (Map.Entry<String, Set<String>> dynamic : dynamicKeys(src).entrySet()) {
-            ArrayNode values = out.putArray(dynamic.getKey());
-            dynamic.getValue().forEach(values::add);
-        }
+        dynamicKeys(src).forEach((name, values) -> out.putAdditionalProperty(name, new ArrayList<>(values)));
         return out;
     }
 
-    private static ObjectNode influencer(ObjectNode src) {
-        ObjectNode out = NODES.objectNode();
-        out.put("job_id", src.path("job_id").asText());
-        out.put("result_type", "influencer");
+    static Influencer influencer(JsonNode src) {
         String fieldName = src.path("influencer_field_name").asText(null);
         String fieldValue = src.path("influencer_field_value").asText(null);
-        out.put("influencer_field_name", fieldName);
-        out.put("influencer_field_value", fieldValue);
+        Influencer out = new Influencer()
+                .jobId(src.path("job_id").asText())
+                .resultType(Influencer.ResultTypeEnum.INFLUENCER)
+                .influencerFieldName(fieldName)
+                .influencerFieldValue(fieldValue)
+                .influencerScore(src.path("influencer_score").asDouble(0.0))
+                .initialInfluencerScore(src.path("initial_influencer_score").asDouble(0.0))
+                .probability(src.path("probability").asDouble(0.0))
+                .bucketSpan(src.path("bucket_span").asLong(0))
+                .isInterim(src.path("is_interim").asBoolean(false))
+                .timestamp(timestamp(src));
         if (fieldName != null && !fieldName.isEmpty() && fieldValue != null && !ResultsMapping.isReserved(fieldName)) {
-            out.put(fieldName, fieldValue);
+            out.putAdditionalProperty(fieldName, fieldValue);
         }
-        out.put("influencer_score", src.path("influencer_score").asDouble(0.0));
-        out.put("initial_influencer_score", src.path("initial_influencer_score").asDouble(0.0));
-        out.put("probability", src.path("probability").asDouble(0.0));
-        out.put("bucket_span", src.path("bucket_span").asLong(0));
-        out.put("is_interim", src.path("is_interim").asBoolean(false));
-        timestamp(src, out);
         return out;
     }
 
-    private static ObjectNode cause(JsonNode src) {
-        ObjectNode out = NODES.objectNode();
-        out.put("probability", src.path("probability").asDouble(0.0));
-        analysedValues(src, out);
-        influencesAndGeo(src, out);
-        return out;
+    private static AnomalyCause cause(JsonNode src) {
+        return new AnomalyCause()
+                .probability(src.path("probability").asDouble(0.0))
+                .byFieldName(text(src.get("by_field_name")))
+                .byFieldValue(text(src.get("by_field_value")))
+                .correlatedByFieldValue(text(src.get("correlated_by_field_value")))
+                .partitionFieldName(text(src.get("partition_field_name")))
+                .partitionFieldValue(text(src.get("partition_field_value")))
+                .function(text(src.get("function")))
+                .functionDescription(text(src.get("function_description")))
+                .typical(doubles(src.get("typical")))
+                .actual(doubles(src.get("actual")))
+                .fieldName(text(src.get("field_name")))
+                .overFieldName(text(src.get("over_field_name")))
+                .overFieldValue(text(src.get("over_field_value")))
+                .influencers(influences(src.get("influencers")))
+                .geoResults(geoResults(src.get("geo_results")));
     }
 
-    /** The fields and values a record and a cause share, in Elasticsearch's order. */
-    private static void analysedValues(JsonNode src, ObjectNode out) {
-        copyStrings(src, out, RECORD_OPTIONAL_STRINGS_BEFORE_VALUES);
-        copyDoubles(src, out, "typical");
-        copyDoubles(src, out, "actual");
-        copyStrings(src, out, RECORD_OPTIONAL_STRINGS_AFTER_VALUES);
-    }
-
-    private static void influencesAndGeo(JsonNode src, ObjectNode out) {
-        if (src.path("influencers").isArray()) {
-            out.set("influencers", influences(src.get("influencers")));
+    private static List<Influence> influences(JsonNode src) {
+        if (src == null || !src.isArray()) {
+            return null;
         }
-        if (src.path("geo_results").isObject()) {
-            out.set("geo_results", geoResults(src.get("geo_results")));
-        }
-    }
-
-    private static ArrayNode influences(JsonNode src) {
-        ArrayNode out = NODES.arrayNode();
+        List<Influence> out = new ArrayList<>(src.size());
         for (JsonNode influence : src) {
-            ObjectNode item = out.addObject();
-            item.put("influencer_field_name", influence.path("influencer_field_name").asText());
-            ArrayNode values = item.putArray("influencer_field_values");
+            List<String> values = new ArrayList<>();
             influence.path("influencer_field_values").forEach(value -> values.add(value.asText()));
+            out.add(new Influence().influencerFieldName(influence.path("influencer_field_name").asText())
+                    .influencerFieldValues(values));
         }
         return out;
     }
 
-    private static ObjectNode geoResults(JsonNode src) {
-        ObjectNode out = NODES.objectNode();
-        copyStrings(src, out, List.of("actual_point", "typical_point"));
+    private static GeoResults geoResults(JsonNode src) {
+        if (src == null || !src.isObject()) {
+            return null;
+        }
+        return new GeoResults().actualPoint(text(src.get("actual_point"))).typicalPoint(text(src.get("typical_point")));
+    }
+
+    private static AnomalyScoreExplanation explanation(JsonNode src) {
+        if (src == null || !src.isObject()) {
+            return null;
+        }
+        AnomalyScoreExplanation out = new AnomalyScoreExplanation()
+                .anomalyLength(integer(src.get("anomaly_length")))
+                .singleBucketImpact(integer(src.get("single_bucket_impact")))
+                .multiBucketImpact(integer(src.get("multi_bucket_impact")))
+                .anomalyCharacteristicsImpact(integer(src.get("anomaly_characteristics_impact")))
+                .lowerConfidenceBound(number(src.get("lower_confidence_bound")))
+                .typicalValue(number(src.get("typical_value")))
+                .upperConfidenceBound(number(src.get("upper_confidence_bound")))
+                .highVariancePenalty(bool(src.get("high_variance_penalty")))
+                .incompleteBucketPenalty(bool(src.get("incomplete_bucket_penalty")));
+        String anomalyType = text(src.get("anomaly_type"));
+        if (anomalyType != null) {
+            // A type the spec does not list is dropped like an unknown stored field.
+            ifKnown(anomalyType, out::anomalyType);
+        }
         return out;
     }
 
-    private static ObjectNode explanation(JsonNode src) {
-        ObjectNode out = NODES.objectNode();
-        copyStrings(src, out, List.of("anomaly_type"));
-        for (String field : EXPLANATION_INTS) {
-            if (isNumeric(src.get(field))) {
-                out.put(field, src.get(field).asInt());
+    private static void ifKnown(String anomalyType, Consumer<AnomalyScoreExplanation.AnomalyTypeEnum> set) {
+        for (AnomalyScoreExplanation.AnomalyTypeEnum known : AnomalyScoreExplanation.AnomalyTypeEnum.values()) {
+            if (known.getValue().equals(anomalyType)) {
+                set.accept(known);
             }
         }
-        for (String field : EXPLANATION_DOUBLES) {
-            if (isNumeric(src.get(field))) {
-                out.put(field, src.get(field).asDouble());
-            }
-        }
-        for (String field : EXPLANATION_BOOLEANS) {
-            if (src.has(field) && !src.get(field).isNull()) {
-                out.put(field, src.get(field).asBoolean());
-            }
-        }
-        return out;
     }
 
     /** One key per analysed field name, holding its distinct values in first-seen order. */
@@ -191,36 +193,40 @@ final class ResultRenderer {
         }
     }
 
-    private static void timestamp(JsonNode src, ObjectNode out) {
+    private static Long timestamp(JsonNode src) {
         JsonNode value = src.get("timestamp");
-        Long millis = value == null ? null : value.isNumber() ? Long.valueOf(value.asLong())
-                : Dates.parseDate(value.asText());
-        if (millis == null) {
-            return;
-        }
-        out.put("timestamp", millis);
+        return value == null ? null : value.isNumber() ? Long.valueOf(value.asLong()) : Dates.parseDate(value.asText());
     }
 
-    private static void copyStrings(JsonNode src, ObjectNode out, List<String> fields) {
-        for (String field : fields) {
-            JsonNode value = src.get(field);
-            if (value != null && !value.isNull() && !value.isContainerNode()) {
-                out.put(field, value.asText());
-            }
-        }
+    /** A scalar as text (numbers and booleans too); null for an absent, null or container value. */
+    private static String text(JsonNode value) {
+        return value == null || value.isNull() || value.isContainerNode() ? null : value.asText();
     }
 
-    private static void copyDoubles(JsonNode src, ObjectNode out, String field) {
-        JsonNode value = src.get(field);
+    /** Numbers (a lone number becomes a one-element array), each read leniently; null when absent. */
+    private static List<Double> doubles(JsonNode value) {
         if (value == null || value.isNull()) {
-            return;
+            return null;
         }
-        ArrayNode numbers = out.putArray(field);
+        List<Double> numbers = new ArrayList<>(value.isArray() ? value.size() : 1);
         if (value.isArray()) {
             value.forEach(number -> numbers.add(number.asDouble()));
         } else {
             numbers.add(value.asDouble());
         }
+        return numbers;
+    }
+
+    private static Double number(JsonNode value) {
+        return isNumeric(value) ? value.asDouble() : null;
+    }
+
+    private static Integer integer(JsonNode value) {
+        return isNumeric(value) ? value.asInt() : null;
+    }
+
+    private static Boolean bool(JsonNode value) {
+        return value == null || value.isNull() ? null : value.asBoolean();
     }
 
     private static boolean isNumeric(JsonNode value) {

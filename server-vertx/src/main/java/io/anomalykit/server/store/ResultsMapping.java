@@ -1,7 +1,14 @@
 package io.anomalykit.server.store;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.Collections;
-import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -10,40 +17,99 @@ import java.util.Set;
  * What Elasticsearch's machine-learning results index maps, reduced to what a store needs: the type of each known
  * field (how it filters and sorts) and the names reserved for results, which never become dynamic keys. Fields not
  * listed are mapped dynamically from their first value, strings as keywords, as the results index template does.
+ *
+ * <p>The table is the spec's: the {@code x-es-type} of each property of the {@code ResultDocument} schema, read from
+ * the contract on the classpath once, when the class loads. A name that is mapped only inside a nested field (an
+ * influence's {@code influencer_field_values}) is known as {@link Kind#OBJECT}: reserved, never indexed at the top
+ * level. Every property of the {@code AnomalyRecord} and {@code Influencer} schemas is reserved as well.
  */
 public final class ResultsMapping {
 
     public enum Kind { NUMBER, DATE, BOOLEAN, KEYWORD, OBJECT }
 
-    private static final Map<String, Kind> KNOWN = new HashMap<>();
+    /** Where the api-model jar carries the contract. */
+    static final String SPEC_RESOURCE = "anomalykit/spec/openapi.yaml";
+    private static final String SCHEMAS = "/components/schemas/";
+
+    /**
+     * One top-level field of the results mapping as the spec declares it: its Elasticsearch type ({@code x-es-type}),
+     * whether an object is indexed at all ({@code x-es-enabled}), and a nested field's own fields.
+     */
+    record MappedField(String name, Kind kind, String esType, boolean enabled, Map<String, Kind> properties) {
+    }
+
+    private static final Map<String, MappedField> MAPPED;
+    private static final Map<String, Kind> KNOWN;
+    private static final Set<String> RESERVED;
 
     static {
-        for (String number : List.of("probability", "multi_bucket_impact", "record_score", "initial_record_score",
-                "influencer_score", "initial_influencer_score", "anomaly_score", "initial_anomaly_score",
-                "raw_anomaly_score", "typical", "actual", "bucket_span", "detector_index", "event_count",
-                "processing_time_ms", "scheduled_events")) {
-            KNOWN.put(number, Kind.NUMBER);
+        JsonNode spec = readSpec();
+        MAPPED = Collections.unmodifiableMap(mappedFields(spec.at(SCHEMAS + "ResultDocument/properties")));
+        Map<String, Kind> known = new LinkedHashMap<>();
+        MAPPED.values().forEach(field -> field.properties().keySet().forEach(inner -> known.put(inner, Kind.OBJECT)));
+        MAPPED.values().forEach(field -> known.put(field.name(), field.kind()));
+        KNOWN = Collections.unmodifiableMap(known);
+        Set<String> reserved = new HashSet<>(KNOWN.keySet());
+        for (String schema : List.of("AnomalyRecord", "Influencer")) {
+            spec.at(SCHEMAS + schema + "/properties").fieldNames().forEachRemaining(reserved::add);
         }
-        KNOWN.put("timestamp", Kind.DATE);
-        KNOWN.put("is_interim", Kind.BOOLEAN);
-        for (String keyword : List.of("job_id", "result_type", "by_field_name", "by_field_value",
-                "correlated_by_field_value", "partition_field_name", "partition_field_value", "over_field_name",
-                "over_field_value", "function", "function_description", "field_name", "influencer_field_name",
-                "influencer_field_value", "mlcategory", "model_feature")) {
-            KNOWN.put(keyword, Kind.KEYWORD);
-        }
-        for (String object : List.of("causes", "influencers", "bucket_influencers", "geo_results",
-                "anomaly_score_explanation", "partition_scores", "influencer_field_values")) {
-            KNOWN.put(object, Kind.OBJECT);
-        }
+        RESERVED = Collections.unmodifiableSet(reserved);
     }
 
     private ResultsMapping() {
     }
 
+    private static JsonNode readSpec() {
+        try (InputStream in = ResultsMapping.class.getClassLoader().getResourceAsStream(SPEC_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the contract is not on the classpath: " + SPEC_RESOURCE);
+            }
+            return new YAMLMapper().readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the contract does not read: " + SPEC_RESOURCE, e);
+        }
+    }
+
+    /** The {@code x-es-*} extensions of a schema's properties, in the spec's order. */
+    static Map<String, MappedField> mappedFields(JsonNode properties) {
+        if (!properties.isObject() || properties.isEmpty()) {
+            throw new IllegalStateException("the contract's ResultDocument declares no properties");
+        }
+        Map<String, MappedField> fields = new LinkedHashMap<>();
+        properties.fields().forEachRemaining(property -> {
+            String name = property.getKey();
+            String esType = property.getValue().path("x-es-type").asText(null);
+            if (esType == null) {
+                throw new IllegalStateException("ResultDocument." + name + " has no x-es-type");
+            }
+            Map<String, Kind> inner = new LinkedHashMap<>();
+            property.getValue().path("x-es-properties").fields().forEachRemaining(
+                    sub -> inner.put(sub.getKey(), kindOf(name + "." + sub.getKey(), sub.getValue().asText())));
+            fields.put(name, new MappedField(name, kindOf(name, esType), esType,
+                    property.getValue().path("x-es-enabled").asBoolean(true), Collections.unmodifiableMap(inner)));
+        });
+        return fields;
+    }
+
+    private static Kind kindOf(String field, String esType) {
+        return switch (esType) {
+            case "double" -> Kind.NUMBER;
+            case "date" -> Kind.DATE;
+            case "boolean" -> Kind.BOOLEAN;
+            case "keyword" -> Kind.KEYWORD;
+            case "object", "nested" -> Kind.OBJECT;
+            default -> throw new IllegalStateException("x-es-type of " + field + " is not one the stores know: " + esType);
+        };
+    }
+
     /** Every known result field. */
     static Set<String> knownFields() {
-        return Collections.unmodifiableSet(KNOWN.keySet());
+        return KNOWN.keySet();
+    }
+
+    /** The top-level fields of the results mapping, in the spec's order. */
+    static Iterable<MappedField> mappedFields() {
+        return MAPPED.values();
     }
 
     /** The fixed kind of a known result field, or null for a dynamic one. */
@@ -57,7 +123,6 @@ public final class ResultsMapping {
      */
     public static boolean isReserved(String fieldName) {
         int dot = fieldName.indexOf('.');
-        String first = dot < 0 ? fieldName : fieldName.substring(0, dot);
-        return KNOWN.containsKey(first) || first.equals("timestamp_string");
+        return RESERVED.contains(dot < 0 ? fieldName : fieldName.substring(0, dot));
     }
 }
