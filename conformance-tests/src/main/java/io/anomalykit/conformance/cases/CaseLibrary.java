@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.anomalykit.conformance.target.Capability;
-import io.anomalykit.conformance.target.Dataset;
+import io.anomalykit.conformance.service.Capability;
+import io.anomalykit.conformance.service.Dataset;
 
 import java.util.ArrayList;
 import java.util.EnumSet;

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.anomalykit.conformance.target.Capability;
-import io.anomalykit.conformance.target.Dataset;
+import io.anomalykit.conformance.service.Capability;
+import io.anomalykit.conformance.service.Dataset;
 
 import java.time.Instant;
 import java.util.ArrayList;

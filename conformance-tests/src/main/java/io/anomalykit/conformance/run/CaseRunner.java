@@ -7,11 +7,11 @@ import io.anomalykit.conformance.cases.CaseLibrary;
 import io.anomalykit.conformance.check.Difference;
 import io.anomalykit.conformance.check.JsonComparison;
 import io.anomalykit.conformance.check.SchemaCheck;
-import io.anomalykit.conformance.target.Capability;
-import io.anomalykit.conformance.target.Credentials;
-import io.anomalykit.conformance.target.Persona;
-import io.anomalykit.conformance.target.Target;
-import io.anomalykit.conformance.target.TargetClient;
+import io.anomalykit.conformance.service.Capability;
+import io.anomalykit.conformance.service.Credentials;
+import io.anomalykit.conformance.service.Persona;
+import io.anomalykit.conformance.service.Target;
+import io.anomalykit.conformance.service.TargetClient;
 
 import java.io.IOException;
 import java.net.URLEncoder;

@@ -1,4 +1,4 @@
-package io.anomalykit.conformance.target;
+package io.anomalykit.conformance.service;
 
 /** The personas the cases speak as. A case without a persona speaks as the superuser. */
 public final class Persona {

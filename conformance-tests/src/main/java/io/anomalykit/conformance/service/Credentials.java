@@ -1,4 +1,4 @@
-package io.anomalykit.conformance.target;
+package io.anomalykit.conformance.service;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

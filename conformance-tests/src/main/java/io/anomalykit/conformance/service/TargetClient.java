@@ -1,4 +1,4 @@
-package io.anomalykit.conformance.target;
+package io.anomalykit.conformance.service;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
