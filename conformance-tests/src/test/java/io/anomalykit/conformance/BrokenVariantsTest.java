@@ -7,11 +7,9 @@ import io.anomalykit.conformance.BreakingProxy.Breakage;
 import io.anomalykit.conformance.BreakingProxy.Exchange;
 import io.anomalykit.conformance.cases.Case;
 import io.anomalykit.conformance.cases.CaseLibrary;
-import io.anomalykit.conformance.cases.GeneratedCases;
 import io.anomalykit.conformance.run.CaseRunner;
 import io.anomalykit.conformance.run.Outcome;
 import io.anomalykit.conformance.service.Credentials;
-import io.anomalykit.conformance.service.ElasticsearchApiSeeder;
 import io.anomalykit.conformance.service.Target;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,11 +53,12 @@ class BrokenVariantsTest {
 
     @BeforeAll
     static void seedOnce() {
+        // The default seeder: Elasticsearch's own job, _bulk and security APIs.
         Target reference = ReferenceServer.target(ReferenceServer.url()).build();
-        for (String dataset : List.of(CaseLibrary.DOCUMENTED_DATASET, "edges", GeneratedCases.DATASET)) {
-            new ElasticsearchApiSeeder().seed(reference, LIBRARY.dataset(dataset));
+        for (String dataset : List.of(CaseLibrary.DOCUMENTED_DATASET, "edges", CaseLibrary.GENERATED_DATASET)) {
+            reference.seeder().seed(reference, LIBRARY.dataset(dataset));
         }
-        personas = new ElasticsearchApiSeeder().personas(reference);
+        personas = reference.seeder().personas(reference);
     }
 
     static Stream<Variant> variants() {

@@ -40,6 +40,7 @@ public record Case(String id, Level level, String kind, String title, String sou
                               Map<String, Integer> lengths, String sortedBy, boolean validateSchema) {
     }
 
+    /** {@code [id] level: title}, the name a case's test and report line carry. */
     public String displayName() {
         return "[" + id + "] " + level + ": " + title;
     }

@@ -25,9 +25,8 @@ import java.util.Set;
  * last, multi-valued fields by max descending and min ascending, and the records' tie-breakers. Scores are unique, so
  * every order is fully determined. The same seed gives the same cases.
  */
-public final class GeneratedCases {
+final class GeneratedCases {
 
-    public static final String DATASET = "generated";
     static final String JOB = "conformance-generated";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long BASE = 1_500_000_000_000L;
@@ -51,15 +50,15 @@ public final class GeneratedCases {
     }
 
     /** {@code documentCount} results and {@code queryCount} cases from one seed. */
-    public static GeneratedCases create(long seed, int documentCount, int queryCount) {
+    static GeneratedCases create(long seed, int documentCount, int queryCount) {
         return new GeneratedCases(seed, documentCount, queryCount);
     }
 
-    public Dataset dataset() {
+    Dataset dataset() {
         return dataset;
     }
 
-    public List<Case> cases() {
+    List<Case> cases() {
         return cases;
     }
 
@@ -123,7 +122,7 @@ public final class GeneratedCases {
             bulk.append("{\"index\":{\"_index\":\".ml-anomalies-.write-").append(JOB).append("\",\"_id\":\"g").append(i)
                     .append("\"}}\n").append(documents.get(i)).append('\n');
         }
-        return new Dataset(DATASET, Map.of(JOB, job), bulk.toString());
+        return new Dataset(CaseLibrary.GENERATED_DATASET, Map.of(JOB, job), bulk.toString());
     }
 
     private Case query(Random random, long seed, int index) {
@@ -202,7 +201,7 @@ public final class GeneratedCases {
         }
         String id = "generated." + seed + "." + index;
         String title = "generated " + array + " query #" + index + " of seed " + seed + " matches the oracle";
-        return new Case(id, Level.REQUIRED, "generated", title, "oracle over the seeded data (seed " + seed + ")", null, DATASET,
+        return new Case(id, Level.REQUIRED, "generated", title, "oracle over the seeded data (seed " + seed + ")", null, CaseLibrary.GENERATED_DATASET,
                 EnumSet.of(Capability.ELASTICSEARCH_SEEDING),
                 new Case.Request(inBody ? "POST" : "GET", "/_ml/anomaly_detectors/" + JOB + "/results/" + array, query, body,
                         null, "application/json", null, Map.of()),

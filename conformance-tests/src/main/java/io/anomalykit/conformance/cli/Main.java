@@ -35,6 +35,7 @@ public final class Main {
     private Main() {
     }
 
+    /** Runs the CLI and exits with its status. */
     public static void main(String[] args) {
         System.exit(run(args, System.getenv(), System.out, System.err));
     }

@@ -37,12 +37,14 @@ public final class CaseRunner {
     private final Map<String, RuntimeException> seeded = new HashMap<>();
     private Map<String, Credentials> seededPersonas;
 
+    /** A runner against {@code target}, seeding the datasets of {@code library} as its cases need them. */
     public CaseRunner(Target target, CaseLibrary library) {
         this.target = target;
         this.library = library;
         this.client = new TargetClient(target);
     }
 
+    /** Runs one case (seeding its dataset first if this runner has not yet) and says how it ended. */
     public Outcome run(Case testCase) {
         long started = System.nanoTime();
         Outcome outcome = evaluate(testCase);
