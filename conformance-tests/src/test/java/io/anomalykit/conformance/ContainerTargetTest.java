@@ -3,7 +3,7 @@ package io.anomalykit.conformance;
 import io.anomalykit.conformance.cases.CaseLibrary;
 import io.anomalykit.conformance.run.CaseRunner;
 import io.anomalykit.conformance.run.Outcome;
-import io.anomalykit.conformance.target.ContainerTarget;
+import io.anomalykit.conformance.service.ContainerTarget;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.images.builder.ImageFromDockerfile;

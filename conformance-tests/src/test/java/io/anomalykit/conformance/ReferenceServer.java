@@ -1,6 +1,6 @@
 package io.anomalykit.conformance;
 
-import io.anomalykit.conformance.target.Target;
+import io.anomalykit.conformance.service.Target;
 import io.anomalykit.server.AnomalyServer;
 import io.anomalykit.server.security.SecuritySettings;
 

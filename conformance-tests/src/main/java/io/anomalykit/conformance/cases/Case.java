@@ -1,7 +1,7 @@
 package io.anomalykit.conformance.cases;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.anomalykit.conformance.target.Capability;
+import io.anomalykit.conformance.service.Capability;
 
 import java.util.List;
 import java.util.Map;
@@ -40,6 +40,7 @@ public record Case(String id, Level level, String kind, String title, String sou
                               Map<String, Integer> lengths, String sortedBy, boolean validateSchema) {
     }
 
+    /** {@code [id] level: title}, the name a case's test and report line carry. */
     public String displayName() {
         return "[" + id + "] " + level + ": " + title;
     }

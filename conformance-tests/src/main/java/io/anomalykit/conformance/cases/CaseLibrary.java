@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.anomalykit.conformance.target.Capability;
-import io.anomalykit.conformance.target.Dataset;
+import io.anomalykit.conformance.service.Capability;
+import io.anomalykit.conformance.service.Dataset;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -24,7 +24,10 @@ import java.util.Set;
  */
 public final class CaseLibrary {
 
+    /** The dataset of the contract's fixtures, which the documented examples need. */
     public static final String DOCUMENTED_DATASET = "documented";
+    /** The dataset the generated cases are computed from. */
+    public static final String GENERATED_DATASET = "generated";
     private static final String CASES_FOLDER = "anomalykit/conformance/cases/";
     private static final String DATASETS_FOLDER = "anomalykit/conformance/datasets/";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,6 +56,7 @@ public final class CaseLibrary {
         return load(Long.getLong("anomalykit.seed", DEFAULT_SEED));
     }
 
+    /** All cases, with the generated ones made from {@code seed}. */
     public static CaseLibrary load(long seed) {
         GeneratedCases generated = GeneratedCases.create(seed, GENERATED_DOCUMENTS, GENERATED_QUERIES);
         List<Case> cases = new ArrayList<>(DocumentedExamples.cases(Contract.get()));
@@ -70,7 +74,7 @@ public final class CaseLibrary {
         }
         Map<String, Dataset> datasets = new LinkedHashMap<>();
         datasets.put(DOCUMENTED_DATASET, documentedDataset());
-        datasets.put(GeneratedCases.DATASET, generated.dataset());
+        datasets.put(GENERATED_DATASET, generated.dataset());
         for (String file : Resources.fileNames(DATASETS_FOLDER)) {
             if (file.endsWith(".yaml")) {
                 String name = file.substring(0, file.length() - ".yaml".length());
@@ -90,10 +94,12 @@ public final class CaseLibrary {
         return new CaseLibrary(cases, datasets);
     }
 
+    /** Every case: documented examples, generated cases, then the case files' cases in file order. */
     public List<Case> cases() {
         return cases;
     }
 
+    /** The dataset a case names, or null when there is none of that name. */
     public Dataset dataset(String name) {
         return datasets.get(name);
     }

@@ -9,8 +9,8 @@ import java.util.Map;
 /** The contract as the kit reads it: {@code spec/openapi.yaml} from the api-model jar. */
 public final class Contract {
 
-    public static final String SPEC_RESOURCE = "anomalykit/spec/openapi.yaml";
-    public static final String FIXTURES_FOLDER = "anomalykit/spec/fixtures/";
+    private static final String SPEC_RESOURCE = "anomalykit/spec/openapi.yaml";
+    static final String FIXTURES_FOLDER = "anomalykit/spec/fixtures/";
     private static final Contract INSTANCE = new Contract();
 
     private final JsonNode spec;
@@ -23,10 +23,12 @@ public final class Contract {
         }
     }
 
+    /** The contract, read once. */
     public static Contract get() {
         return INSTANCE;
     }
 
+    /** The whole OpenAPI document. */
     public JsonNode spec() {
         return spec;
     }

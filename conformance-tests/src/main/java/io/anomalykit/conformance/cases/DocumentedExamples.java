@@ -1,7 +1,7 @@
 package io.anomalykit.conformance.cases;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.anomalykit.conformance.target.Capability;
+import io.anomalykit.conformance.service.Capability;
 
 import java.util.ArrayList;
 import java.util.EnumSet;

@@ -2,10 +2,13 @@ package io.anomalykit.conformance.cases;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.anomalykit.conformance.target.Capability;
-import io.anomalykit.conformance.target.Dataset;
+import io.anomalykit.conformance.service.Capability;
+import io.anomalykit.conformance.service.Dataset;
+import io.anomalykit.model.AnomalyRecord;
+import io.anomalykit.model.GetInfluencersResponse;
+import io.anomalykit.model.GetRecordsResponse;
+import io.anomalykit.model.Influencer;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,54 +20,87 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * Cases made from a seed: a dataset of records and influencers and many queries, each answered by the kit's own oracle
- * from the data it seeded. The oracle applies Elasticsearch's rules independently of any server: {@code [start, end)},
- * an inclusive threshold applied above 0, interim exclusion (no flag means final), any sort field with missing values
- * last, multi-valued fields by max descending and min ascending, and the records' tie-breakers. Scores are unique, so
- * every order is fully determined. The same seed gives the same cases.
+ * from the data it seeded. The documents are the api-model's {@link AnomalyRecord} and {@link Influencer}, and each
+ * expected answer is the model's {@link GetRecordsResponse} or {@link GetInfluencersResponse}, so the kit seeds and
+ * expects exactly what the contract describes. The oracle applies Elasticsearch's rules independently of any server:
+ * {@code [start, end)}, an inclusive threshold applied above 0, interim exclusion (no flag means final), any sort field
+ * with missing values last, multi-valued fields by max descending and min ascending, and the records' tie-breakers.
+ * Scores are unique, so every order is fully determined. The same seed gives the same cases.
  */
-public final class GeneratedCases {
+final class GeneratedCases {
 
-    public static final String DATASET = "generated";
     static final String JOB = "conformance-generated";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long BASE = 1_500_000_000_000L;
     private static final long STEP = 60_000;
-    private static final List<String> RECORD_TIE_BREAKERS = List.of("record_score", "over_field_value",
-            "partition_field_value", "by_field_value", "field_name", "function");
+    /** Elasticsearch's secondary sorts of records, after the requested one. */
+    private static final List<String> RECORD_TIE_BREAKERS = List.of(AnomalyRecord.JSON_PROPERTY_RECORD_SCORE,
+            AnomalyRecord.JSON_PROPERTY_OVER_FIELD_VALUE, AnomalyRecord.JSON_PROPERTY_PARTITION_FIELD_VALUE,
+            AnomalyRecord.JSON_PROPERTY_BY_FIELD_VALUE, AnomalyRecord.JSON_PROPERTY_FIELD_NAME,
+            AnomalyRecord.JSON_PROPERTY_FUNCTION);
     private static final List<String> SERVICES = List.of("api", "auth", "billing", "search", "web");
+    /** The job's by field, whose values the records carry. */
+    private static final String BY_FIELD = "service";
+    /** The job's one influencer field; an influencer result also carries it as a dynamic key. */
+    private static final String INFLUENCER_FIELD = "host";
 
-    private final List<ObjectNode> documents;
+    private final List<AnomalyRecord> records = new ArrayList<>();
+    private final List<Influencer> influencers = new ArrayList<>();
     private final Dataset dataset;
     private final List<Case> cases;
 
     private GeneratedCases(long seed, int documentCount, int queryCount) {
         Random random = new Random(seed);
-        documents = generate(random, documentCount);
-        dataset = dataset(documents);
+        dataset = new Dataset(CaseLibrary.GENERATED_DATASET, Map.of(JOB, job()), generate(random, documentCount));
+        Kind<AnomalyRecord> recordKind = new Kind<>(true, records, GetRecordsResponse.JSON_PROPERTY_RECORDS,
+                AnomalyRecord.JSON_PROPERTY_RECORD_SCORE, List.of(AnomalyRecord.JSON_PROPERTY_RECORD_SCORE,
+                AnomalyRecord.JSON_PROPERTY_TIMESTAMP, AnomalyRecord.JSON_PROPERTY_PROBABILITY,
+                AnomalyRecord.JSON_PROPERTY_ACTUAL, AnomalyRecord.JSON_PROPERTY_BY_FIELD_VALUE),
+                AnomalyRecord::getTimestamp, AnomalyRecord::getRecordScore,
+                (count, page) -> new GetRecordsResponse().count(count).records(page));
+        Kind<Influencer> influencerKind = new Kind<>(false, influencers, GetInfluencersResponse.JSON_PROPERTY_INFLUENCERS,
+                Influencer.JSON_PROPERTY_INFLUENCER_SCORE, List.of(Influencer.JSON_PROPERTY_INFLUENCER_SCORE,
+                Influencer.JSON_PROPERTY_TIMESTAMP, Influencer.JSON_PROPERTY_PROBABILITY),
+                Influencer::getTimestamp, Influencer::getInfluencerScore,
+                (count, page) -> new GetInfluencersResponse().count(count).influencers(page));
         cases = new ArrayList<>();
         for (int i = 0; i < queryCount; i++) {
-            cases.add(query(random, seed, i));
+            boolean queryRecords = random.nextInt(3) != 0;
+            cases.add(queryRecords ? query(random, seed, i, recordKind) : query(random, seed, i, influencerKind));
         }
     }
 
+    /**
+     * The records or the influencers, as a query sees them: their documents, the array and score field of their
+     * answers, the fields a generated query sorts on, and the answer model that holds a page of them.
+     */
+    private record Kind<T>(boolean records, List<T> documents, String array, String scoreField, List<String> sortFields,
+                           ToLongFunction<T> timestamp, ToDoubleFunction<T> score,
+                           BiFunction<Long, List<T>, Object> answer) {
+    }
+
     /** {@code documentCount} results and {@code queryCount} cases from one seed. */
-    public static GeneratedCases create(long seed, int documentCount, int queryCount) {
+    static GeneratedCases create(long seed, int documentCount, int queryCount) {
         return new GeneratedCases(seed, documentCount, queryCount);
     }
 
-    public Dataset dataset() {
+    Dataset dataset() {
         return dataset;
     }
 
-    public List<Case> cases() {
+    List<Case> cases() {
         return cases;
     }
 
-    private static List<ObjectNode> generate(Random random, int count) {
-        List<ObjectNode> out = new ArrayList<>();
+    /** Makes {@code count} results, keeps them, and returns the {@code _bulk} body that indexes them. */
+    private String generate(Random random, int count) {
+        StringBuilder bulk = new StringBuilder();
         Set<Double> scores = new HashSet<>();
         for (int i = 0; i < count; i++) {
             double score;
@@ -72,91 +108,103 @@ public final class GeneratedCases {
                 score = Math.round(random.nextDouble() * 1_000_000) / 10_000.0;
             } while (!scores.add(score));
             long timestamp = BASE + STEP * random.nextInt(count / 2 + 1);
-            ObjectNode doc = JSON.createObjectNode().put("job_id", JOB);
-            boolean record = random.nextInt(4) != 0;
-            if (record) {
+            Object document;
+            if (random.nextInt(4) != 0) {
+                AnomalyRecord record = new AnomalyRecord().jobId(JOB).resultType(AnomalyRecord.ResultTypeEnum.RECORD);
                 String service = SERVICES.get(random.nextInt(SERVICES.size()));
-                doc.put("result_type", "record").put("probability", Math.round(random.nextDouble() * 1e6) / 1e8)
-                        .put("record_score", score).put("initial_record_score", score).put("bucket_span", 60)
-                        .put("detector_index", 0);
-                interim(random, doc);
-                doc.put("timestamp", timestamp).put("by_field_name", "service").put("by_field_value", service)
-                        .put("function", "high_mean").put("function_description", "mean").put("field_name", "latency");
-                doc.putArray("typical").add(Math.round(random.nextDouble() * 1000) / 10.0);
-                var actual = doc.putArray("actual").add(Math.round(random.nextDouble() * 10000) / 10.0);
+                record.probability(Math.round(random.nextDouble() * 1e6) / 1e8).recordScore(score).initialRecordScore(score)
+                        .bucketSpan(60L).detectorIndex(0).isInterim(interim(random)).timestamp(timestamp)
+                        .byFieldName(BY_FIELD).byFieldValue(service).function("high_mean").functionDescription("mean")
+                        .fieldName("latency");
+                record.addTypicalItem(Math.round(random.nextDouble() * 1000) / 10.0);
+                record.addActualItem(Math.round(random.nextDouble() * 10000) / 10.0);
                 if (random.nextInt(5) == 0) {
-                    actual.add(Math.round(random.nextDouble() * 10000) / 10.0);
+                    record.addActualItem(Math.round(random.nextDouble() * 10000) / 10.0);
                 }
+                records.add(record);
+                document = record;
             } else {
-                String host = "host-" + random.nextInt(8);
-                doc.put("result_type", "influencer").put("influencer_field_name", "host").put("influencer_field_value", host)
-                        .put("host", host).put("influencer_score", score).put("initial_influencer_score", score)
-                        .put("probability", Math.round(random.nextDouble() * 1e6) / 1e8).put("bucket_span", 60);
-                interim(random, doc);
-                // Influencers have no tie-breaker in Elasticsearch: keep their timestamps unique too.
-                doc.put("timestamp", BASE + STEP * (count + i));
+                String host = INFLUENCER_FIELD + "-" + random.nextInt(8);
+                Influencer influencer = new Influencer().jobId(JOB).resultType(Influencer.ResultTypeEnum.INFLUENCER)
+                        .influencerFieldName(INFLUENCER_FIELD).influencerFieldValue(host).influencerScore(score)
+                        .initialInfluencerScore(score).probability(Math.round(random.nextDouble() * 1e6) / 1e8)
+                        .bucketSpan(60L).isInterim(interim(random))
+                        // Influencers have no tie-breaker in Elasticsearch: keep their timestamps unique too.
+                        .timestamp(BASE + STEP * (count + i));
+                influencer.putAdditionalProperty(INFLUENCER_FIELD, host);
+                influencers.add(influencer);
+                document = influencer;
             }
-            out.add(doc);
+            bulk.append("{\"index\":{\"_index\":\".ml-anomalies-.write-").append(JOB).append("\",\"_id\":\"g").append(i)
+                    .append("\"}}\n").append(document(document)).append('\n');
         }
-        return out;
+        return bulk.toString();
     }
 
-    private static void interim(Random random, ObjectNode doc) {
+    /** The interim flag: true, false, or (set explicitly to null, whatever the model's default) absent, meaning final. */
+    private static Boolean interim(Random random) {
         int flag = random.nextInt(20);
-        if (flag < 2) {
-            doc.put("is_interim", true);
-        } else if (flag > 2) {
-            doc.put("is_interim", false);
-        }
+        return flag < 2 ? Boolean.TRUE : flag > 2 ? Boolean.FALSE : null;
     }
 
-    private static Dataset dataset(List<ObjectNode> documents) {
+    /**
+     * A model as the JSON document Elasticsearch holds and sorts on: what is absent is left out. (The models write their
+     * required properties even when null.)
+     */
+    private static ObjectNode document(Object model) {
+        ObjectNode document = JSON.valueToTree(model);
+        List<String> absent = new ArrayList<>();
+        document.properties().forEach(property -> {
+            if (property.getValue().isNull()) {
+                absent.add(property.getKey());
+            }
+        });
+        document.remove(absent);
+        return document;
+    }
+
+    private static ObjectNode job() {
         ObjectNode job = JSON.createObjectNode();
         job.put("description", "generated by the conformance kit");
         ObjectNode analysis = job.putObject("analysis_config").put("bucket_span", "1m");
         analysis.putArray("detectors").addObject().put("function", "high_mean").put("field_name", "latency")
-                .put("by_field_name", "service");
-        analysis.putArray("influencers").add("host");
+                .put("by_field_name", BY_FIELD);
+        analysis.putArray("influencers").add(INFLUENCER_FIELD);
         job.putObject("data_description").put("time_field", "@timestamp");
-        StringBuilder bulk = new StringBuilder();
-        for (int i = 0; i < documents.size(); i++) {
-            bulk.append("{\"index\":{\"_index\":\".ml-anomalies-.write-").append(JOB).append("\",\"_id\":\"g").append(i)
-                    .append("\"}}\n").append(documents.get(i)).append('\n');
-        }
-        return new Dataset(DATASET, Map.of(JOB, job), bulk.toString());
+        return job;
     }
 
-    private Case query(Random random, long seed, int index) {
-        boolean records = random.nextInt(3) != 0;
-        String type = records ? "record" : "influencer";
-        String scoreField = records ? "record_score" : "influencer_score";
-        String array = records ? "records" : "influencers";
-        List<String> sortFields = records ? List.of("record_score", "timestamp", "probability", "actual", "by_field_value")
-                : List.of("influencer_score", "timestamp", "probability");
-        List<ObjectNode> ofType = documents.stream().filter(d -> d.get("result_type").asText().equals(type)).toList();
+    private <T> Case query(Random random, long seed, int index, Kind<T> kind) {
+        String scoreField = kind.scoreField();
+        String array = kind.array();
+        List<T> ofType = kind.documents();
 
-        Long start = random.nextInt(3) == 0 ? null : pick(random, ofType).get("timestamp").asLong();
-        Long end = random.nextInt(3) == 0 ? null : pick(random, ofType).get("timestamp").asLong() + STEP * random.nextInt(3);
+        Long start = random.nextInt(3) == 0 ? null : kind.timestamp().applyAsLong(pick(random, ofType));
+        Long end = random.nextInt(3) == 0 ? null
+                : kind.timestamp().applyAsLong(pick(random, ofType)) + STEP * random.nextInt(3);
         double threshold = switch (random.nextInt(3)) {
             case 0 -> 0.0;
-            case 1 -> pick(random, ofType).get(scoreField).asDouble();
+            case 1 -> kind.score().applyAsDouble(pick(random, ofType));
             default -> Math.round(random.nextDouble() * 1000) / 10.0;
         };
         boolean excludeInterim = random.nextBoolean();
-        String sort = random.nextInt(3) == 0 ? null : sortFields.get(random.nextInt(sortFields.size()));
+        String sort = random.nextInt(3) == 0 ? null : kind.sortFields().get(random.nextInt(kind.sortFields().size()));
         Boolean desc = random.nextInt(3) == 0 ? null : random.nextBoolean();
         int from = random.nextInt(4) == 0 ? random.nextInt(30) : 0;
         int size = random.nextInt(25);
         boolean inBody = random.nextBoolean();
         boolean isoDates = random.nextBoolean();
 
-        List<ObjectNode> expected = oracle(ofType, start, end, threshold, excludeInterim,
-                sort == null ? scoreField : sort, desc == null || desc, records);
+        List<T> expected = oracle(ofType, start, end, threshold, excludeInterim, sort == null ? scoreField : sort,
+                desc == null || desc, kind.records());
+        List<T> page = expected.subList(Math.min(from, expected.size()), Math.min(from + size, expected.size()));
+        // Elasticsearch's answer, as the contract's model of it; the case checks its count and every score on the page.
+        JsonNode answer = JSON.valueToTree(kind.answer().apply((long) expected.size(), page));
         Map<String, JsonNode> at = new LinkedHashMap<>();
-        at.put("/count", LongNode.valueOf(expected.size()));
-        List<ObjectNode> page = expected.subList(Math.min(from, expected.size()), Math.min(from + size, expected.size()));
+        at.put("/" + GetRecordsResponse.JSON_PROPERTY_COUNT, answer.get(GetRecordsResponse.JSON_PROPERTY_COUNT));
         for (int i = 0; i < page.size(); i++) {
-            at.put("/" + array + "/" + i + "/" + scoreField, page.get(i).get(scoreField));
+            String pointer = "/" + array + "/" + i + "/" + scoreField;
+            at.put(pointer, answer.at(pointer));
         }
 
         Map<String, String> query = new LinkedHashMap<>();
@@ -202,15 +250,15 @@ public final class GeneratedCases {
         }
         String id = "generated." + seed + "." + index;
         String title = "generated " + array + " query #" + index + " of seed " + seed + " matches the oracle";
-        return new Case(id, Level.REQUIRED, "generated", title, "oracle over the seeded data (seed " + seed + ")", null, DATASET,
-                EnumSet.of(Capability.ELASTICSEARCH_SEEDING),
+        return new Case(id, Level.REQUIRED, "generated", title, "oracle over the seeded data (seed " + seed + ")", null,
+                CaseLibrary.GENERATED_DATASET, EnumSet.of(Capability.ELASTICSEARCH_SEEDING),
                 new Case.Request(inBody ? "POST" : "GET", "/_ml/anomaly_detectors/" + JOB + "/results/" + array, query, body,
                         null, "application/json", null, Map.of()),
                 new Case.Expectation(200, null, null, Map.of(), List.of(), null, List.of(), at,
                         Map.of("/" + array, page.size()), null, true));
     }
 
-    private static ObjectNode pick(Random random, List<ObjectNode> docs) {
+    private static <T> T pick(Random random, List<T> docs) {
         return docs.get(random.nextInt(docs.size()));
     }
 
@@ -218,23 +266,28 @@ public final class GeneratedCases {
         return iso ? Instant.ofEpochMilli(millis).toString() : String.valueOf(millis);
     }
 
-    /** Elasticsearch's answer, computed from the documents alone. */
-    static List<ObjectNode> oracle(List<ObjectNode> docs, Long start, Long end, double threshold, boolean excludeInterim,
-                                   String sort, boolean desc, boolean records) {
-        String scoreField = records ? "record_score" : "influencer_score";
-        List<ObjectNode> matches = new ArrayList<>();
-        for (ObjectNode doc : docs) {
-            long timestamp = doc.get("timestamp").asLong();
+    /**
+     * Elasticsearch's answer, computed from the documents alone: the matching results of {@code docs} (records when
+     * {@code records}, else influencers), in Elasticsearch's order. Filters and sorts read each result as the JSON
+     * document it is indexed as, so any field can be sorted on by its name.
+     */
+    static <T> List<T> oracle(List<T> docs, Long start, Long end, double threshold, boolean excludeInterim, String sort,
+                              boolean desc, boolean records) {
+        String scoreField = records ? AnomalyRecord.JSON_PROPERTY_RECORD_SCORE : Influencer.JSON_PROPERTY_INFLUENCER_SCORE;
+        List<Indexed<T>> matches = new ArrayList<>();
+        for (T doc : docs) {
+            ObjectNode document = document(doc);
+            long timestamp = document.get(AnomalyRecord.JSON_PROPERTY_TIMESTAMP).asLong();
             if (start != null && timestamp < start || end != null && timestamp >= end) {
                 continue;
             }
-            if (threshold > 0 && doc.get(scoreField).asDouble() < threshold) {
+            if (threshold > 0 && document.get(scoreField).asDouble() < threshold) {
                 continue;
             }
-            if (excludeInterim && doc.path("is_interim").asBoolean(false)) {
+            if (excludeInterim && document.path(AnomalyRecord.JSON_PROPERTY_IS_INTERIM).asBoolean(false)) {
                 continue;
             }
-            matches.add(doc);
+            matches.add(new Indexed<>(doc, document));
         }
         Comparator<ObjectNode> order = byField(sort, desc);
         if (records) {
@@ -242,8 +295,12 @@ public final class GeneratedCases {
                 order = order.thenComparing(byField(tieBreaker, desc));
             }
         }
-        matches.sort(order);
-        return matches;
+        matches.sort(Comparator.comparing(Indexed::document, order));
+        return matches.stream().map(Indexed::result).toList();
+    }
+
+    /** A result and the JSON document it is indexed as. */
+    private record Indexed<T>(T result, ObjectNode document) {
     }
 
     /** One sort level: missing last either way; several values count by their max descending, min ascending. */

@@ -6,6 +6,7 @@ import java.util.Locale;
 public enum Level {
     REQUIRED, RECOMMENDED, OPTIONAL;
 
+    /** The level named {@code text}, in any case. */
     public static Level of(String text) {
         return valueOf(text.toUpperCase(Locale.ROOT));
     }

@@ -16,12 +16,14 @@ public final class JsonComparison {
     private JsonComparison() {
     }
 
+    /** Every difference between {@code actual} and {@code expected}; none when they match. */
     public static List<Difference> compare(JsonNode expected, JsonNode actual, List<String> prefixArrays) {
         List<Difference> differences = new ArrayList<>();
         compare(expected, actual, prefixArrays, "", differences);
         return differences;
     }
 
+    /** Whether {@code actual} is {@code expected}, numbers compared by value. */
     public static boolean sameValue(JsonNode expected, JsonNode actual) {
         if (expected.isNumber() && actual != null && actual.isNumber()) {
             return expected.decimalValue().compareTo(actual.decimalValue()) == 0;
@@ -72,6 +74,7 @@ public final class JsonComparison {
         }
     }
 
+    /** A node as a difference shows it: its JSON, cut at 200 characters, or {@code nothing}. */
     public static String describe(JsonNode node) {
         if (node == null || node.isMissingNode()) {
             return "nothing";

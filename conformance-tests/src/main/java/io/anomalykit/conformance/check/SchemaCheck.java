@@ -31,6 +31,7 @@ public final class SchemaCheck {
         }
     }
 
+    /** The check, built once from the contract. */
     public static SchemaCheck get() {
         return INSTANCE;
     }

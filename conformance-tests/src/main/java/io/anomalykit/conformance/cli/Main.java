@@ -8,7 +8,7 @@ import io.anomalykit.conformance.report.Reports;
 import io.anomalykit.conformance.report.RunRecord;
 import io.anomalykit.conformance.run.CaseRunner;
 import io.anomalykit.conformance.run.Outcome;
-import io.anomalykit.conformance.target.Target;
+import io.anomalykit.conformance.service.Target;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -35,6 +35,7 @@ public final class Main {
     private Main() {
     }
 
+    /** Runs the CLI and exits with its status. */
     public static void main(String[] args) {
         System.exit(run(args, System.getenv(), System.out, System.err));
     }

@@ -7,7 +7,7 @@ import io.anomalykit.conformance.run.CaseRunner;
 import io.anomalykit.conformance.report.Reports;
 import io.anomalykit.conformance.report.RunRecord;
 import io.anomalykit.conformance.run.Outcome;
-import io.anomalykit.conformance.target.Target;
+import io.anomalykit.conformance.service.Target;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;

@@ -19,6 +19,7 @@ public record Coverage(Map<String, Integer> operations, Map<String, Integer> par
 
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "head");
 
+    /** What {@code cases} exercise of the contract. */
     public static Coverage of(List<Case> cases) {
         Contract contract = Contract.get();
         Map<String, Integer> operations = new TreeMap<>();

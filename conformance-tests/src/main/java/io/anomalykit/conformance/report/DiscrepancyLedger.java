@@ -17,6 +17,7 @@ public final class DiscrepancyLedger {
     private DiscrepancyLedger() {
     }
 
+    /** The page's Markdown for the cases of {@code library}. */
     public static String render(CaseLibrary library) {
         StringBuilder md = new StringBuilder();
         md.append("# Discrepancy ledger\n\n");

@@ -20,15 +20,20 @@ import java.util.Map;
  */
 public final class Reports {
 
+    /** The JUnit XML report: one test case per rule id. */
     public static final String JUNIT_XML = "junit.xml";
+    /** The summary for machines. */
     public static final String SUMMARY_JSON = "summary.json";
+    /** The short record for publishing. */
     public static final String RESULTS_MD = "results.md";
+    /** The self-contained page for people. */
     public static final String REPORT_HTML = "report.html";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Reports() {
     }
 
+    /** Writes all four reports of {@code run} into {@code directory}, creating it if needed. */
     public static void write(Path directory, RunRecord run) throws IOException {
         Files.createDirectories(directory);
         Coverage coverage = Coverage.of(run.cases());
@@ -39,6 +44,7 @@ public final class Reports {
         Files.writeString(directory.resolve(REPORT_HTML), HtmlReport.render(run, coverage), StandardCharsets.UTF_8);
     }
 
+    /** The JUnit XML report of {@code run}. */
     public static String junitXml(RunRecord run) {
         List<Outcome> outcomes = run.outcomes();
         long failures = outcomes.stream().filter(o -> o.result() == Outcome.Result.FAILED).count();

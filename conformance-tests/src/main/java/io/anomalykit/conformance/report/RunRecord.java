@@ -26,7 +26,7 @@ public record RunRecord(String target, long seed, Instant finished, List<Case> c
     }
 
     /** The kit's version, as built. */
-    public static String kitVersion() {
+    static String kitVersion() {
         try (InputStream in = RunRecord.class.getClassLoader().getResourceAsStream("anomalykit/conformance/kit.properties")) {
             Properties properties = new Properties();
             if (in != null) {
@@ -39,7 +39,7 @@ public record RunRecord(String target, long seed, Instant finished, List<Case> c
     }
 
     /** SHA-256 of the whole case set (every case, in order), so a published result names exactly what was run. */
-    public String caseSetSha256() {
+    String caseSetSha256() {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             ObjectMapper json = new ObjectMapper();
@@ -54,7 +54,7 @@ public record RunRecord(String target, long seed, Instant finished, List<Case> c
     }
 
     /** Passed, failed and skipped counts per level. */
-    public Map<Level, int[]> countsByLevel() {
+    Map<Level, int[]> countsByLevel() {
         Map<Level, int[]> counts = new EnumMap<>(Level.class);
         for (Level level : Level.values()) {
             counts.put(level, new int[3]);
@@ -63,7 +63,7 @@ public record RunRecord(String target, long seed, Instant finished, List<Case> c
         return counts;
     }
 
-    public long failedRequired() {
+    long failedRequired() {
         return outcomes.stream().filter(o -> o.result() == Outcome.Result.FAILED && o.testCase().level() == Level.REQUIRED)
                 .count();
     }

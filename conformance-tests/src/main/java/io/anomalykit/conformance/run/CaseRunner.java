@@ -7,11 +7,11 @@ import io.anomalykit.conformance.cases.CaseLibrary;
 import io.anomalykit.conformance.check.Difference;
 import io.anomalykit.conformance.check.JsonComparison;
 import io.anomalykit.conformance.check.SchemaCheck;
-import io.anomalykit.conformance.target.Capability;
-import io.anomalykit.conformance.target.Credentials;
-import io.anomalykit.conformance.target.Persona;
-import io.anomalykit.conformance.target.Target;
-import io.anomalykit.conformance.target.TargetClient;
+import io.anomalykit.conformance.service.Capability;
+import io.anomalykit.conformance.service.Credentials;
+import io.anomalykit.conformance.service.Persona;
+import io.anomalykit.conformance.service.Target;
+import io.anomalykit.conformance.service.TargetClient;
 
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -37,12 +37,14 @@ public final class CaseRunner {
     private final Map<String, RuntimeException> seeded = new HashMap<>();
     private Map<String, Credentials> seededPersonas;
 
+    /** A runner against {@code target}, seeding the datasets of {@code library} as its cases need them. */
     public CaseRunner(Target target, CaseLibrary library) {
         this.target = target;
         this.library = library;
         this.client = new TargetClient(target);
     }
 
+    /** Runs one case (seeding its dataset first if this runner has not yet) and says how it ended. */
     public Outcome run(Case testCase) {
         long started = System.nanoTime();
         Outcome outcome = evaluate(testCase);

@@ -9,6 +9,7 @@ import java.util.List;
 public record Outcome(Case testCase, Result result, List<Difference> differences, String reason, String reproducer,
                       long millis) {
 
+    /** How a case ended. */
     public enum Result { PASSED, FAILED, SKIPPED }
 
     public Outcome {

@@ -1,4 +1,4 @@
-package io.anomalykit.conformance.target;
+package io.anomalykit.conformance.service;
 
 /** Optional parts of the APIs a target may lack; cases needing a missing one are skipped, with the reason. */
 public enum Capability {

@@ -1,8 +1,9 @@
-package io.anomalykit.conformance.target;
+package io.anomalykit.conformance.service;
 
 /** The personas the cases speak as. A case without a persona speaks as the superuser. */
 public final class Persona {
 
+    /** The user that may create jobs and index results; it seeds the data. */
     public static final String SUPERUSER = "superuser";
     /** No credentials at all. */
     public static final String ANONYMOUS = "anonymous";

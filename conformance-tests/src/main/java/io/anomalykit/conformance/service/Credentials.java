@@ -1,4 +1,4 @@
-package io.anomalykit.conformance.target;
+package io.anomalykit.conformance.service;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -12,6 +12,7 @@ public sealed interface Credentials {
     /** The same header with the secret replaced by a shell variable, for reproducers that are safe to paste. */
     String redactedAuthorization(String variable);
 
+    /** HTTP Basic authentication as a user with a password. */
     record Basic(String user, String password) implements Credentials {
         @Override
         public String authorization() {
@@ -29,6 +30,7 @@ public sealed interface Credentials {
         }
     }
 
+    /** An Elasticsearch API key, {@code encoded} as the create-API-key answer gives it. */
     record ApiKey(String encoded) implements Credentials {
         @Override
         public String authorization() {

@@ -1,4 +1,4 @@
-package io.anomalykit.conformance.target;
+package io.anomalykit.conformance.service;
 
 import java.net.URI;
 import java.util.EnumSet;
@@ -28,10 +28,12 @@ public final class Target {
         this.optedOut = Map.copyOf(builder.optedOut);
     }
 
+    /** A builder for the implementation at {@code baseUrl} (scheme, host and port; a trailing slash is dropped). */
     public static Builder at(String baseUrl) {
         return new Builder(URI.create(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl));
     }
 
+    /** Where the implementation answers, without a trailing slash. */
     public URI baseUrl() {
         return baseUrl;
     }
@@ -41,16 +43,14 @@ public final class Target {
         return Optional.ofNullable(personas.get(persona));
     }
 
+    /** How data gets into the target: the builder's seeder, or Elasticsearch's own APIs by default. */
     public Seeder seeder() {
         return seeder;
     }
 
+    /** Whether the target supports a capability: all do unless {@link Builder#without} declared otherwise. */
     public boolean supports(Capability capability) {
         return capabilities.contains(capability);
-    }
-
-    public Set<Capability> capabilities() {
-        return capabilities;
     }
 
     /** Why the implementer opted out of a case, or empty when they did not. */
@@ -58,6 +58,7 @@ public final class Target {
         return Optional.ofNullable(optedOut.get(caseId));
     }
 
+    /** Builds a {@link Target}: every capability supported, no persona, the default seeder, no case declined. */
     public static final class Builder {
         private final URI baseUrl;
         private final Map<String, Credentials> personas = new LinkedHashMap<>();
@@ -74,6 +75,7 @@ public final class Target {
             return persona(Persona.SUPERUSER, new Credentials.Basic(user, password));
         }
 
+        /** The credentials a persona (one of {@link Persona}'s names) speaks with. */
         public Builder persona(String name, Credentials credentials) {
             personas.put(name, credentials);
             return this;
@@ -100,6 +102,7 @@ public final class Target {
             return this;
         }
 
+        /** The target, as configured so far. */
         public Target build() {
             return new Target(this);
         }

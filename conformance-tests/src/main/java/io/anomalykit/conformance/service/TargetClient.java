@@ -1,4 +1,4 @@
-package io.anomalykit.conformance.target;
+package io.anomalykit.conformance.service;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,19 +11,24 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
-/** Sends one request to a target. Only ever talks to the target's own base URL. */
+/**
+ * Sends one request to a target, for the kit's runner and for seeders that need to talk to the target. Only ever talks
+ * to the target's own base URL.
+ */
 public final class TargetClient {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private final Target target;
 
+    /** A client for the target's base URL. */
     public TargetClient(Target target) {
         this.target = target;
     }
 
-    /** What came back. */
+    /** What came back: the status, the headers and the body as text. */
     public record Reply(int status, HttpHeaders headers, String body) {
+        /** The first value of a header, or null when there is none. */
         public String header(String name) {
             return headers.firstValue(name).orElse(null);
         }

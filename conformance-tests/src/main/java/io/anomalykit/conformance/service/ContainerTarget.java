@@ -1,4 +1,4 @@
-package io.anomalykit.conformance.target;
+package io.anomalykit.conformance.service;
 
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;

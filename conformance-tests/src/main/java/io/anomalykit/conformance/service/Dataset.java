@@ -1,4 +1,4 @@
-package io.anomalykit.conformance.target;
+package io.anomalykit.conformance.service;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 

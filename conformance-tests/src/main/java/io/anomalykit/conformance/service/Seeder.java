@@ -1,4 +1,4 @@
-package io.anomalykit.conformance.target;
+package io.anomalykit.conformance.service;
 
 /** Puts a dataset into a target so that afterwards the target holds exactly the dataset's jobs and results. */
 public interface Seeder {

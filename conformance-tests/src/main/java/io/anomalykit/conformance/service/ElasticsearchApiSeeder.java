@@ -1,7 +1,8 @@
-package io.anomalykit.conformance.target;
+package io.anomalykit.conformance.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -12,7 +13,7 @@ import java.util.UUID;
  * Seeds with Elasticsearch's own APIs only, so the same run works against a real cluster: delete and re-create each
  * job, {@code _bulk} the results with {@code refresh=true}.
  */
-public final class ElasticsearchApiSeeder implements Seeder {
+final class ElasticsearchApiSeeder implements Seeder {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -20,7 +21,7 @@ public final class ElasticsearchApiSeeder implements Seeder {
     public void seed(Target target, Dataset dataset) {
         TargetClient client = new TargetClient(target);
         Credentials superuser = target.credentials(Persona.SUPERUSER).orElse(null);
-        for (Map.Entry<String, com.fasterxml.jackson.databind.node.ObjectNode> job : dataset.jobs().entrySet()) {
+        for (Map.Entry<String, ObjectNode> job : dataset.jobs().entrySet()) {
             String path = "/_ml/anomaly_detectors/" + job.getKey();
             TargetClient.Reply deleted = client.send("DELETE", path + "?force=true", null, null, superuser, Map.of());
             if (deleted.status() != 200 && deleted.status() != 404) {
