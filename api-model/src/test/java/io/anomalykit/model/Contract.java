@@ -2,8 +2,8 @@ package io.anomalykit.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.networknt.schema.Error;
+import io.anomalykit.model.spec.OpenApiSpec;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
@@ -37,8 +37,8 @@ final class Contract {
     private final SchemaRegistry schemas;
 
     private Contract() {
-        try (InputStream in = resource("openapi.yaml")) {
-            spec = new YAMLMapper().readTree(in);
+        spec = OpenApiSpec.tree();
+        try {
             String specJson = JSON.writeValueAsString(spec);
             schemas = SchemaRegistry.withDialect(Dialects.getOpenApi30(), b -> b.schemas(Map.of(SPEC_IRI, specJson)));
         } catch (IOException e) {

@@ -1,26 +1,19 @@
 package io.anomalykit.conformance.cases;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.anomalykit.model.spec.OpenApiSpec;
 
 import java.util.Map;
 
 /** The contract as the kit reads it: {@code spec/openapi.yaml} from the api-model jar. */
 public final class Contract {
 
-    private static final String SPEC_RESOURCE = "anomalykit/spec/openapi.yaml";
-    static final String FIXTURES_FOLDER = "anomalykit/spec/fixtures/";
+    static final String FIXTURES_FOLDER = OpenApiSpec.FIXTURES;
     private static final Contract INSTANCE = new Contract();
 
-    private final JsonNode spec;
+    private final JsonNode spec = OpenApiSpec.tree();
 
     private Contract() {
-        try {
-            spec = new YAMLMapper().readTree(Resources.text(SPEC_RESOURCE));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the contract does not parse", e);
-        }
     }
 
     /** The contract, read once. */

@@ -40,10 +40,8 @@ final class GeneratedCases {
     private static final long BASE = 1_500_000_000_000L;
     private static final long STEP = 60_000;
     /** Elasticsearch's secondary sorts of records, after the requested one. */
-    private static final List<String> RECORD_TIE_BREAKERS = List.of(AnomalyRecord.JSON_PROPERTY_RECORD_SCORE,
-            AnomalyRecord.JSON_PROPERTY_OVER_FIELD_VALUE, AnomalyRecord.JSON_PROPERTY_PARTITION_FIELD_VALUE,
-            AnomalyRecord.JSON_PROPERTY_BY_FIELD_VALUE, AnomalyRecord.JSON_PROPERTY_FIELD_NAME,
-            AnomalyRecord.JSON_PROPERTY_FUNCTION);
+    /** Elasticsearch's secondary sorts of records, as the contract lists them. */
+    private static final List<String> RECORD_TIE_BREAKERS = tieBreakers("RecordsSort");
     private static final List<String> SERVICES = List.of("api", "auth", "billing", "search", "web");
     /** The job's by field, whose values the records carry. */
     private static final String BY_FIELD = "service";
@@ -331,5 +329,15 @@ final class GeneratedCases {
             }
         }
         return best;
+    }
+
+    private static List<String> tieBreakers(String sortParameter) {
+        List<String> fields = new ArrayList<>();
+        Contract.get().spec().at("/components/parameters/" + sortParameter + "/x-tie-breakers")
+                .forEach(field -> fields.add(field.asText()));
+        if (fields.isEmpty()) {
+            throw new IllegalStateException("the contract's " + sortParameter + " lists no x-tie-breakers");
+        }
+        return List.copyOf(fields);
     }
 }

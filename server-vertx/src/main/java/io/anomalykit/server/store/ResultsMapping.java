@@ -1,11 +1,8 @@
 package io.anomalykit.server.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.anomalykit.model.spec.OpenApiSpec;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -27,8 +24,6 @@ public final class ResultsMapping {
 
     public enum Kind { NUMBER, DATE, BOOLEAN, KEYWORD, OBJECT }
 
-    /** Where the api-model jar carries the contract. */
-    static final String SPEC_RESOURCE = "anomalykit/spec/openapi.yaml";
     private static final String SCHEMAS = "/components/schemas/";
 
     /**
@@ -43,7 +38,7 @@ public final class ResultsMapping {
     private static final Set<String> RESERVED;
 
     static {
-        JsonNode spec = readSpec();
+        JsonNode spec = OpenApiSpec.tree();
         MAPPED = Collections.unmodifiableMap(mappedFields(spec.at(SCHEMAS + "ResultDocument/properties")));
         Map<String, Kind> known = new LinkedHashMap<>();
         MAPPED.values().forEach(field -> field.properties().keySet().forEach(inner -> known.put(inner, Kind.OBJECT)));
@@ -57,17 +52,6 @@ public final class ResultsMapping {
     }
 
     private ResultsMapping() {
-    }
-
-    private static JsonNode readSpec() {
-        try (InputStream in = ResultsMapping.class.getClassLoader().getResourceAsStream(SPEC_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("the contract is not on the classpath: " + SPEC_RESOURCE);
-            }
-            return new YAMLMapper().readTree(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("the contract does not read: " + SPEC_RESOURCE, e);
-        }
     }
 
     /** The {@code x-es-*} extensions of a schema's properties, in the spec's order. */

@@ -1,15 +1,13 @@
 package io.anomalykit.server.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.anomalykit.model.spec.OpenApiSpec;
 import io.anomalykit.server.store.ResultsMapping.Kind;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,10 +22,8 @@ class ResultsMappingSpecTest {
     private static JsonNode schemas;
 
     @BeforeAll
-    static void readSpec() throws IOException {
-        try (InputStream in = ResultsMappingSpecTest.class.getClassLoader().getResourceAsStream(ResultsMapping.SPEC_RESOURCE)) {
-            schemas = new YAMLMapper().readTree(in).at("/components/schemas");
-        }
+    static void readSpec() {
+        schemas = OpenApiSpec.tree().at("/components/schemas");
     }
 
     @Test
