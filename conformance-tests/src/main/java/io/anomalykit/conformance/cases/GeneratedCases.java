@@ -9,6 +9,7 @@ import io.anomalykit.model.AnomalyRecord;
 import io.anomalykit.model.GetInfluencersResponse;
 import io.anomalykit.model.GetRecordsResponse;
 import io.anomalykit.model.Influencer;
+import io.anomalykit.model.json.ModelJson;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,6 +38,8 @@ final class GeneratedCases {
 
     static final String JOB = "conformance-generated";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How the models are written: the spec's order, unset properties left out (see {@link ModelJson}). */
+    private static final ObjectMapper MODELS = ModelJson.newMapper();
     private static final long BASE = 1_500_000_000_000L;
     private static final long STEP = 60_000;
     /** Elasticsearch's secondary sorts of records, after the requested one. */
@@ -145,20 +148,9 @@ final class GeneratedCases {
         return flag < 2 ? Boolean.TRUE : flag > 2 ? Boolean.FALSE : null;
     }
 
-    /**
-     * A model as the JSON document Elasticsearch holds and sorts on: what is absent is left out. (The models write their
-     * required properties even when null.)
-     */
+    /** A model as the JSON document Elasticsearch holds and sorts on: written as the models are, what is unset left out. */
     private static ObjectNode document(Object model) {
-        ObjectNode document = JSON.valueToTree(model);
-        List<String> absent = new ArrayList<>();
-        document.properties().forEach(property -> {
-            if (property.getValue().isNull()) {
-                absent.add(property.getKey());
-            }
-        });
-        document.remove(absent);
-        return document;
+        return MODELS.valueToTree(model);
     }
 
     private static ObjectNode job() {
@@ -197,7 +189,7 @@ final class GeneratedCases {
                 desc == null || desc, kind.records());
         List<T> page = expected.subList(Math.min(from, expected.size()), Math.min(from + size, expected.size()));
         // Elasticsearch's answer, as the contract's model of it; the case checks its count and every score on the page.
-        JsonNode answer = JSON.valueToTree(kind.answer().apply((long) expected.size(), page));
+        JsonNode answer = MODELS.valueToTree(kind.answer().apply((long) expected.size(), page));
         Map<String, JsonNode> at = new LinkedHashMap<>();
         at.put("/" + GetRecordsResponse.JSON_PROPERTY_COUNT, answer.get(GetRecordsResponse.JSON_PROPERTY_COUNT));
         for (int i = 0; i < page.size(); i++) {
