@@ -30,13 +30,16 @@ import java.util.function.Consumer;
  * order is the spec's. The store renders each result once, when it is written, so that answering a search is copying
  * bytes. The {@code human} form (a {@code timestamp_string} before {@code timestamp}) is added by whoever answers.
  */
-final class ResultRenderer {
+public final class ResultRenderer {
 
     private ResultRenderer() {
     }
 
-    /** The rendering as compact JSON, what stores keep and answers copy. */
-    static byte[] renderJson(ResultType type, ObjectNode source) {
+    /**
+     * The rendering as compact JSON, what stores keep and answers copy: a {@link ResultsStore} in any package renders
+     * its hits with this.
+     */
+    public static byte[] renderJson(ResultType type, ObjectNode source) {
         try {
             return ModelJson.writer().writeValueAsBytes(type == ResultType.RECORD ? record(source) : influencer(source));
         } catch (JsonProcessingException e) {

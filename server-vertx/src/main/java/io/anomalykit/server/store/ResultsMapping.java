@@ -20,9 +20,9 @@ import java.util.Set;
  * influence's {@code influencer_field_values}) is known as {@link Kind#OBJECT}: reserved, never indexed at the top
  * level. Every property of the {@code AnomalyRecord} and {@code Influencer} schemas is reserved as well.
  */
-public final class ResultsMapping {
+final class ResultsMapping {
 
-    public enum Kind { NUMBER, DATE, BOOLEAN, KEYWORD, OBJECT }
+    enum Kind { NUMBER, DATE, BOOLEAN, KEYWORD, OBJECT }
 
     private static final String SCHEMAS = "/components/schemas/";
 
@@ -97,7 +97,7 @@ public final class ResultsMapping {
     }
 
     /** The fixed kind of a known result field, or null for a dynamic one. */
-    public static Kind knownKind(String field) {
+    static Kind knownKind(String field) {
         return KNOWN.get(field);
     }
 
@@ -105,7 +105,7 @@ public final class ResultsMapping {
      * Whether a name may not be used as a dynamic key, like Elasticsearch's reserved result field names; a dotted
      * name is judged by its first segment.
      */
-    public static boolean isReserved(String fieldName) {
+    static boolean isReserved(String fieldName) {
         int dot = fieldName.indexOf('.');
         return RESERVED.contains(dot < 0 ? fieldName : fieldName.substring(0, dot));
     }
