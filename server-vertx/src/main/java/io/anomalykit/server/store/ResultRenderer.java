@@ -9,6 +9,7 @@ import io.anomalykit.model.AnomalyScoreExplanation;
 import io.anomalykit.model.GeoResults;
 import io.anomalykit.model.Influence;
 import io.anomalykit.model.Influencer;
+import io.anomalykit.model.json.AnalysedFields;
 import io.anomalykit.model.json.ModelJson;
 import io.anomalykit.server.query.Dates;
 import io.anomalykit.server.query.ResultType;
@@ -59,21 +60,8 @@ public final class ResultRenderer {
                 .detectorIndex(src.path("detector_index").asInt(0))
                 .isInterim(src.path("is_interim").asBoolean(false))
                 .timestamp(timestamp(src))
-                .byFieldName(text(src.get("by_field_name")))
-                .byFieldValue(text(src.get("by_field_value")))
-                .correlatedByFieldValue(text(src.get("correlated_by_field_value")))
-                .partitionFieldName(text(src.get("partition_field_name")))
-                .partitionFieldValue(text(src.get("partition_field_value")))
-                .function(text(src.get("function")))
-                .functionDescription(text(src.get("function_description")))
-                .typical(doubles(src.get("typical")))
-                .actual(doubles(src.get("actual")))
-                .fieldName(text(src.get("field_name")))
-                .overFieldName(text(src.get("over_field_name")))
-                .overFieldValue(text(src.get("over_field_value")))
-                .influencers(influences(src.get("influencers")))
-                .geoResults(geoResults(src.get("geo_results")))
                 .anomalyScoreExplanation(explanation(src.get("anomaly_score_explanation")));
+        analysed(src, out);
         if (src.path("causes").isArray()) {
             List<AnomalyCause> causes = new ArrayList<>(src.get("causes").size());
             src.get("causes").forEach(cause -> causes.add(cause(cause)));
@@ -104,9 +92,12 @@ public final class ResultRenderer {
     }
 
     private static AnomalyCause cause(JsonNode src) {
-        return new AnomalyCause()
-                .probability(src.path("probability").asDouble(0.0))
-                .byFieldName(text(src.get("by_field_name")))
+        return analysed(src, new AnomalyCause().probability(src.path("probability").asDouble(0.0)));
+    }
+
+    /** Fills what a record and a cause share; the model's property order, not this one, is the written order. */
+    private static <T extends AnalysedFields<T>> T analysed(JsonNode src, T out) {
+        return out.byFieldName(text(src.get("by_field_name")))
                 .byFieldValue(text(src.get("by_field_value")))
                 .correlatedByFieldValue(text(src.get("correlated_by_field_value")))
                 .partitionFieldName(text(src.get("partition_field_name")))
