@@ -145,6 +145,7 @@ public final class AnomalyServer {
         private Path tlsCertificate;
         private Path tlsKey;
         private long maxBodyBytes = AnomalyRoutes.MAX_BODY_BYTES;
+        private EmulatedVersion compatibility = EmulatedVersion.DEFAULT;
         private Function<Vertx, Future<ResultsStore>> resultsStore;
         private Function<Vertx, Future<SecurityStore>> securityStore;
 
@@ -228,6 +229,21 @@ public final class AnomalyServer {
             return this;
         }
 
+        /**
+         * The Elasticsearch major version to answer as: {@link EmulatedVersion#V8} (default, 8.19) or
+         * {@link EmulatedVersion#V9} (9.x). It decides {@code GET /}, the {@code compatible-with} versions accepted,
+         * whether the {@code _xpack/ml} paths exist and the {@code job_version} of created jobs.
+         */
+        public Builder compatibility(EmulatedVersion value) {
+            compatibility = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** The same, by major version number: {@code 8} or {@code 9}. */
+        public Builder compatibility(int major) {
+            return compatibility(EmulatedVersion.ofMajor(Integer.toString(major)));
+        }
+
         /** Serve HTTPS with a PEM certificate (chain) and its PEM private key. */
         public Builder tls(Path certificate, Path key) {
             tlsCertificate = Objects.requireNonNull(certificate);
@@ -279,7 +295,7 @@ public final class AnomalyServer {
         }
 
         private Future<Void> preload(ResultsStore store) {
-            Future<Void> chain = demo ? Fixtures.loadDemo(store, clock.millis(), EmulatedVersion.NUMBER).mapEmpty() : Future.succeededFuture();
+            Future<Void> chain = demo ? Fixtures.loadDemo(store, clock.millis(), compatibility.number()).mapEmpty() : Future.succeededFuture();
             for (Path file : preloads) {
                 chain = chain.compose(ignored -> Fixtures.loadFile(store, file)).compose(report -> report.failed() == 0
                         ? Future.succeededFuture()
@@ -291,7 +307,7 @@ public final class AnomalyServer {
         private Future<AnomalyServer> listen(Vertx runtime, boolean owns, ResultsStore store, SecurityStore objects,
                                              Security security) {
             Router router = Router.router(runtime);
-            AnomalyRoutes.mount(router, store, security, clock, true, maxBodyBytes);
+            AnomalyRoutes.mount(router, store, security, clock, true, maxBodyBytes, compatibility);
             long reloadTimer = runtime.setPeriodic(REALM_RELOAD_MILLIS, id -> runtime.executeBlocking(() -> {
                 security.reloadIfChanged();
                 return null;

@@ -40,7 +40,7 @@ class EmbeddingTest {
         Vertx vertx = Vertx.vertx();
         try {
             ResultsStore store = await(LuceneResultsStore.open(vertx, data, 1000));
-            await(Fixtures.loadDemo(store, System.currentTimeMillis(), EmulatedVersion.NUMBER));
+            await(Fixtures.loadDemo(store, System.currentTimeMillis(), EmulatedVersion.DEFAULT.number()));
             Router router = Router.router(vertx);
             router.get("/host/health").handler(rc -> rc.response().end("host ok"));
             // The host authenticates on its own here, so the routes are mounted with security explicitly off.

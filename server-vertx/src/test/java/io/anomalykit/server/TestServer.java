@@ -75,6 +75,16 @@ public final class TestServer implements AutoCloseable {
         return start(data, false, true, security);
     }
 
+    /** Starts with the demo data, answering as the given Elasticsearch version. */
+    public static TestServer withDemoData(io.anomalykit.server.http.EmulatedVersion compatibility) {
+        try {
+            return start(Files.createTempDirectory("anomalykit-test"), true, true,
+                    new SecuritySettings(true, null, ELASTIC_PASSWORD, true), compatibility);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static TestServer start(boolean demo, SecuritySettings security) {
         try {
             return start(Files.createTempDirectory("anomalykit-test"), true, demo, security);
@@ -84,9 +94,14 @@ public final class TestServer implements AutoCloseable {
     }
 
     private static TestServer start(Path data, boolean ownsData, boolean demo, SecuritySettings security) {
+        return start(data, ownsData, demo, security, io.anomalykit.server.http.EmulatedVersion.DEFAULT);
+    }
+
+    private static TestServer start(Path data, boolean ownsData, boolean demo, SecuritySettings security,
+                                    io.anomalykit.server.http.EmulatedVersion compatibility) {
         try {
             AnomalyServer server = AnomalyServer.builder().port(0).dataDirectory(data).demo(demo)
-                    .security(security)
+                    .security(security).compatibility(compatibility)
                     .refreshIntervalMillis(200).start().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
             return new TestServer(server, data, ownsData);
         } catch (Exception e) {

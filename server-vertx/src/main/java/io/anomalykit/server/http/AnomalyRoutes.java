@@ -55,12 +55,18 @@ public final class AnomalyRoutes {
     /** @param maxBodyBytes bodies larger than this are refused with 413 */
     public static void mount(Router router, ResultsStore store, Security security, Clock clock, boolean answerUnknownRoutes,
                              long maxBodyBytes) {
+        mount(router, store, security, clock, answerUnknownRoutes, maxBodyBytes, EmulatedVersion.DEFAULT);
+    }
+
+    /** @param version the Elasticsearch version to answer as */
+    public static void mount(Router router, ResultsStore store, Security security, Clock clock, boolean answerUnknownRoutes,
+                             long maxBodyBytes, EmulatedVersion version) {
         Access access = new Access(security);
         ResultsEndpoint results = new ResultsEndpoint(store, clock, access);
-        SeedingEndpoints seeding = new SeedingEndpoints(store, clock, access);
+        SeedingEndpoints seeding = new SeedingEndpoints(store, clock, access, version);
         SecurityEndpoints securityApis = new SecurityEndpoints(security, access);
         ClusterEndpoints cluster = new ClusterEndpoints("anomalykit-" + UUID.randomUUID().toString().substring(0, 8),
-                UUID.randomUUID().toString(), access);
+                UUID.randomUUID().toString(), access, version);
         // Authentication comes first, before the body is read or the path is judged: a platform handler, which Vert.x
         // runs ahead of body handling.
         PlatformHandler authenticate = rc -> {
@@ -71,17 +77,30 @@ public final class AnomalyRoutes {
                 Responses.error(rc, e);
             }
         };
-        List<Handler<RoutingContext>> body = List.of(authenticate, BodyHandler.create(false).setBodyLimit(maxBodyBytes));
+        // As RestRequest does when it is made, before any handler is looked for: the REST API versions asked for.
+        Handler<RoutingContext> versions = rc -> {
+            try {
+                version.checkRequestedVersions(rc.request().getHeader("accept"), rc.request().getHeader("content-type"),
+                        rc.body() != null && rc.body().length() > 0);
+                rc.next();
+            } catch (EsException e) {
+                Responses.error(rc, e);
+            }
+        };
+        List<Handler<RoutingContext>> body = List.of(authenticate, BodyHandler.create(false).setBodyLimit(maxBodyBytes),
+                versions);
 
         for (ResultType type : ResultType.values()) {
             String suffix = "/results/" + type.arrayField();
             Handler<RoutingContext> handler = rc -> results.handle(rc, type);
             add(router, body, ML + suffix, Map.of(HttpMethod.GET, handler, HttpMethod.POST, handler));
-            Handler<RoutingContext> legacy = rc -> {
-                rc.response().putHeader("Warning", deprecation(rc.request().method(), suffix));
-                results.handle(rc, type);
-            };
-            add(router, body, XPACK + suffix, Map.of(HttpMethod.GET, legacy, HttpMethod.POST, legacy));
+            if (version.servesXpackPrefix()) {
+                Handler<RoutingContext> legacy = rc -> {
+                    rc.response().putHeader("Warning", deprecation(version, rc.request().method(), suffix));
+                    results.handle(rc, type);
+                };
+                add(router, body, XPACK + suffix, Map.of(HttpMethod.GET, legacy, HttpMethod.POST, legacy));
+            }
         }
         add(router, body, ML, Map.of(HttpMethod.PUT, seeding::putJob, HttpMethod.GET, seeding::getJob,
                 HttpMethod.DELETE, seeding::deleteJob));
@@ -205,10 +224,10 @@ public final class AnomalyRoutes {
         }
     }
 
-    /** The warning Elasticsearch 7 attached to the deprecated {@code _xpack} paths. */
-    private static String deprecation(HttpMethod method, String suffix) {
+    /** The warning Elasticsearch attaches to the deprecated {@code _xpack} paths. */
+    private static String deprecation(EmulatedVersion version, HttpMethod method, String suffix) {
         String template = "anomaly_detectors/{job_id}" + suffix;
-        return "299 Elasticsearch-" + EmulatedVersion.NUMBER + " \"[" + method + " /_xpack/ml/" + template
-                + "] is deprecated! Use [" + method + " /_ml/" + template + "] instead.\"";
+        return version.warning("[" + method + " /_xpack/ml/" + template + "] is deprecated! Use [" + method + " /_ml/"
+                + template + "] instead.");
     }
 }

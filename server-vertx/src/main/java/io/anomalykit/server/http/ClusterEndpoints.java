@@ -16,11 +16,13 @@ final class ClusterEndpoints {
     private final String nodeName;
     private final String clusterUuid;
     private final Access access;
+    private final EmulatedVersion version;
 
-    ClusterEndpoints(String nodeName, String clusterUuid, Access access) {
+    ClusterEndpoints(String nodeName, String clusterUuid, Access access, EmulatedVersion version) {
         this.nodeName = nodeName;
         this.clusterUuid = clusterUuid;
         this.access = access;
+        this.version = version;
     }
 
     void info(RoutingContext rc) {
@@ -30,16 +32,17 @@ final class ClusterEndpoints {
         body.put("name", nodeName);
         body.put("cluster_name", CLUSTER_NAME);
         body.put("cluster_uuid", clusterUuid);
-        ObjectNode version = body.putObject("version");
-        version.put("number", EmulatedVersion.NUMBER);
-        version.put("build_flavor", "default");
-        version.put("build_type", "anomalykit");
-        version.put("build_hash", "anomalykit");
-        version.put("build_date", "2026-11-23T00:00:00.000Z");
-        version.put("build_snapshot", false);
-        version.put("lucene_version", org.apache.lucene.util.Version.LATEST.toString());
-        version.put("minimum_wire_compatibility_version", "7.17.0");
-        version.put("minimum_index_compatibility_version", "7.0.0");
+        // The fields and their order of MainResponse.toXContent, alike in 8.19 and 9.x.
+        ObjectNode facts = body.putObject("version");
+        facts.put("number", version.number());
+        facts.put("build_flavor", "default");
+        facts.put("build_type", "anomalykit");
+        facts.put("build_hash", "anomalykit");
+        facts.put("build_date", "2026-11-23T00:00:00.000Z");
+        facts.put("build_snapshot", false);
+        facts.put("lucene_version", version.luceneVersion());
+        facts.put("minimum_wire_compatibility_version", version.minimumWireCompatibilityVersion());
+        facts.put("minimum_index_compatibility_version", version.minimumIndexCompatibilityVersion());
         body.put("tagline", "You Know, for Search");
         Responses.json(rc, 200, body);
     }

@@ -13,7 +13,6 @@ final class MediaTypes {
 
     private static final Set<String> ACCEPTED = Set.of("application/json", "application/x-ndjson",
             "application/vnd.elasticsearch+json", "application/vnd.elasticsearch+x-ndjson");
-    private static final Set<String> COMPATIBLE_VERSIONS = Set.of("7", "8", "9");
 
     private MediaTypes() {
     }
@@ -31,14 +30,14 @@ final class MediaTypes {
     }
 
     static void checkAccept(String accept) {
-        if (accept != null && base(accept).startsWith("application/vnd.elasticsearch+")) {
+        if (accept != null && !isMediaRange(accept) && base(accept).startsWith("application/vnd.elasticsearch+")) {
             checkVersion(accept, "Accept");
         }
     }
 
     /** JSON, or the versioned vendor type when the client asked with one. */
     static String responseType(String accept, String contentType) {
-        String asked = accept != null && base(accept).startsWith("application/vnd.elasticsearch+") ? accept
+        String asked = accept != null && !isMediaRange(accept) && base(accept).startsWith("application/vnd.elasticsearch+") ? accept
                 : contentType != null && base(contentType).startsWith("application/vnd.elasticsearch+") ? contentType : null;
         String version = asked == null ? null : version(asked);
         return version == null ? "application/json" : "application/vnd.elasticsearch+json;compatible-with=" + version;
@@ -47,11 +46,28 @@ final class MediaTypes {
     private static void checkVersion(String value, String header) {
         if (base(value).startsWith("application/vnd.elasticsearch+")) {
             String version = version(value);
-            if (version == null || !COMPATIBLE_VERSIONS.contains(version)) {
+            // Only the syntax here; which versions are served depends on the emulated version (EmulatedVersion).
+            if (version == null || !version.matches("\\d{1,2}")) {
                 throw EsException.of(400, "media_type_header_exception",
                         "Invalid media-type value on headers [" + header + "]");
             }
         }
+    }
+
+    /**
+     * The {@code compatible-with} version a header asks for, or null. A value with a comma is a media range, which
+     * Elasticsearch's {@code ParsedMediaType.parseMediaType} treats as no header at all.
+     */
+    static Integer compatibleWith(String value) {
+        if (value == null || isMediaRange(value) || !base(value).startsWith("application/vnd.elasticsearch+")) {
+            return null;
+        }
+        String version = version(value);
+        return version == null || !version.matches("\\d{1,2}") ? null : Integer.valueOf(version);
+    }
+
+    private static boolean isMediaRange(String value) {
+        return value.contains(",");
     }
 
     private static String base(String value) {

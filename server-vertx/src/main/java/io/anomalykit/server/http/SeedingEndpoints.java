@@ -26,17 +26,19 @@ final class SeedingEndpoints {
     private final ResultsStore store;
     private final Clock clock;
     private final Access access;
+    private final EmulatedVersion version;
 
-    SeedingEndpoints(ResultsStore store, Clock clock, Access access) {
+    SeedingEndpoints(ResultsStore store, Clock clock, Access access, EmulatedVersion version) {
         this.store = store;
         this.clock = clock;
         this.access = access;
+        this.version = version;
     }
 
     void putJob(RoutingContext rc) {
         RequestContext.params(rc).rejectUnconsumed();
         String jobId = rc.pathParam("job_id");
-        ObjectNode job = Jobs.fromCreateRequest(jobId, RequestContext.body(rc), clock.millis(), EmulatedVersion.NUMBER);
+        ObjectNode job = Jobs.fromCreateRequest(jobId, RequestContext.body(rc), clock.millis(), version.number());
         access.cluster(rc, "cluster:admin/xpack/ml/job/put");
         store.createJob(jobId, job)
                 .onSuccess(created -> {
