@@ -2,6 +2,7 @@ package io.anomalykit.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.anomalykit.server.http.EmulatedVersion;
 import io.anomalykit.server.security.SecuritySettings;
 import io.anomalykit.server.store.ClusterSettings;
 
@@ -12,13 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.UUID;
 
 /**
  * {@code java -jar anomalykit-server.jar [--host H] [--port P] [--data DIR] [--demo] [--load FILE.ndjson]...
- * [--config FILE.json] [--store cluster --store-url URL]}. Settings come from the flags, then {@code ANOMALYKIT_*}
+ * [--config FILE.json] [--store cluster --store-url URL] [--compatibility 8|9]}. Settings come from the flags, then {@code ANOMALYKIT_*}
  * environment variables, then the config file, then defaults. Bad settings print one line and exit with 2.
  */
 public final class Launcher {
@@ -48,7 +50,7 @@ public final class Launcher {
                     + "authentication or authorization");
         }
         AnomalyServer.Builder builder = AnomalyServer.builder().host(settings.host).port(settings.port)
-                .dataDirectory(settings.data).demo(settings.demo)
+                .dataDirectory(settings.data).demo(settings.demo).compatibility(settings.compatibility)
                 .security(new SecuritySettings(settings.security, settings.securityConfig, elasticPassword,
                         settings.indexPrivilegeCheck));
         settings.loads.forEach(builder::preload);
@@ -78,6 +80,23 @@ public final class Launcher {
         System.out.flush();
     }
 
+    /**
+     * A setting declared once, by its config-file key; its flag ({@code --key-with-dashes}) and environment variable
+     * ({@code ANOMALYKIT_KEY}) follow from it.
+     */
+    record Setting(String key) {
+        String flag() {
+            return "--" + key.replace('_', '-');
+        }
+
+        String env() {
+            return "ANOMALYKIT_" + key.toUpperCase(Locale.ROOT);
+        }
+    }
+
+    /** The Elasticsearch major version to emulate: 8 (default) or 9. */
+    static final Setting COMPATIBILITY = new Setting("compatibility");
+
     /** The resolved settings of one start. */
     static final class Settings {
         String host = "127.0.0.1";
@@ -95,6 +114,7 @@ public final class Launcher {
         String storeUser;
         Path storeCa;
         boolean storeReadOnly;
+        EmulatedVersion compatibility = EmulatedVersion.DEFAULT;
 
         static Settings resolve(String[] args, Map<String, String> env) {
             Settings settings = new Settings();
@@ -124,6 +144,11 @@ public final class Launcher {
             }
             for (Map.Entry<String, JsonNode> entry : config.properties()) {
                 JsonNode value = entry.getValue();
+                if (entry.getKey().equals(COMPATIBILITY.key())) {
+                    compatibility = compatibility(value.isNumber() ? value.asText() : text(value, COMPATIBILITY.key()),
+                            "config [" + COMPATIBILITY.key() + "]");
+                    continue;
+                }
                 switch (entry.getKey()) {
                     case "host" -> host = text(value, "host");
                     case "port" -> port = port(value.isNumber() ? value.asText() : text(value, "port"));
@@ -139,7 +164,8 @@ public final class Launcher {
                         value.forEach(item -> loads.add(Path.of(text(item, "load"))));
                     }
                     default -> throw new IllegalArgumentException("unknown setting [" + entry.getKey() + "] in " + file
-                            + "; known: host, port, data, demo, load, security, security_config, index_privilege_check");
+                            + "; known: host, port, data, demo, load, security, security_config, index_privilege_check, "
+                            + COMPATIBILITY.key());
                 }
             }
         }
@@ -163,10 +189,17 @@ public final class Launcher {
             if (env.containsKey("ANOMALYKIT_DEMO")) {
                 demo = flag(env.get("ANOMALYKIT_DEMO"), "ANOMALYKIT_DEMO");
             }
+            if (env.containsKey(COMPATIBILITY.env())) {
+                compatibility = compatibility(env.get(COMPATIBILITY.env()), COMPATIBILITY.env());
+            }
         }
 
         private void applyFlags(String[] args) {
             for (int i = 0; i < args.length; i++) {
+                if (args[i].equals(COMPATIBILITY.flag())) {
+                    compatibility = compatibility(value(args, ++i, COMPATIBILITY.flag()), COMPATIBILITY.flag());
+                    continue;
+                }
                 switch (args[i]) {
                     case "--host" -> host = value(args, ++i, "--host");
                     case "--port" -> port = port(value(args, ++i, "--port"));
@@ -189,7 +222,7 @@ public final class Launcher {
                             + "[--host H] [--port P] [--data DIR] [--demo] [--load FILE.ndjson]... [--config FILE.json] "
                             + "[--security true|false] [--security-config DIR] [--index-privilege-check true|false] "
                             + "[--tls-cert PEM --tls-key PEM] [--store embedded|cluster --store-url URL [--store-user USER] "
-                            + "[--store-ca PEM] [--store-read-only]]");
+                            + "[--store-ca PEM] [--store-read-only]] [" + COMPATIBILITY.flag() + " 8|9]");
                 }
             }
             if (!store.equals("embedded") && !store.equals("cluster")) {
@@ -216,6 +249,14 @@ public final class Launcher {
                 if (!Files.isReadable(load)) {
                     throw new IllegalArgumentException("--load " + load + ": no such readable file");
                 }
+            }
+        }
+
+        private static EmulatedVersion compatibility(String text, String name) {
+            try {
+                return EmulatedVersion.ofMajor(text);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(name + " must be 8 or 9, not [" + text + "]");
             }
         }
 

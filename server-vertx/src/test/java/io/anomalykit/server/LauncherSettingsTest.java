@@ -76,4 +76,24 @@ class LauncherSettingsTest {
         assertThatThrownBy(() -> Launcher.Settings.resolve(new String[] {"--store", "memory"}, Map.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("embedded or cluster");
     }
+
+    @Test
+    void compatibilityIsOneSettingReadFromFlagEnvironmentAndConfigFile() throws IOException {
+        assertThat(Launcher.Settings.resolve(new String[0], Map.of()).compatibility)
+                .isEqualTo(io.anomalykit.server.http.EmulatedVersion.V8);
+        Path config = Files.writeString(dir.resolve("compat.json"), "{\"compatibility\":9}");
+        assertThat(Launcher.Settings.resolve(new String[] {"--config", config.toString()}, Map.of()).compatibility)
+                .isEqualTo(io.anomalykit.server.http.EmulatedVersion.V9);
+        Map<String, String> env = Map.of("ANOMALYKIT_CONFIG", config.toString(), "ANOMALYKIT_COMPATIBILITY", "8");
+        assertThat(Launcher.Settings.resolve(new String[0], env).compatibility)
+                .isEqualTo(io.anomalykit.server.http.EmulatedVersion.V8);
+        assertThat(Launcher.Settings.resolve(new String[] {"--compatibility", "9"}, env).compatibility)
+                .isEqualTo(io.anomalykit.server.http.EmulatedVersion.V9);
+        assertThat(Launcher.COMPATIBILITY.flag()).isEqualTo("--compatibility");
+        assertThat(Launcher.COMPATIBILITY.env()).isEqualTo("ANOMALYKIT_COMPATIBILITY");
+        assertThatThrownBy(() -> Launcher.Settings.resolve(new String[] {"--compatibility", "7"}, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--compatibility must be 8 or 9, not [7]");
+        assertThatThrownBy(() -> Launcher.Settings.resolve(new String[0], Map.of("ANOMALYKIT_COMPATIBILITY", "nine")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ANOMALYKIT_COMPATIBILITY");
+    }
 }
