@@ -2,6 +2,7 @@ package io.anomalykit.conformance;
 
 import io.anomalykit.conformance.service.Target;
 import io.anomalykit.server.AnomalyServer;
+import io.anomalykit.server.http.EmulatedVersion;
 import io.anomalykit.server.security.SecuritySettings;
 
 import java.nio.file.Files;
@@ -31,6 +32,24 @@ final class ReferenceServer {
             }
         }
         return "http://127.0.0.1:" + server.port();
+    }
+
+    private static AnomalyServer nine;
+
+    /** A second reference server, answering as Elasticsearch 9.x, started on first use. */
+    static synchronized String urlOfNine() {
+        if (nine == null) {
+            try {
+                Path data = Files.createTempDirectory("anomalykit-kit-9");
+                nine = AnomalyServer.builder().port(0).dataDirectory(data).compatibility(EmulatedVersion.V9)
+                        .security(new SecuritySettings(true, null, PASSWORD, true)).start().toCompletionStage()
+                        .toCompletableFuture().get(2, TimeUnit.MINUTES);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> nine.close()));
+            } catch (Exception e) {
+                throw new IllegalStateException("the reference server (9 mode) did not start", e);
+            }
+        }
+        return "http://127.0.0.1:" + nine.port();
     }
 
     /** A target for the server, or for a proxy in front of it, as the superuser. */

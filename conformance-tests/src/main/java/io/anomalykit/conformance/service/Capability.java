@@ -11,5 +11,12 @@ public enum Capability {
     /** {@code application/vnd.elasticsearch+json; compatible-with=8} media types. */
     COMPATIBLE_MEDIA_TYPES,
     /** Authentication and authorization, with users that can be made through Elasticsearch's security APIs. */
-    SECURITY
+    SECURITY,
+    /**
+     * Requests asking for REST API version 7 ({@code compatible-with=7}) are answered, as Elasticsearch 8.x answers
+     * them; 9.x refuses them (its oldest supported REST API version is 8).
+     */
+    REST_API_V7,
+    /** Requests asking for REST API version 9 ({@code compatible-with=9}) are answered, as Elasticsearch 9.x does. */
+    REST_API_V9
 }
