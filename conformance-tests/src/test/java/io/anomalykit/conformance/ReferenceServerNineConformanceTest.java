@@ -6,14 +6,14 @@ import io.anomalykit.conformance.service.Target;
 
 /**
  * The reference server in 9 mode against the kit's version cases: a 9.x target declares the 8.x-only capabilities
- * missing (REST API version 7, the {@code _xpack/ml} paths) and passes the rest of {@code compatibility.yaml}.
+ * missing (REST API version 7, the {@code _xpack/ml} paths), declares REST API version 9, and passes the rest of {@code compatibility.yaml}.
  */
 class ReferenceServerNineConformanceTest extends ConformanceSuite {
 
     @Override
     protected Target target() {
-        return ReferenceServer.target(ReferenceServer.urlOfNine()).without(Capability.REST_API_V7)
-                .without(Capability.LEGACY_PREFIX).build();
+        return ReferenceServer.target(ReferenceServer.urlOfNine()).with(Capability.REST_API_V9)
+                .without(Capability.REST_API_V7).without(Capability.LEGACY_PREFIX).build();
     }
 
     @Override

@@ -48,7 +48,10 @@ public final class Target {
         return seeder;
     }
 
-    /** Whether the target supports a capability: all do unless {@link Builder#without} declared otherwise. */
+    /**
+     * Whether the target supports a capability: the assumed ones unless {@link Builder#without} declared otherwise,
+     * and those {@link Builder#with} declared.
+     */
     public boolean supports(Capability capability) {
         return capabilities.contains(capability);
     }
@@ -58,16 +61,24 @@ public final class Target {
         return Optional.ofNullable(optedOut.get(caseId));
     }
 
-    /** Builds a {@link Target}: every capability supported, no persona, the default seeder, no case declined. */
+    /**
+     * Builds a {@link Target}: every capability supported but those a target must declare (see {@link Capability}),
+     * no persona, the default seeder, no case declined.
+     */
     public static final class Builder {
         private final URI baseUrl;
         private final Map<String, Credentials> personas = new LinkedHashMap<>();
         private Seeder seeder;
-        private final Set<Capability> capabilities = EnumSet.allOf(Capability.class);
+        private final Set<Capability> capabilities = EnumSet.noneOf(Capability.class);
         private final Map<String, String> optedOut = new LinkedHashMap<>();
 
         private Builder(URI baseUrl) {
             this.baseUrl = baseUrl;
+            for (Capability capability : Capability.values()) {
+                if (capability.assumed()) {
+                    capabilities.add(capability);
+                }
+            }
         }
 
         /** The user that may create jobs and index results. */
@@ -90,6 +101,12 @@ public final class Target {
         /** Declares something the target does not support: the cases that need it are skipped with a reason. */
         public Builder without(Capability capability) {
             capabilities.remove(capability);
+            return this;
+        }
+
+        /** Declares something the target supports that is not assumed (such as {@link Capability#REST_API_V9}). */
+        public Builder with(Capability capability) {
+            capabilities.add(capability);
             return this;
         }
 

@@ -115,17 +115,9 @@ public enum EmulatedVersion {
         }
     }
 
+    /** Elasticsearch accepts no REST API version newer than its own major, nor older than the one before. */
     private boolean outOfRange(int version) {
-        return version > highestAcceptedRestApiMajor() || version < minimumRestApiMajor();
-    }
-
-    /**
-     * The newest REST API version a request may ask for. Elasticsearch accepts none newer than its own major; in 8 mode
-     * this server also takes {@code compatible-with=9} (answered as 8), a leniency it had before 9 mode existed and
-     * keeps so that a 9.x client still works against the default mode.
-     */
-    int highestAcceptedRestApiMajor() {
-        return this == V8 ? 9 : major;
+        return version > major || version < minimumRestApiMajor();
     }
 
     private static EsException headerFailure(String reason) {
