@@ -190,9 +190,4 @@ enum XContentFormat {
             throw new IllegalStateException("a tree always serialises", e);
         }
     }
-
-    /** A body in this format read as a tree: for tests and tools that read what the server wrote. */
-    JsonNode read(byte[] body) throws IOException {
-        return mapper.readTree(body);
-    }
 }
