@@ -14,6 +14,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +39,8 @@ final class BreakingProxy implements AutoCloseable {
         String path;
         final Map<String, String> query = new LinkedHashMap<>();
         String body;
+        /** The request's forwarded headers (Content-Type, Accept, Authorization), which a breakage may change. */
+        final Map<String, String> requestHeaders = new LinkedHashMap<>();
         int status;
         final Map<String, String> headers = new LinkedHashMap<>();
         String answer;
@@ -98,8 +101,14 @@ final class BreakingProxy implements AutoCloseable {
                     exchange.query.put(decode(kv[0]), kv.length > 1 ? decode(kv[1]) : "");
                 }
             }
+            for (String header : FORWARDED_HEADERS) {
+                String value = http.getRequestHeaders().getFirst(header);
+                if (value != null) {
+                    exchange.requestHeaders.put(header, value);
+                }
+            }
             byte[] in = http.getRequestBody().readAllBytes();
-            exchange.body = in.length == 0 ? null : new String(in, StandardCharsets.UTF_8);
+            exchange.body = in.length == 0 ? null : new String(in, charset(exchange.requestHeaders.get("Content-Type")));
             breakage.request(exchange);
 
             String query = exchange.query.entrySet().stream()
@@ -107,23 +116,20 @@ final class BreakingProxy implements AutoCloseable {
                     .collect(Collectors.joining("&"));
             HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(upstream + exchange.path
                     + (query.isEmpty() ? "" : "?" + query))).method(exchange.method, exchange.body == null
-                    ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(exchange.body));
-            for (String header : FORWARDED_HEADERS) {
-                String value = http.getRequestHeaders().getFirst(header);
-                if (value != null) {
-                    forward.header(header, value);
-                }
-            }
-            HttpResponse<String> response = CLIENT.send(forward.build(), HttpResponse.BodyHandlers.ofString());
+                    ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(
+                            exchange.body.getBytes(charset(exchange.requestHeaders.get("Content-Type")))));
+            exchange.requestHeaders.forEach(forward::header);
+            HttpResponse<byte[]> response = CLIENT.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
             exchange.status = response.statusCode();
             for (String header : RETURNED_HEADERS) {
                 response.headers().firstValue(header).ifPresent(value -> exchange.headers.put(header, value));
             }
-            exchange.answer = response.body();
+            exchange.answer = new String(response.body(), charset(exchange.headers.get("Content-Type")));
             breakage.answer(exchange);
 
             exchange.headers.forEach((name, value) -> http.getResponseHeaders().set(name, value));
-            byte[] out = exchange.answer == null ? new byte[0] : exchange.answer.getBytes(StandardCharsets.UTF_8);
+            byte[] out = exchange.answer == null ? new byte[0]
+                    : exchange.answer.getBytes(charset(exchange.headers.get("Content-Type")));
             http.sendResponseHeaders(exchange.status, out.length == 0 ? -1 : out.length);
             try (OutputStream body = http.getResponseBody()) {
                 body.write(out);
@@ -131,6 +137,12 @@ final class BreakingProxy implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Binary bodies (CBOR, Smile) pass as Latin-1 text, which keeps every byte as it was; text bodies are UTF-8. */
+    static Charset charset(String contentType) {
+        String type = contentType == null ? "" : contentType.toLowerCase(java.util.Locale.ROOT);
+        return type.contains("cbor") || type.contains("smile") ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8;
     }
 
     private static String decode(String text) {

@@ -8,6 +8,7 @@ import io.anomalykit.conformance.BreakingProxy.Breakage;
 import io.anomalykit.conformance.BreakingProxy.Exchange;
 import io.anomalykit.conformance.cases.Case;
 import io.anomalykit.conformance.cases.CaseLibrary;
+import io.anomalykit.conformance.check.BodyFormats;
 import io.anomalykit.conformance.run.CaseRunner;
 import io.anomalykit.conformance.run.Outcome;
 import io.anomalykit.conformance.service.Credentials;
@@ -264,6 +265,32 @@ class BrokenVariantsTest {
                         if (answer != null && answer.has("records")) {
                             answer.get("records").forEach(r -> ((ObjectNode) r).put("junk", "dropped"));
                             e.answer = answer.toString();
+                        }
+                    }
+                }),
+                new Variant("answers JSON whatever format was asked", "formats.yaml.format-parameter", new Breakage() {
+                    @Override
+                    public void answer(Exchange e) {
+                        String format = BodyFormats.ofContentType(e.headers.get("Content-Type"));
+                        if (!format.equals("json")) {
+                            try {
+                                e.answer = BodyFormats.decode(e.headers.get("Content-Type"),
+                                        e.answer.getBytes(BreakingProxy.charset(e.headers.get("Content-Type")))).toString();
+                            } catch (java.io.IOException unreadable) {
+                                throw new java.io.UncheckedIOException(unreadable);
+                            }
+                            e.headers.put("Content-Type", "application/json");
+                        }
+                    }
+                }),
+                new Variant("refuses YAML bodies", "formats.yaml.request-body", new Breakage() {
+                    @Override
+                    public void answer(Exchange e) {
+                        String type = e.requestHeaders.get("Content-Type");
+                        if (e.body != null && type != null && type.contains("yaml")) {
+                            e.status = 406;
+                            e.headers.put("Content-Type", "application/json");
+                            e.answer = "{\"error\":\"Content-Type header [" + type + "] is not supported\",\"status\":406}";
                         }
                     }
                 }));

@@ -20,9 +20,18 @@ import java.util.Set;
 public record Case(String id, Level level, String kind, String title, String source, String ledger, String dataset,
                    Set<Capability> needs, Request request, Expectation expect) {
 
-    /** What to send. {@code body} is JSON; {@code rawBody}, when set, is sent as it is (for malformed bodies). */
+    /**
+     * What to send. {@code body} is JSON, sent in {@code format} ({@code json}, {@code yaml}, {@code cbor} or
+     * {@code smile}; null for JSON); {@code rawBody}, when set, is sent as it is (for malformed bodies).
+     */
     public record Request(String method, String path, Map<String, String> query, JsonNode body, String rawBody,
-                          String contentType, String persona, Map<String, String> headers) {
+                          String contentType, String persona, Map<String, String> headers, String format) {
+
+        /** A request whose body, if any, is sent as JSON. */
+        public Request(String method, String path, Map<String, String> query, JsonNode body, String rawBody,
+                       String contentType, String persona, Map<String, String> headers) {
+            this(method, path, query, body, rawBody, contentType, persona, headers, null);
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.anomalykit.conformance.check.BodyFormats;
 import io.anomalykit.conformance.service.Capability;
 import io.anomalykit.conformance.service.Dataset;
 
@@ -34,7 +35,7 @@ public final class CaseLibrary {
     private static final Set<String> CASE_KEYS = Set.of("id", "level", "title", "source", "ledger", "needs", "dataset",
             "request", "expect");
     private static final Set<String> REQUEST_KEYS = Set.of("method", "path", "query", "body", "raw_body", "content_type",
-            "persona", "headers");
+            "persona", "headers", "format");
     private static final Set<String> EXPECT_KEYS = Set.of("status", "error_type", "reason_contains", "headers",
             "absent_headers", "body", "prefix_arrays", "at", "lengths", "sorted_by", "schema");
 
@@ -133,9 +134,10 @@ public final class CaseLibrary {
                     new Case.Request(required(request, "method", where).asText(), required(request, "path", where).asText(),
                             strings(request.path("query")), request.get("body"),
                             request.hasNonNull("raw_body") ? request.get("raw_body").asText() : null,
-                            request.path("content_type").asText("application/json"),
+                            request.path("content_type").asText(format(request, where) == null ? "application/json"
+                                    : BodyFormats.mediaType(format(request, where))),
                             request.hasNonNull("persona") ? request.get("persona").asText() : null,
-                            strings(request.path("headers"))),
+                            strings(request.path("headers")), format(request, where)),
                     new Case.Expectation(expect.hasNonNull("status") ? expect.get("status").asInt() : null,
                             text(expect, "error_type"), text(expect, "reason_contains"), strings(expect.path("headers")),
                             list(expect.path("absent_headers")), expect.get("body"), list(expect.path("prefix_arrays")),
@@ -201,6 +203,18 @@ public final class CaseLibrary {
                 throw new CaseFileException(where + " has the unknown key [" + key + "]; known: " + allowed);
             }
         });
+    }
+
+    /** The format a request's body is sent in ({@code format:}), or null for JSON. */
+    private static String format(JsonNode request, String where) {
+        if (!request.hasNonNull("format")) {
+            return null;
+        }
+        String format = request.get("format").asText();
+        if (!BodyFormats.NAMES.contains(format)) {
+            throw new CaseFileException(where + ": unknown format [" + format + "], one of " + BodyFormats.NAMES);
+        }
+        return format;
     }
 
     private static String text(JsonNode node, String key) {

@@ -1,9 +1,9 @@
 package io.anomalykit.conformance.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.anomalykit.conformance.cases.Case;
 import io.anomalykit.conformance.cases.CaseLibrary;
+import io.anomalykit.conformance.check.BodyFormats;
 import io.anomalykit.conformance.check.Difference;
 import io.anomalykit.conformance.check.JsonComparison;
 import io.anomalykit.conformance.check.SchemaCheck;
@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -28,8 +29,6 @@ import java.util.stream.Collectors;
  * body, ordering and the contract's schema. The JUnit suite and the CLI both run cases through this class.
  */
 public final class CaseRunner {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Target target;
     private final CaseLibrary library;
@@ -82,9 +81,11 @@ public final class CaseRunner {
         }
         String pathAndQuery = request.path() + query(request.query());
         String body = request.rawBody() != null ? request.rawBody() : request.body() == null ? null : request.body().toString();
+        byte[] bytes = request.format() != null && request.rawBody() == null && request.body() != null
+                ? BodyFormats.encode(request.format(), request.body()) : body == null ? null : body.getBytes(StandardCharsets.UTF_8);
         TargetClient.Reply reply;
         try {
-            reply = client.send(request.method(), pathAndQuery, body, request.contentType(), credentials.orElse(null),
+            reply = client.sendBytes(request.method(), pathAndQuery, bytes, request.contentType(), credentials.orElse(null),
                     request.headers());
         } catch (RuntimeException e) {
             return new Outcome(testCase, Outcome.Result.FAILED, List.of(), e.getMessage(),
@@ -149,11 +150,14 @@ public final class CaseRunner {
             }
         }
         JsonNode body;
+        String format = BodyFormats.ofContentType(reply.header("Content-Type"));
         try {
-            body = reply.body() == null || reply.body().isEmpty() ? JSON.missingNode() : JSON.readTree(reply.body());
+            // Read by its Content-Type: an answer in YAML, CBOR or Smile is checked as the same tree as JSON.
+            body = BodyFormats.decode(reply.header("Content-Type"), reply.bytes());
         } catch (IOException e) {
             String start = reply.body().length() > 80 ? reply.body().substring(0, 80) + "..." : reply.body();
-            differences.add(new Difference("", "a JSON body", "not JSON: " + start));
+            differences.add(new Difference("", "a " + format.toUpperCase(Locale.ROOT) + " body",
+                    "not " + format.toUpperCase(Locale.ROOT) + ": " + start));
             return differences;
         }
         if (expect.errorType() != null) {
@@ -220,6 +224,9 @@ public final class CaseRunner {
         if (body != null) {
             curl.append(" -H 'Content-Type: ").append(request.contentType()).append("' -d '")
                     .append(body.replace("'", "'\\''")).append('\'');
+            if (request.format() != null && request.rawBody() == null) {
+                curl.append("  # the body above, written in ").append(request.format().toUpperCase(Locale.ROOT));
+            }
         }
         return "ANOMALYKIT_URL=" + target.baseUrl() + " " + curl;
     }

@@ -26,8 +26,8 @@ public final class TargetClient {
         this.target = target;
     }
 
-    /** What came back: the status, the headers and the body as text. */
-    public record Reply(int status, HttpHeaders headers, String body) {
+    /** What came back: the status, the headers, the body as text and as the bytes sent (for binary formats). */
+    public record Reply(int status, HttpHeaders headers, String body, byte[] bytes) {
         /** The first value of a header, or null when there is none. */
         public String header(String name) {
             return headers.firstValue(name).orElse(null);
@@ -41,10 +41,17 @@ public final class TargetClient {
      */
     public Reply send(String method, String pathAndQuery, String body, String contentType, Credentials credentials,
                       Map<String, String> headers) {
+        return sendBytes(method, pathAndQuery, body == null ? null : body.getBytes(StandardCharsets.UTF_8), contentType,
+                credentials, headers);
+    }
+
+    /** As {@link #send(String, String, String, String, Credentials, Map)}, with a body of any format as bytes. */
+    public Reply sendBytes(String method, String pathAndQuery, byte[] body, String contentType, Credentials credentials,
+                      Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target.baseUrl() + pathAndQuery))
                 .timeout(Duration.ofSeconds(60))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
         if (body != null && contentType != null) {
             request.header("Content-Type", contentType);
         }
@@ -53,8 +60,9 @@ public final class TargetClient {
         }
         headers.forEach(request::header);
         try {
-            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Reply(response.statusCode(), response.headers(), response.body());
+            HttpResponse<byte[]> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Reply(response.statusCode(), response.headers(), new String(response.body(), StandardCharsets.UTF_8),
+                    response.body());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot reach " + target.baseUrl() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

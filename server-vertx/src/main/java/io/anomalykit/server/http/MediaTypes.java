@@ -6,13 +6,15 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Content types as Elasticsearch accepts them: JSON and NDJSON, plain or as the versioned
- * {@code application/vnd.elasticsearch+json; compatible-with=N} the official clients send.
+ * Content types as Elasticsearch accepts them: JSON and NDJSON, YAML, CBOR and Smile ({@code XContentType}), plain or as
+ * the versioned {@code application/vnd.elasticsearch+json; compatible-with=N} the official clients send.
  */
 final class MediaTypes {
 
     private static final Set<String> ACCEPTED = Set.of("application/json", "application/x-ndjson",
-            "application/vnd.elasticsearch+json", "application/vnd.elasticsearch+x-ndjson");
+            "application/vnd.elasticsearch+json", "application/vnd.elasticsearch+x-ndjson",
+            "application/yaml", "application/cbor", "application/smile",
+            "application/vnd.elasticsearch+yaml", "application/vnd.elasticsearch+cbor", "application/vnd.elasticsearch+smile");
 
     private MediaTypes() {
     }
@@ -35,12 +37,13 @@ final class MediaTypes {
         }
     }
 
-    /** JSON, or the versioned vendor type when the client asked with one. */
-    static String responseType(String accept, String contentType) {
+    /** The answer's format as its plain media type, or as the versioned vendor type when the client asked with one. */
+    static String responseType(XContentFormat format, String accept, String contentType) {
         String asked = accept != null && !isMediaRange(accept) && base(accept).startsWith("application/vnd.elasticsearch+") ? accept
                 : contentType != null && base(contentType).startsWith("application/vnd.elasticsearch+") ? contentType : null;
         String version = asked == null ? null : version(asked);
-        return version == null ? "application/json" : "application/vnd.elasticsearch+json;compatible-with=" + version;
+        return version == null ? format.mediaType()
+                : "application/vnd.elasticsearch+" + format.name().toLowerCase(Locale.ROOT) + ";compatible-with=" + version;
     }
 
     private static void checkVersion(String value, String header) {

@@ -33,22 +33,26 @@ final class Responses {
     }
 
     /**
-     * How a JSON body is written for one request ({@code filter_path}, {@code pretty}), read on the event loop so that
-     * encoding a large body can run on a worker thread.
+     * How a body is written for one request ({@code filter_path}, {@code pretty}, the format), read on the event loop so
+     * that encoding a large body can run on a worker thread.
      */
-    record Encoding(String filterPath, boolean pretty) {
+    record Encoding(String filterPath, boolean pretty, XContentFormat format) {
 
-        /** Whether a body is written as it is: compact, unfiltered. */
+        /** Whether a body is written as it is: compact, unfiltered JSON. */
         boolean verbatim() {
-            return filterPath == null && !pretty;
+            return filterPath == null && !pretty && format == XContentFormat.JSON;
         }
 
         static Encoding of(RoutingContext rc) {
-            return new Encoding(rc.request().getParam("filter_path"), isPretty(rc));
+            return new Encoding(rc.request().getParam("filter_path"), isPretty(rc), XContentFormat.forResponse(rc));
         }
 
         Buffer encode(JsonNode body) {
             JsonNode filtered = FilterPath.apply(filterPath, body);
+            if (format != XContentFormat.JSON) {
+                // Pretty printing is JSON's alone: Elasticsearch's YAML, CBOR and Smile generators ignore it.
+                return Buffer.buffer(format.write(filtered));
+            }
             Buffer bytes;
             try {
                 bytes = Buffer.buffer(pretty ? PRETTY.writeValueAsBytes(filtered) : COMPACT.writeValueAsBytes(filtered));
@@ -69,8 +73,8 @@ final class Responses {
         if (status != 401 && status != 403) {
             response.putHeader("X-elastic-product", "Elasticsearch");
         }
-        response.putHeader("content-type", MediaTypes.responseType(rc.request().getHeader("accept"),
-                rc.request().getHeader("content-type")));
+        response.putHeader("content-type", MediaTypes.responseType(XContentFormat.forResponse(rc),
+                rc.request().getHeader("accept"), rc.request().getHeader("content-type")));
         response.end(bytes);
     }
 

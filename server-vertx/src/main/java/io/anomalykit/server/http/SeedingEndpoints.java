@@ -86,10 +86,14 @@ final class SeedingEndpoints {
     }
 
     void bulk(RoutingContext rc) {
+        // Streamed formats only (JSON, Smile): Elasticsearch refuses the others before the handler reads a parameter.
+        byte[] body = RequestContext.bulkBody(rc);
         RestParams params = RequestContext.params(rc);
         boolean refresh = refresh(params);
         params.accept("timeout", "wait_for_active_shards").rejectUnconsumed();
-        byte[] body = requireBody(rc);
+        if (body.length == 0) {
+            throw EsException.of(400, "parse_exception", "request body is required");
+        }
         long started = System.nanoTime();
         String index = rc.pathParam("index");
         Responses.Encoding encoding = Responses.Encoding.of(rc);
