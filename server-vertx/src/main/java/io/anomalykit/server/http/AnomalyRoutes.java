@@ -18,7 +18,6 @@ import io.vertx.ext.web.handler.PlatformHandler;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -59,11 +58,12 @@ public final class AnomalyRoutes {
         ResultsEndpoint results = new ResultsEndpoint(store, clock, access);
         SeedingEndpoints seeding = new SeedingEndpoints(store, clock, access);
         SecurityEndpoints securityApis = new SecurityEndpoints(security, access);
-        ClusterEndpoints cluster = new ClusterEndpoints("anomalykit-" + UUID.randomUUID().toString().substring(0, 8),
-                UUID.randomUUID().toString(), access);
+        NodeIdentity node = NodeIdentity.random();
+        ClusterEndpoints cluster = new ClusterEndpoints(node.name(), UUID.randomUUID().toString(), access);
         // Authentication comes first, before the body is read or the path is judged: a platform handler, which Vert.x
         // runs ahead of body handling.
         PlatformHandler authenticate = rc -> {
+            node.attach(rc);
             try {
                 access.authenticate(rc);
                 rc.next();
@@ -71,7 +71,17 @@ public final class AnomalyRoutes {
                 Responses.error(rc, e);
             }
         };
-        List<Handler<RoutingContext>> body = List.of(authenticate, BodyHandler.create(false).setBodyLimit(maxBodyBytes));
+        BodyHandler bodyHandler = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
+        // Vert.x decodes form bodies (and keeps no bytes of a multipart one); Elasticsearch refuses them with 406, so
+        // their bytes are read as they are and judged like any other body.
+        Handler<RoutingContext> readBody = rc -> {
+            if (MediaTypes.isForm(rc.request().getHeader("content-type"))) {
+                RequestContext.readRaw(rc, maxBodyBytes);
+            } else {
+                bodyHandler.handle(rc);
+            }
+        };
+        List<Handler<RoutingContext>> body = List.of(authenticate, readBody);
 
         for (ResultType type : ResultType.values()) {
             String suffix = "/results/" + type.arrayField();
@@ -108,8 +118,10 @@ public final class AnomalyRoutes {
 
         if (answerUnknownRoutes) {
             router.route().handler(rc -> {
+                node.attach(rc);
                 try {
                     access.authenticate(rc);
+                    GlobalParams.check(rc);
                     Responses.error(rc, noHandler(rc));
                 } catch (EsException e) {
                     Responses.error(rc, e);
@@ -172,6 +184,7 @@ public final class AnomalyRoutes {
         HttpMethod method = rc.request().method();
         Handler<RoutingContext> handler = handlers.get(method);
         try {
+            GlobalParams.check(rc);
             if (rawPathIsNotCanonical(rc.request().path())) {
                 throw noHandler(rc);
             }
@@ -184,7 +197,7 @@ public final class AnomalyRoutes {
                 throw EsException.bareString(405, "Incorrect HTTP method for uri [" + rc.request().uri() + "] and method ["
                         + method + "], allowed: [" + allowed.replace(",", ", ") + "]");
             }
-            if (rc.body() != null && rc.body().length() > 0) {
+            if (RequestContext.body(rc).length > 0) {
                 MediaTypes.checkRequestBody(rc.request().getHeader("content-type"));
             }
             MediaTypes.checkAccept(rc.request().getHeader("accept"));
@@ -208,7 +221,7 @@ public final class AnomalyRoutes {
     /** The warning Elasticsearch 7 attached to the deprecated {@code _xpack} paths. */
     private static String deprecation(HttpMethod method, String suffix) {
         String template = "anomaly_detectors/{job_id}" + suffix;
-        return "299 Elasticsearch-" + EmulatedVersion.NUMBER + " \"[" + method + " /_xpack/ml/" + template
-                + "] is deprecated! Use [" + method + " /_ml/" + template + "] instead.\"";
+        return Warnings.header("[" + method + " /_xpack/ml/" + template + "] is deprecated! Use [" + method + " /_ml/"
+                + template + "] instead.");
     }
 }

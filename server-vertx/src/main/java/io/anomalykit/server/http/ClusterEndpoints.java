@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anomalykit.server.security.Principal;
 import io.vertx.ext.web.RoutingContext;
 
-import java.util.Map;
 
 /** {@code GET /} and {@code GET _cluster/health}, answered like a healthy single-node Elasticsearch cluster. */
 final class ClusterEndpoints {
@@ -26,6 +25,10 @@ final class ClusterEndpoints {
     void info(RoutingContext rc) {
         RequestContext.params(rc).rejectUnconsumed();
         access.cluster(rc, "cluster:monitor/main");
+        Responses.json(rc, 200, infoBody());
+    }
+
+    private ObjectNode infoBody() {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("name", nodeName);
         body.put("cluster_name", CLUSTER_NAME);
@@ -34,19 +37,23 @@ final class ClusterEndpoints {
         version.put("number", EmulatedVersion.NUMBER);
         version.put("build_flavor", "default");
         version.put("build_type", "anomalykit");
-        version.put("build_hash", "anomalykit");
+        version.put("build_hash", EmulatedVersion.BUILD_HASH);
         version.put("build_date", "2026-11-23T00:00:00.000Z");
         version.put("build_snapshot", false);
         version.put("lucene_version", org.apache.lucene.util.Version.LATEST.toString());
         version.put("minimum_wire_compatibility_version", "7.17.0");
         version.put("minimum_index_compatibility_version", "7.0.0");
         body.put("tagline", "You Know, for Search");
-        Responses.json(rc, 200, body);
+        return body;
     }
 
+    /**
+     * {@code HEAD /}: the headers of {@code GET /}, with the length of the body it would send
+     * ({@code DefaultRestChannel} empties a HEAD answer's body but keeps its content-length).
+     */
     void infoHead(RoutingContext rc) {
         access.cluster(rc, "cluster:monitor/main");
-        Responses.empty(rc, 200, Map.of("content-type", "application/json"));
+        Responses.json(rc, 200, infoBody());
     }
 
     /** {@code GET _security/_authenticate}: who the credentials belong to, for any authenticated user. */

@@ -30,15 +30,35 @@ final class MediaTypes {
         checkVersion(contentType, "Content-Type");
     }
 
+    /**
+     * The types a browser may send without a preflight that Vert.x would decode as a form; Elasticsearch refuses every
+     * such body ({@code RestController.isContentTypeDisallowed}).
+     */
+    static boolean isForm(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String base = base(contentType);
+        return base.equals("multipart/form-data") || base.equals("application/x-www-form-urlencoded");
+    }
+
+    /**
+     * A header value holding a comma is a media range, which {@code ParsedMediaType.parseMediaType} reads as no media
+     * type at all: such an {@code Accept} is ignored.
+     */
+    private static boolean isRange(String value) {
+        return value != null && value.indexOf(',') >= 0;
+    }
+
     static void checkAccept(String accept) {
-        if (accept != null && base(accept).startsWith("application/vnd.elasticsearch+")) {
+        if (accept != null && !isRange(accept) && base(accept).startsWith("application/vnd.elasticsearch+")) {
             checkVersion(accept, "Accept");
         }
     }
 
     /** JSON, or the versioned vendor type when the client asked with one. */
     static String responseType(String accept, String contentType) {
-        String asked = accept != null && base(accept).startsWith("application/vnd.elasticsearch+") ? accept
+        String asked = accept != null && !isRange(accept) && base(accept).startsWith("application/vnd.elasticsearch+") ? accept
                 : contentType != null && base(contentType).startsWith("application/vnd.elasticsearch+") ? contentType : null;
         String version = asked == null ? null : version(asked);
         return version == null ? "application/json" : "application/vnd.elasticsearch+json;compatible-with=" + version;

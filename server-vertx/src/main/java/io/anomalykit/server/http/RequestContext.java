@@ -20,8 +20,31 @@ final class RequestContext {
         return new RestParams(rc.request().path(), values);
     }
 
+    private static final String RAW_BODY = "anomalykit.raw-body";
+
+    /** Reads a body as bytes, undecoded, then goes on; a body over the limit fails with 413. */
+    static void readRaw(RoutingContext rc, long maxBodyBytes) {
+        String length = rc.request().getHeader("content-length");
+        if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > maxBodyBytes) {
+            rc.fail(413);
+            return;
+        }
+        rc.request().body().onSuccess(buffer -> {
+            if (buffer.length() > maxBodyBytes) {
+                rc.fail(413);
+            } else {
+                rc.put(RAW_BODY, buffer);
+                rc.next();
+            }
+        }).onFailure(rc::fail);
+    }
+
     /** The body, or an empty array when there is none. */
     static byte[] body(RoutingContext rc) {
+        Buffer raw = rc.get(RAW_BODY);
+        if (raw != null) {
+            return raw.getBytes();
+        }
         Buffer buffer = rc.body() == null ? null : rc.body().buffer();
         return buffer == null ? new byte[0] : buffer.getBytes();
     }
