@@ -28,15 +28,17 @@ final class BreakingProxy implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
-    private static final List<String> FORWARDED_HEADERS = List.of("Content-Type", "Accept", "Authorization");
+    private static final List<String> FORWARDED_HEADERS = List.of("Content-Type", "Accept", "Authorization", "X-Opaque-Id");
     private static final List<String> RETURNED_HEADERS = List.of("Content-Type", "X-elastic-product", "Allow", "Warning",
-            "WWW-Authenticate");
+            "WWW-Authenticate", "X-Opaque-Id");
 
     /** A request or answer in flight, which a breakage may change. */
     static final class Exchange {
         String method;
         String path;
         final Map<String, String> query = new LinkedHashMap<>();
+        /** The forwarded request headers, by their names in {@code FORWARDED_HEADERS}. */
+        final Map<String, String> requestHeaders = new LinkedHashMap<>();
         String body;
         int status;
         final Map<String, String> headers = new LinkedHashMap<>();
@@ -100,6 +102,12 @@ final class BreakingProxy implements AutoCloseable {
             }
             byte[] in = http.getRequestBody().readAllBytes();
             exchange.body = in.length == 0 ? null : new String(in, StandardCharsets.UTF_8);
+            for (String header : FORWARDED_HEADERS) {
+                String value = http.getRequestHeaders().getFirst(header);
+                if (value != null) {
+                    exchange.requestHeaders.put(header, value);
+                }
+            }
             breakage.request(exchange);
 
             String query = exchange.query.entrySet().stream()
@@ -108,12 +116,7 @@ final class BreakingProxy implements AutoCloseable {
             HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(upstream + exchange.path
                     + (query.isEmpty() ? "" : "?" + query))).method(exchange.method, exchange.body == null
                     ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(exchange.body));
-            for (String header : FORWARDED_HEADERS) {
-                String value = http.getRequestHeaders().getFirst(header);
-                if (value != null) {
-                    forward.header(header, value);
-                }
-            }
+            exchange.requestHeaders.forEach(forward::header);
             HttpResponse<String> response = CLIENT.send(forward.build(), HttpResponse.BodyHandlers.ofString());
             exchange.status = response.statusCode();
             for (String header : RETURNED_HEADERS) {
