@@ -29,9 +29,9 @@ final class BreakingProxy implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
-    private static final List<String> FORWARDED_HEADERS = List.of("Content-Type", "Accept", "Authorization");
+    private static final List<String> FORWARDED_HEADERS = List.of("Content-Type", "Accept", "Authorization", "X-Opaque-Id");
     private static final List<String> RETURNED_HEADERS = List.of("Content-Type", "X-elastic-product", "Allow", "Warning",
-            "WWW-Authenticate");
+            "WWW-Authenticate", "X-Opaque-Id");
 
     /** A request or answer in flight, which a breakage may change. */
     static final class Exchange {
@@ -39,7 +39,7 @@ final class BreakingProxy implements AutoCloseable {
         String path;
         final Map<String, String> query = new LinkedHashMap<>();
         String body;
-        /** The request's forwarded headers (Content-Type, Accept, Authorization), which a breakage may change. */
+        /** The request's forwarded headers (Content-Type, Accept, Authorization, X-Opaque-Id), which a breakage may change. */
         final Map<String, String> requestHeaders = new LinkedHashMap<>();
         int status;
         final Map<String, String> headers = new LinkedHashMap<>();

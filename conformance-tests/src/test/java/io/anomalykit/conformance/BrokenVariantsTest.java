@@ -293,6 +293,134 @@ class BrokenVariantsTest {
                             e.answer = "{\"error\":\"Content-Type header [" + type + "] is not supported\",\"status\":406}";
                         }
                     }
+                }),
+                new Variant("a media range in Accept is refused", "rest.accept-media-range", new Breakage() {
+                    @Override
+                    public void answer(Exchange e) {
+                        if (e.requestHeaders.getOrDefault("Accept", "").contains(",")) {
+                            e.status = 400;
+                            e.answer = "{\"error\":{\"root_cause\":[{\"type\":\"media_type_header_exception\","
+                                    + "\"reason\":\"Invalid media-type value on headers [Accept]\"}],"
+                                    + "\"type\":\"media_type_header_exception\","
+                                    + "\"reason\":\"Invalid media-type value on headers [Accept]\"},\"status\":400}";
+                        }
+                    }
+                }),
+                new Variant("an empty boolean means its default", "rest.empty-boolean-is-true", new Breakage() {
+                    @Override
+                    public void request(Exchange e) {
+                        e.query.replaceAll((name, value) -> value.isEmpty() ? "false" : value);
+                    }
+                }),
+                new Variant("an empty exclude_interim means false", "rest.empty-exclude-interim-is-true", new Breakage() {
+                    @Override
+                    public void request(Exchange e) {
+                        e.query.replaceAll((name, value) -> value.isEmpty() ? "false" : value);
+                    }
+                }),
+                new Variant("a multipart body is ignored", "rest.form-body-406", new Breakage() {
+                    @Override
+                    public void request(Exchange e) {
+                        if (e.requestHeaders.getOrDefault("Content-Type", "").startsWith("multipart/")) {
+                            e.body = null;
+                        }
+                    }
+                }),
+                new Variant("filter_path filters errors", "rest.filter-path-not-on-errors", new Breakage() {
+                    @Override
+                    public void answer(Exchange e) {
+                        if (e.status >= 400 && e.query.containsKey("filter_path")) {
+                            e.answer = "{}";
+                        }
+                    }
+                }),
+                new Variant("pretty is lenient", "rest.pretty-strict-boolean", new Breakage() {
+                    @Override
+                    public void request(Exchange e) {
+                        e.query.replace("pretty", "yes", "true");
+                    }
+                }),
+                new Variant("error_trace errors as objects", "rest.error-trace-strict-boolean", new Breakage() {
+                    @Override
+                    public void answer(Exchange e) {
+                        if ("yes".equals(e.query.get("error_trace")) && e.status == 400) {
+                            e.answer = "{\"error\":{\"root_cause\":[],\"type\":\"illegal_argument_exception\",\"reason\":\"x\"},"
+                                    + "\"status\":400}";
+                        }
+                    }
+                }),
+                new Variant("no X-Opaque-Id on errors", "rest.opaque-id-echoed-on-errors", new Breakage() {
+                    @Override
+                    public void answer(Exchange e) {
+                        if (e.status >= 400) {
+                            e.headers.keySet().removeIf(name -> name.equalsIgnoreCase("X-Opaque-Id"));
+                        }
+                    }
+                }),
+                new Variant("the source parameter is ignored", "rest.source-parameter", new Breakage() {
+                    @Override
+                    public void request(Exchange e) {
+                        e.query.remove("source");
+                        e.query.remove("source_content_type");
+                    }
+                }),
+                new Variant("search failures without failed_shards", "rest.search-failure-shape", new Breakage() {
+                    @Override
+                    public void answer(Exchange e) {
+                        JsonNode answer = e.answerJson();
+                        if (answer != null && answer.path("error").path("type").asText().equals("search_phase_execution_exception")) {
+                            ((ObjectNode) answer.get("error")).remove(List.of("phase", "grouped", "failed_shards"));
+                            e.answer = answer.toString();
+                        }
+                    }
+                }),
+                new Variant("search failures without caused_by", "rest.search-failure-java-cause", new Breakage() {
+                    @Override
+                    public void answer(Exchange e) {
+                        JsonNode answer = e.answerJson();
+                        if (answer != null && answer.path("error").path("type").asText().equals("search_phase_execution_exception")) {
+                            ((ObjectNode) answer.get("error")).remove("caused_by");
+                            e.answer = answer.toString();
+                        }
+                    }
+                }),
+                new Variant("the outermost error is the root cause", "rest.body-error-innermost-root-cause", new Breakage() {
+                    @Override
+                    public void answer(Exchange e) {
+                        JsonNode answer = e.answerJson();
+                        if (answer != null && answer.path("error").has("root_cause")) {
+                            ObjectNode error = (ObjectNode) answer.get("error");
+                            ObjectNode outer = error.objectNode().put("type", error.path("type").asText())
+                                    .put("reason", error.path("reason").asText());
+                            error.putArray("root_cause").add(outer);
+                            e.answer = answer.toString();
+                        }
+                    }
+                }),
+                new Variant("no suggestion of response parameters", "rest.did-you-mean-response-parameter", new Breakage() {
+                    @Override
+                    public void answer(Exchange e) {
+                        if (e.answer != null && e.answer.contains(" -> did you mean [pretty]?")) {
+                            e.answer = e.answer.replace(" -> did you mean [pretty]?", "");
+                        }
+                    }
+                }),
+                new Variant("a job_id query parameter is unrecognized", "rest.job-id-parameter-consumed", new Breakage() {
+                    @Override
+                    public void request(Exchange e) {
+                        if (e.query.containsKey("job_id")) {
+                            e.query.put("job_idd", e.query.remove("job_id"));
+                        }
+                    }
+                }),
+                new Variant("an empty date is an unparseable date", "rest.empty-date", new Breakage() {
+                    @Override
+                    public void answer(Exchange e) {
+                        if (e.answer != null && e.answer.contains("cannot parse empty datetime")) {
+                            e.answer = e.answer.replace("cannot parse empty datetime",
+                                    "failed to parse date field [] with format [strict_date_optional_time||epoch_millis]");
+                        }
+                    }
                 }));
     }
 

@@ -26,15 +26,23 @@ public final class DiscrepancyLedger {
         md.append("     mvn -pl conformance-tests test -Dtest=DiscrepancyLedgerTest -Danomalykit.updateDocs=true -->\n\n");
         md.append("Where the source documents (\"Get Records API\", \"Get Influencers\") and Elasticsearch disagree, anomalykit ");
         md.append("follows Elasticsearch. Each entry says what the documents say, what Elasticsearch does, what the ");
-        md.append("conformance kit asserts, and where the behaviour was read.\n");
+        md.append("conformance kit asserts, and where the behaviour was read. Entries that name anomalykit's server are ");
+        md.append("places where the reference server still differs from Elasticsearch, with what it does instead.\n");
         for (JsonNode entry : Contract.get().spec().path("x-discrepancies")) {
             String id = entry.path("id").asText();
             md.append("\n## ").append(entry.path("subject").asText()).append(" (`").append(id).append("`)\n\n");
             md.append("- **The documents:** ").append(oneLine(entry.path("documented"))).append('\n');
             md.append("- **Elasticsearch:** ").append(oneLine(entry.path("elasticsearch"))).append('\n');
+            boolean serverDiffers = entry.hasNonNull("server");
+            if (serverDiffers) {
+                md.append("- **anomalykit's server:** ").append(oneLine(entry.path("server"))).append('\n');
+            }
             md.append("- **The contract:** ").append(oneLine(entry.path("contract"))).append('\n');
             List<Case> asserting = library.cases().stream().filter(c -> id.equals(c.ledger())).toList();
-            if (asserting.isEmpty()) {
+            if (asserting.isEmpty() && serverDiffers) {
+                md.append("- **The kit asserts:** nothing: a case would fail against the reference server until it follows ")
+                        .append("Elasticsearch here.\n");
+            } else if (asserting.isEmpty()) {
                 md.append("- **The kit asserts:** nothing yet: no case names this entry.\n");
             } else {
                 md.append("- **The kit asserts:**\n");

@@ -18,7 +18,6 @@ import io.vertx.ext.web.handler.PlatformHandler;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -65,11 +64,12 @@ public final class AnomalyRoutes {
         ResultsEndpoint results = new ResultsEndpoint(store, clock, access);
         SeedingEndpoints seeding = new SeedingEndpoints(store, clock, access, version);
         SecurityEndpoints securityApis = new SecurityEndpoints(security, access);
-        ClusterEndpoints cluster = new ClusterEndpoints("anomalykit-" + UUID.randomUUID().toString().substring(0, 8),
-                UUID.randomUUID().toString(), access, version);
+        NodeIdentity node = NodeIdentity.random();
+        ClusterEndpoints cluster = new ClusterEndpoints(node.name(), UUID.randomUUID().toString(), access, version);
         // Authentication comes first, before the body is read or the path is judged: a platform handler, which Vert.x
         // runs ahead of body handling.
         PlatformHandler authenticate = rc -> {
+            node.attach(rc);
             try {
                 access.authenticate(rc);
                 rc.next();
@@ -77,18 +77,27 @@ public final class AnomalyRoutes {
                 Responses.error(rc, e);
             }
         };
+        BodyHandler bodyHandler = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
+        // Vert.x decodes form bodies (and keeps no bytes of a multipart one); Elasticsearch refuses them with 406, so
+        // their bytes are read as they are and judged like any other body.
+        Handler<RoutingContext> readBody = rc -> {
+            if (MediaTypes.isForm(rc.request().getHeader("content-type"))) {
+                RequestContext.readRaw(rc, maxBodyBytes);
+            } else {
+                bodyHandler.handle(rc);
+            }
+        };
         // As RestRequest does when it is made, before any handler is looked for: the REST API versions asked for.
         Handler<RoutingContext> versions = rc -> {
             try {
                 version.checkRequestedVersions(rc.request().getHeader("accept"), rc.request().getHeader("content-type"),
-                        rc.body() != null && rc.body().length() > 0);
+                        RequestContext.hasBody(rc));
                 rc.next();
             } catch (EsException e) {
                 Responses.error(rc, e);
             }
         };
-        List<Handler<RoutingContext>> body = List.of(authenticate, BodyHandler.create(false).setBodyLimit(maxBodyBytes),
-                versions);
+        List<Handler<RoutingContext>> body = List.of(authenticate, readBody, versions);
 
         for (ResultType type : ResultType.values()) {
             String suffix = "/results/" + type.arrayField();
@@ -127,8 +136,10 @@ public final class AnomalyRoutes {
 
         if (answerUnknownRoutes) {
             router.route().handler(rc -> {
+                node.attach(rc);
                 try {
                     access.authenticate(rc);
+                    GlobalParams.check(rc);
                     Responses.error(rc, noHandler(rc));
                 } catch (EsException e) {
                     Responses.error(rc, e);
@@ -191,6 +202,7 @@ public final class AnomalyRoutes {
         HttpMethod method = rc.request().method();
         Handler<RoutingContext> handler = handlers.get(method);
         try {
+            GlobalParams.check(rc);
             if (rawPathIsNotCanonical(rc.request().path())) {
                 throw noHandler(rc);
             }
@@ -203,7 +215,7 @@ public final class AnomalyRoutes {
                 throw EsException.bareString(405, "Incorrect HTTP method for uri [" + rc.request().uri() + "] and method ["
                         + method + "], allowed: [" + allowed.replace(",", ", ") + "]");
             }
-            if (rc.body() != null && rc.body().length() > 0) {
+            if (RequestContext.body(rc).length > 0) {
                 MediaTypes.checkRequestBody(rc.request().getHeader("content-type"));
             }
             MediaTypes.checkAccept(rc.request().getHeader("accept"));

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anomalykit.server.security.Principal;
 import io.vertx.ext.web.RoutingContext;
 
-import java.util.Map;
 
 /** {@code GET /} and {@code GET _cluster/health}, answered like a healthy single-node Elasticsearch cluster. */
 final class ClusterEndpoints {
@@ -28,6 +27,10 @@ final class ClusterEndpoints {
     void info(RoutingContext rc) {
         RequestContext.params(rc).rejectUnconsumed();
         access.cluster(rc, "cluster:monitor/main");
+        Responses.json(rc, 200, infoBody());
+    }
+
+    private ObjectNode infoBody() {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("name", nodeName);
         body.put("cluster_name", CLUSTER_NAME);
@@ -37,19 +40,23 @@ final class ClusterEndpoints {
         facts.put("number", version.number());
         facts.put("build_flavor", "default");
         facts.put("build_type", "anomalykit");
-        facts.put("build_hash", "anomalykit");
+        facts.put("build_hash", EmulatedVersion.BUILD_HASH);
         facts.put("build_date", "2026-11-23T00:00:00.000Z");
         facts.put("build_snapshot", false);
         facts.put("lucene_version", version.luceneVersion());
         facts.put("minimum_wire_compatibility_version", version.minimumWireCompatibilityVersion());
         facts.put("minimum_index_compatibility_version", version.minimumIndexCompatibilityVersion());
         body.put("tagline", "You Know, for Search");
-        Responses.json(rc, 200, body);
+        return body;
     }
 
+    /**
+     * {@code HEAD /}: the headers of {@code GET /}, with the length of the body it would send
+     * ({@code DefaultRestChannel} empties a HEAD answer's body but keeps its content-length).
+     */
     void infoHead(RoutingContext rc) {
         access.cluster(rc, "cluster:monitor/main");
-        Responses.empty(rc, 200, Map.of("content-type", "application/json"));
+        Responses.json(rc, 200, infoBody());
     }
 
     /** {@code GET _security/_authenticate}: who the credentials belong to, for any authenticated user. */

@@ -32,6 +32,13 @@ public enum EmulatedVersion {
     /** The default: what the server emulated before the setting existed. */
     public static final EmulatedVersion DEFAULT = V8;
 
+    /**
+     * The build hash, as {@code GET /} reports it and every {@code Warning} header names it. Not an Elasticsearch
+     * commit: {@code unknown} is what Elasticsearch itself reports when it was built outside git, and it matches the
+     * warning-header pattern the official clients check.
+     */
+    public static final String BUILD_HASH = "unknown";
+
     private final int major;
     private final String number;
     private final String luceneVersion;
@@ -89,9 +96,13 @@ public enum EmulatedVersion {
         return servesXpackPrefix;
     }
 
-    /** A {@code Warning} header value as Elasticsearch's {@code HeaderWarning} writes it. */
+    /**
+     * A {@code Warning} header value as Elasticsearch's {@code HeaderWarning} writes it: warn code 299, the agent
+     * {@code Elasticsearch-<version>-<build hash>}, and the quoted text.
+     */
     String warning(String message) {
-        return "299 Elasticsearch-" + number + " \"" + message + "\"";
+        return "299 Elasticsearch-" + number + "-" + BUILD_HASH + " \""
+                + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     /**

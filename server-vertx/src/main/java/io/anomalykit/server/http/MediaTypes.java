@@ -31,15 +31,35 @@ final class MediaTypes {
         checkVersion(contentType, "Content-Type");
     }
 
+    /**
+     * The types a browser may send without a preflight that Vert.x would decode as a form; Elasticsearch refuses every
+     * such body ({@code RestController.isContentTypeDisallowed}).
+     */
+    static boolean isForm(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String base = base(contentType);
+        return base.equals("multipart/form-data") || base.equals("application/x-www-form-urlencoded");
+    }
+
+    /**
+     * A header value holding a comma is a media range, which {@code ParsedMediaType.parseMediaType} reads as no media
+     * type at all: such an {@code Accept} is ignored.
+     */
+    static boolean isRange(String value) {
+        return value != null && value.indexOf(',') >= 0;
+    }
+
     static void checkAccept(String accept) {
-        if (accept != null && !isMediaRange(accept) && base(accept).startsWith("application/vnd.elasticsearch+")) {
+        if (accept != null && !isRange(accept) && base(accept).startsWith("application/vnd.elasticsearch+")) {
             checkVersion(accept, "Accept");
         }
     }
 
     /** The answer's format as its plain media type, or as the versioned vendor type when the client asked with one. */
     static String responseType(XContentFormat format, String accept, String contentType) {
-        String asked = accept != null && !isMediaRange(accept) && base(accept).startsWith("application/vnd.elasticsearch+") ? accept
+        String asked = accept != null && !isRange(accept) && base(accept).startsWith("application/vnd.elasticsearch+") ? accept
                 : contentType != null && base(contentType).startsWith("application/vnd.elasticsearch+") ? contentType : null;
         String version = asked == null ? null : version(asked);
         return version == null ? format.mediaType()
@@ -62,16 +82,13 @@ final class MediaTypes {
      * Elasticsearch's {@code ParsedMediaType.parseMediaType} treats as no header at all.
      */
     static Integer compatibleWith(String value) {
-        if (value == null || isMediaRange(value) || !base(value).startsWith("application/vnd.elasticsearch+")) {
+        if (value == null || isRange(value) || !base(value).startsWith("application/vnd.elasticsearch+")) {
             return null;
         }
         String version = version(value);
         return version == null || !version.matches("\\d{1,2}") ? null : Integer.valueOf(version);
     }
 
-    private static boolean isMediaRange(String value) {
-        return value.contains(",");
-    }
 
     private static String base(String value) {
         int semicolon = value.indexOf(';');

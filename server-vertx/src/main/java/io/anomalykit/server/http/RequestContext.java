@@ -20,6 +20,25 @@ final class RequestContext {
         return new RestParams(rc.request().path(), values);
     }
 
+    private static final String RAW_BODY = "anomalykit.raw-body";
+
+    /** Reads a body as bytes, undecoded, then goes on; a body over the limit fails with 413. */
+    static void readRaw(RoutingContext rc, long maxBodyBytes) {
+        String length = rc.request().getHeader("content-length");
+        if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > maxBodyBytes) {
+            rc.fail(413);
+            return;
+        }
+        rc.request().body().onSuccess(buffer -> {
+            if (buffer.length() > maxBodyBytes) {
+                rc.fail(413);
+            } else {
+                rc.put(RAW_BODY, buffer);
+                rc.next();
+            }
+        }).onFailure(rc::fail);
+    }
+
     /**
      * The body as JSON, or an empty array when there is none: a YAML, CBOR or Smile body (by its Content-Type) is read
      * and given as JSON, so that every parser reads one format.
@@ -33,12 +52,21 @@ final class RequestContext {
         return bodyFormat(rc).bulkToNdjson(rawBody(rc), rc.request().getHeader("content-type"));
     }
 
+    /** Whether the request came with a body (however it was read). */
+    static boolean hasBody(RoutingContext rc) {
+        return rc.get(RAW_BODY) != null ? rc.<Buffer>get(RAW_BODY).length() > 0 : rc.body() != null && rc.body().length() > 0;
+    }
+
     private static XContentFormat bodyFormat(RoutingContext rc) {
         XContentFormat format = XContentFormat.ofMediaType(rc.request().getHeader("content-type"));
         return format == null ? XContentFormat.JSON : format;
     }
 
     private static byte[] rawBody(RoutingContext rc) {
+        Buffer raw = rc.get(RAW_BODY);
+        if (raw != null) {
+            return raw.getBytes();
+        }
         Buffer buffer = rc.body() == null ? null : rc.body().buffer();
         return buffer == null ? new byte[0] : buffer.getBytes();
     }

@@ -11,9 +11,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anomalykit.server.error.EsException;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -44,7 +46,13 @@ final class Responses {
         }
 
         static Encoding of(RoutingContext rc) {
-            return new Encoding(rc.request().getParam("filter_path"), isPretty(rc), XContentFormat.forResponse(rc));
+            return new Encoding(GlobalParams.ignored(rc) ? null : rc.request().getParam("filter_path"), isPretty(rc),
+                    XContentFormat.forResponse(rc));
+        }
+
+        /** Errors are never filtered ({@code AbstractRestChannel.newErrorBuilder}), but are pretty-printed. */
+        static Encoding ofError(RoutingContext rc) {
+            return new Encoding(null, isPretty(rc), XContentFormat.forResponse(rc));
         }
 
         Buffer encode(JsonNode body) {
@@ -70,19 +78,37 @@ final class Responses {
     /** Sends a body made by {@link Encoding#encode}, with Elasticsearch's headers. */
     static void send(RoutingContext rc, int status, Buffer bytes) {
         HttpServerResponse response = rc.response().setStatusCode(status);
+        echoOpaqueId(rc);
         if (status != 401 && status != 403) {
             response.putHeader("X-elastic-product", "Elasticsearch");
         }
         response.putHeader("content-type", MediaTypes.responseType(XContentFormat.forResponse(rc),
                 rc.request().getHeader("accept"), rc.request().getHeader("content-type")));
-        response.end(bytes);
+        if (rc.request().method() == HttpMethod.HEAD) {
+            // DefaultRestChannel sends a HEAD answer without its body but with the body's length.
+            response.putHeader("content-length", String.valueOf(bytes.length())).end();
+        } else {
+            response.end(bytes);
+        }
     }
 
     /** An answer without a body, such as OPTIONS or HEAD. */
     static void empty(RoutingContext rc, int status, Map<String, String> headers) {
         HttpServerResponse response = rc.response().setStatusCode(status);
+        echoOpaqueId(rc);
         headers.forEach(response::putHeader);
         response.putHeader("X-elastic-product", "Elasticsearch").end();
+    }
+
+    /**
+     * {@code DefaultRestChannel.sendResponse}: every answer, errors and 401s included, carries the request's
+     * {@code X-Opaque-Id} (its first value).
+     */
+    private static void echoOpaqueId(RoutingContext rc) {
+        String opaque = rc.request().getHeader(GlobalParams.OPAQUE_ID);
+        if (opaque != null) {
+            rc.response().putHeader(GlobalParams.OPAQUE_ID, opaque);
+        }
     }
 
     static void error(RoutingContext rc, Throwable failure) {
@@ -102,10 +128,16 @@ final class Responses {
             // Elasticsearch strips deprecation warnings from authentication and authorization failures.
             rc.response().headers().remove("Warning");
         }
-        json(rc, error.status(), body(error, isErrorTrace(rc) && error.status() != 401));
+        send(rc, error.status(), Encoding.ofError(rc).encode(body(error, isErrorTrace(rc) && error.status() != 401,
+                NodeIdentity.of(rc).id())));
     }
 
     static ObjectNode body(EsException error, boolean withTrace) {
+        return body(error, withTrace, NodeIdentity.UNNAMED.id());
+    }
+
+    /** @param nodeId the node a shard failure names */
+    static ObjectNode body(EsException error, boolean withTrace, String nodeId) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         switch (error.shape()) {
             case STRING -> {
@@ -116,21 +148,25 @@ final class Responses {
             case OBJECT -> {
                 ObjectNode cause = body.putObject("error");
                 ArrayNode roots = cause.putArray("root_cause");
-                error.rootCauses().forEach(root -> roots.add(causeObject(root, false, false)));
-                cause.setAll(causeObject(error, true, withTrace));
+                // Root causes are written without their causes but with everything else, stack traces included.
+                error.rootCauses().forEach(root -> roots.add(causeObject(root, false, withTrace, nodeId)));
+                cause.setAll(causeObject(error, true, withTrace, nodeId));
                 body.put("status", error.status());
             }
         }
         return body;
     }
 
-    private static ObjectNode causeObject(EsException error, boolean withCauses, boolean withTrace) {
+    /** {@code ElasticsearchException.innerToXContent}: type, reason, metadata, caused_by, header, stack_trace. */
+    private static ObjectNode causeObject(EsException error, boolean withCauses, boolean withTrace, String nodeId) {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.put("type", error.type());
         out.put("reason", error.reason());
-        error.metadata().forEach((key, value) -> out.set(key, JSON.valueToTree(value)));
+        error.metadata().forEach((key, value) -> out.set(key, value instanceof List<?> list && !list.isEmpty()
+                && list.get(0) instanceof EsException.ShardFailure ? shardFailures(list, withTrace, nodeId)
+                : JSON.valueToTree(value)));
         if (withCauses && error.causedBy() != null) {
-            out.set("caused_by", causeObject(error.causedBy(), true, false));
+            out.set("caused_by", causeObject(error.causedBy(), true, withTrace, nodeId));
         }
         if (!error.headers().isEmpty()) {
             ObjectNode header = out.putObject("header");
@@ -144,18 +180,29 @@ final class Responses {
         return out;
     }
 
+    /** {@code ShardSearchFailure.toXContent}: shard, index, node, and the failure with its causes. */
+    private static ArrayNode shardFailures(List<?> failures, boolean withTrace, String nodeId) {
+        ArrayNode out = JsonNodeFactory.instance.arrayNode();
+        for (Object item : failures) {
+            EsException.ShardFailure failure = (EsException.ShardFailure) item;
+            ObjectNode shard = out.addObject();
+            shard.put("shard", failure.shard());
+            shard.put("index", failure.index());
+            shard.put("node", nodeId);
+            shard.set("reason", causeObject(failure.reason(), true, withTrace, nodeId));
+        }
+        return out;
+    }
+
     private static boolean isPretty(RoutingContext rc) {
-        String pretty = rc.request().getParam("pretty");
-        return pretty != null && !pretty.equals("false");
+        return !GlobalParams.ignored(rc) && GlobalParams.flag(rc, "pretty");
     }
 
     static boolean isHuman(RoutingContext rc) {
-        String human = rc.request().getParam("human");
-        return human != null && !human.equals("false");
+        return !GlobalParams.ignored(rc) && GlobalParams.flag(rc, "human");
     }
 
     private static boolean isErrorTrace(RoutingContext rc) {
-        String trace = rc.request().getParam("error_trace");
-        return trace != null && !trace.equals("false");
+        return !GlobalParams.ignored(rc) && GlobalParams.flag(rc, "error_trace");
     }
 }

@@ -66,8 +66,7 @@ enum XContentFormat {
      * it is none of the four.
      */
     static XContentFormat ofMediaType(String mediaType) {
-        if (mediaType == null || mediaType.indexOf(',') >= 0) {
-            // A comma makes a media range, which Elasticsearch's ParsedMediaType treats as no type at all.
+        if (mediaType == null || MediaTypes.isRange(mediaType)) {
             return null;
         }
         int semicolon = mediaType.indexOf(';');

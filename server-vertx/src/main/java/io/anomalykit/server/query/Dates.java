@@ -68,6 +68,10 @@ public final class Dates {
             int separator = text.indexOf("||");
             String date = separator < 0 ? text : text.substring(0, separator);
             math = separator < 0 ? "" : text.substring(separator + 2);
+            if (date.isEmpty()) {
+                // JavaDateMathParser.parseDateTime checks for an empty date before any format is tried.
+                throw EsException.of(400, "parse_exception", "cannot parse empty datetime");
+            }
             anchor = parseDate(date);
         }
         if (anchor == null) {
@@ -85,9 +89,13 @@ public final class Dates {
         return PRINTER.format(Instant.ofEpochMilli(epochMillis).atOffset(ZoneOffset.UTC));
     }
 
+    /**
+     * {@code JavaDateMathParser.parseDateTime}: a parse exception wrapping the formatter's illegal argument, whose
+     * message it repeats.
+     */
     private static EsException unparseable(String text) {
         String message = "failed to parse date field [" + text + "] with format [" + DEFAULT_FORMAT + "]";
-        return EsException.of(400, "parse_exception", message + ": [" + message + "]");
+        return EsException.of(400, "parse_exception", message + ": [" + message + "]", EsException.illegalArgument(message));
     }
 
     private static long isoToMillis(Matcher m) {

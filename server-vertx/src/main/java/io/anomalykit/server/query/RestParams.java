@@ -39,13 +39,21 @@ public final class RestParams {
         return value == null ? defaultValue : value;
     }
 
-    /** Strict boolean: absent or empty means the default; anything but true/false is an error. */
+    /** Whether the parameter was given, without consuming it ({@code RestRequest.hasParam}). */
+    public boolean has(String name) {
+        return values.containsKey(name);
+    }
+
+    /**
+     * {@code RestRequest.paramAsBoolean}: absent means the default, present and empty means true (the parameter's
+     * presence turns it on), anything but true/false is an error.
+     */
     public boolean flag(String name, boolean defaultValue) {
         String value = get(name);
-        if (value == null || value.isEmpty()) {
+        if (value == null) {
             return defaultValue;
         }
-        return parseBoolean(value);
+        return value.isEmpty() || parseBoolean(value);
     }
 
     public int integer(String name, int defaultValue) {
@@ -88,9 +96,13 @@ public final class RestParams {
         if (unknown.isEmpty()) {
             return;
         }
+        // The candidates are every consumed parameter, and Elasticsearch has consumed the global ones before any handler
+        // runs (the channel reads format, filter_path, pretty and human; the controller error_trace).
+        Set<String> candidates = new HashSet<>(consumed);
+        candidates.addAll(ALWAYS_ACCEPTED);
         List<String> parts = new ArrayList<>();
         for (String name : unknown) {
-            parts.add("[" + name + "]" + Suggestions.restSuffix(name, consumed));
+            parts.add("[" + name + "]" + Suggestions.restSuffix(name, candidates));
         }
         throw EsException.illegalArgument("request [" + path + "] contains unrecognized parameter"
                 + (unknown.size() > 1 ? "s" : "") + ": " + String.join(", ", parts));

@@ -35,12 +35,15 @@ public final class ResultsRequestParser {
      */
     public static ResultsRequest parse(ResultType type, String jobId, RestParams params, byte[] body) {
         Options options = new Options(type);
+        // The handlers read the job id from the parameters, where the path's value replaces a query-string one.
+        params.accept("job_id");
         // The influencers handler reads start and end before it looks at the body, so they are consumed (and then
         // ignored) even when a body is present; the records handler does not read them in that case.
         String queryStart = type == ResultType.INFLUENCER ? params.get("start") : null;
         String queryEnd = type == ResultType.INFLUENCER ? params.get("end") : null;
-        if (body != null && body.length > 0) {
-            parseBody(options, body);
+        byte[] content = body != null && body.length > 0 ? body : sourceParameter(params);
+        if (content != null) {
+            parseBody(options, content);
         } else {
             options.start = type == ResultType.INFLUENCER ? queryStart : params.get("start");
             options.end = type == ResultType.INFLUENCER ? queryEnd : params.get("end");
@@ -58,6 +61,44 @@ public final class ResultsRequestParser {
         params.rejectUnconsumed();
         return new ResultsRequest(jobId, type, options.start, options.end, options.excludeInterim, options.from,
                 options.size, options.scoreThreshold, options.sort, options.descending);
+    }
+
+    /**
+     * {@code RestRequest.contentOrSourceParam}: without a body, the {@code source} parameter is the body, in the type
+     * {@code source_content_type} names (both required). Null when there is no {@code source}.
+     */
+    private static byte[] sourceParameter(RestParams params) {
+        if (!params.has("source")) {
+            return null;
+        }
+        String source = params.get("source");
+        String type = params.get("source_content_type");
+        if (type == null) {
+            throw validation("source and source_content_type parameters are required");
+        }
+        // RestRequest.parseContentType: the part before any ';' must be a type/subtype of token characters.
+        String mediaType = type.split("[ \t]*;")[0];
+        String[] parts = mediaType.split("/");
+        if (parts.length != 2 || !parts[0].matches(TOKEN) || !parts[1].trim().matches(TOKEN)) {
+            throw EsException.illegalArgument("invalid Content-Type header [" + type + "]");
+        }
+        String base = mediaType.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!JSON_SOURCE_TYPES.contains(base)) {
+            throw validation("Unknown value for source_content_type [" + type + "]");
+        }
+        return source.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** RFC 7230 token characters, as {@code RestRequest} checks a media type's parts. */
+    private static final String TOKEN = "[a-zA-Z0-9!#$%&'*+\\-.^_`|~]+";
+    /** The media types {@code XContentType.fromMediaType} reads as JSON. */
+    private static final java.util.Set<String> JSON_SOURCE_TYPES = java.util.Set.of("application/json",
+            "application/x-ndjson", "application/*", "application/vnd.elasticsearch+json",
+            "application/vnd.elasticsearch+x-ndjson");
+
+    /** {@code ValidationException}: an IllegalArgumentException, so a 400, worded as a numbered list. */
+    private static EsException validation(String error) {
+        return EsException.of(400, "validation_exception", "Validation Failed: 1: " + error + ";");
     }
 
     /** The request's options with Elasticsearch's defaults, filled in as parsing goes. */

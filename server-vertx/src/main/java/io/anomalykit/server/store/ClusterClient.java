@@ -125,6 +125,15 @@ final class ClusterClient {
             type = "document_parsing_exception";
         }
         EsException cause = error.has("caused_by") ? error(status, error.get("caused_by")) : null;
+        if (type.equals("search_phase_execution_exception") && error.path("failed_shards").size() > 0) {
+            // The shard's own failure, with its causes; its index is the one that failed.
+            JsonNode failed = error.get("failed_shards").get(0);
+            EsException shard = error(status, failed.path("reason"));
+            if (failed.has("index") && !shard.metadata().containsKey("index")) {
+                shard = shard.withMetadata("index", failed.get("index").asText());
+            }
+            return EsException.searchFailure(shard);
+        }
         if (type.equals("search_phase_execution_exception") && error.path("root_cause").size() > 0) {
             JsonNode root = error.get("root_cause").get(0);
             EsException shard = EsException.of(status, root.path("type").asText(), root.path("reason").asText());
@@ -134,6 +143,9 @@ final class ClusterClient {
             return EsException.searchFailure(shard);
         }
         EsException converted = EsException.of(status, type, error.path("reason").asText(), cause);
+        if (error.has("index_uuid") && error.has("index")) {
+            converted = converted.withMetadata("index_uuid", error.get("index_uuid").asText());
+        }
         if (error.has("index")) {
             converted = converted.withMetadata("index", error.get("index").asText());
         }

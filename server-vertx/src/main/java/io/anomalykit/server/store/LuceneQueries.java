@@ -75,7 +75,7 @@ final class LuceneQueries {
         if (kind == null || kind == ResultsMapping.Kind.OBJECT) {
             throw EsException.searchFailure(EsException.of(400, "query_shard_exception",
                     "No mapping found for [" + key.field() + "] in order to sort on")
-                    .withMetadata("index", ".ml-anomalies-shared"));
+                    .withIndex(ResultIndices.SHARED));
         }
         boolean desc = key.descending();
         if (kind == ResultsMapping.Kind.KEYWORD) {

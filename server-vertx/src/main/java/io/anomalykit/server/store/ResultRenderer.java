@@ -16,7 +16,7 @@ import io.anomalykit.server.query.ResultType;
 
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -164,9 +164,14 @@ public final class ResultRenderer {
         }
     }
 
-    /** One key per analysed field name, holding its distinct values in first-seen order. */
+    /**
+     * One key per analysed field name, holding its distinct values in first-seen order. Elasticsearch collects them in
+     * a {@code java.util.HashMap} ({@code AnomalyRecord.inputFieldMap}) and writes them in its iteration order, so they
+     * are collected the same way, in the same sequence (by, over, partition, then each influencer's values), and the
+     * model keeps the order they are put in.
+     */
     private static Map<String, Set<String>> dynamicKeys(JsonNode src) {
-        Map<String, Set<String>> keys = new LinkedHashMap<>();
+        Map<String, Set<String>> keys = new HashMap<>();
         addDynamic(keys, src.get("by_field_name"), src.get("by_field_value"));
         addDynamic(keys, src.get("over_field_name"), src.get("over_field_value"));
         addDynamic(keys, src.get("partition_field_name"), src.get("partition_field_value"));

@@ -56,7 +56,7 @@ class ResultRendererModelTest {
                 + "{\"influencer_field_name\":\"z.k\",\"influencer_field_values\":[\"q\"]}],\"geo_results\":{},"
                 + "\"anomaly_score_explanation\":{\"anomaly_type\":\"dip\",\"anomaly_length\":2,\"single_bucket_impact\":3,"
                 + "\"lower_confidence_bound\":1.0,\"high_variance_penalty\":true,\"incomplete_bucket_penalty\":false},"
-                + "\"host\":[\"a\",\"b\"],\"user\":[\"7\"],\"z.k\":[\"q\"]}");
+                + "\"z.k\":[\"q\"],\"host\":[\"a\",\"b\"],\"user\":[\"7\"]}");
         assertRoundTrips(rendered, AnomalyRecord.class);
     }
 
