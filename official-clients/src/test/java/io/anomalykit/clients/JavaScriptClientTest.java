@@ -27,17 +27,17 @@ class JavaScriptClientTest {
     @ParameterizedTest(name = "@elastic/elasticsearch {0} against {1}")
     @CsvSource({"anomalykit.js8.version, V8", "anomalykit.js9.version, V9"})
     void theClientGetsRecordsInfluencersAndAnError(String versionProperty, EmulatedVersion mode) throws Exception {
-        String missing = NodeTool.missing();
+        String missing = Commands.missing();
         Assumptions.assumeTrue(missing == null, () -> "JavaScript client test skipped: " + missing
                 + "; install Node.js and npm (Debian: apt-get install nodejs npm) to run it");
         String version = System.getProperty(versionProperty);
         assertThat(version).as("system property %s (set by the module's surefire configuration)", versionProperty)
                 .isNotBlank();
-        Path clientDir = NodeTool.installClient(Path.of(System.getProperty("anomalykit.js.dir", "target/js")), version);
+        Path clientDir = Commands.installClient(Path.of(System.getProperty("anomalykit.js.dir", "target/js")), version);
         Path script = Path.of(System.getProperty("anomalykit.js.script", "src/test/js/results-client.js"));
 
         try (ClientTarget target = ClientTarget.start(mode)) {
-            NodeTool.Run run = NodeTool.run(clientDir, 120, "node", script.toAbsolutePath().toString(),
+            Commands.Run run = Commands.run(clientDir, 120, "node", script.toAbsolutePath().toString(),
                     clientDir.toAbsolutePath().toString(), target.url(), ClientTarget.USER, ClientTarget.PASSWORD);
             assertThat(run.exitCode()).as(run.describe()).isZero();
             JsonNode out = JSON.readTree(run.out());

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs node and npm, the way the JavaScript client test needs them; tells whether they are installed at all. */
-final class NodeTool {
+/** Runs the commands the non-Java client tests need (node, npm, python3); tells whether node and npm are installed. */
+final class Commands {
 
     /** What a finished command left: exit code, standard output, standard error. */
     record Run(int exitCode, String out, String err) {
@@ -18,7 +18,7 @@ final class NodeTool {
         }
     }
 
-    private NodeTool() {
+    private Commands() {
     }
 
     /** Null when both node and npm answer; otherwise why the JavaScript tests cannot run here. */
