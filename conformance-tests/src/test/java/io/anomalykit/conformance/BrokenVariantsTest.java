@@ -421,6 +421,25 @@ class BrokenVariantsTest {
                                     "failed to parse date field [] with format [strict_date_optional_time||epoch_millis]");
                         }
                     }
+                }),
+                new Variant("any REST API version accepted", "compatibility.version-6-refused", new Breakage() {
+                    @Override
+                    public void request(Exchange e) {
+                        e.requestHeaders.replaceAll((name, value) -> value.replace("compatible-with=6", "compatible-with=8"));
+                    }
+                }),
+                new Variant("REST API version 7 refused", "compatibility.rest-api-7", new Breakage() {
+                    @Override
+                    public void request(Exchange e) {
+                        e.requestHeaders.replaceAll((name, value) -> value.replace("compatible-with=7", "compatible-with=6"));
+                    }
+                }),
+                new Variant("the asked-for version not echoed", "compatibility.accept-version-8", new Breakage() {
+                    @Override
+                    public void answer(Exchange e) {
+                        e.headers.computeIfPresent("Content-Type", (name, value) -> value.startsWith(
+                                "application/vnd.elasticsearch+json") ? "application/json" : value);
+                    }
                 }));
     }
 

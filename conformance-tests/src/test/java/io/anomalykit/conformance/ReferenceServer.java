@@ -21,15 +21,7 @@ final class ReferenceServer {
 
     static synchronized String url() {
         if (server == null) {
-            try {
-                Path data = Files.createTempDirectory("anomalykit-kit");
-                server = AnomalyServer.builder().port(0).dataDirectory(data)
-                        .security(new SecuritySettings(true, null, PASSWORD, true)).start().toCompletionStage()
-                        .toCompletableFuture().get(2, TimeUnit.MINUTES);
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> server.close()));
-            } catch (Exception e) {
-                throw new IllegalStateException("the reference server did not start", e);
-            }
+            server = start(EmulatedVersion.V8, "anomalykit-kit");
         }
         return "http://127.0.0.1:" + server.port();
     }
@@ -39,17 +31,23 @@ final class ReferenceServer {
     /** A second reference server, answering as Elasticsearch 9.x, started on first use. */
     static synchronized String urlOfNine() {
         if (nine == null) {
-            try {
-                Path data = Files.createTempDirectory("anomalykit-kit-9");
-                nine = AnomalyServer.builder().port(0).dataDirectory(data).compatibility(EmulatedVersion.V9)
-                        .security(new SecuritySettings(true, null, PASSWORD, true)).start().toCompletionStage()
-                        .toCompletableFuture().get(2, TimeUnit.MINUTES);
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> nine.close()));
-            } catch (Exception e) {
-                throw new IllegalStateException("the reference server (9 mode) did not start", e);
-            }
+            nine = start(EmulatedVersion.V9, "anomalykit-kit-9");
         }
         return "http://127.0.0.1:" + nine.port();
+    }
+
+    /** A secured server over an empty store in a fresh directory, closed when the JVM exits. */
+    private static AnomalyServer start(EmulatedVersion version, String directoryPrefix) {
+        try {
+            Path data = Files.createTempDirectory(directoryPrefix);
+            AnomalyServer started = AnomalyServer.builder().port(0).dataDirectory(data).compatibility(version)
+                    .security(new SecuritySettings(true, null, PASSWORD, true)).start().toCompletionStage()
+                    .toCompletableFuture().get(2, TimeUnit.MINUTES);
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close));
+            return started;
+        } catch (Exception e) {
+            throw new IllegalStateException("the reference server (" + version + ") did not start", e);
+        }
     }
 
     /** A target for the server, or for a proxy in front of it, as the superuser. */
