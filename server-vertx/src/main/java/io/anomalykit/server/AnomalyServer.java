@@ -3,6 +3,7 @@ package io.anomalykit.server;
 import io.anomalykit.server.http.AnomalyRoutes;
 import io.anomalykit.server.http.EmulatedVersion;
 import io.anomalykit.server.security.ApiKeys;
+import io.anomalykit.server.security.CredentialPool;
 import io.anomalykit.server.security.NativeRealm;
 import io.anomalykit.server.security.Security;
 import io.anomalykit.server.security.SecuritySettings;
@@ -54,9 +55,10 @@ public final class AnomalyServer {
     private final AtomicInteger inFlight;
     private final boolean tls;
     private final long reloadTimer;
+    private final CredentialPool credentials;
 
     private AnomalyServer(Vertx vertx, boolean ownsVertx, HttpServer http, ResultsStore store, SecurityStore securityStore,
-                          AtomicInteger inFlight, boolean tls, long reloadTimer) {
+                          AtomicInteger inFlight, boolean tls, long reloadTimer, CredentialPool credentials) {
         this.vertx = vertx;
         this.ownsVertx = ownsVertx;
         this.http = http;
@@ -65,6 +67,7 @@ public final class AnomalyServer {
         this.inFlight = inFlight;
         this.tls = tls;
         this.reloadTimer = reloadTimer;
+        this.credentials = credentials;
     }
 
     public static Builder builder() {
@@ -105,6 +108,7 @@ public final class AnomalyServer {
         Future<Void> stopped = drained(System.currentTimeMillis() + DRAIN_MILLIS)
                 .compose(ignored -> http.close())
                 .recover(ignored -> Future.succeededFuture())
+                .compose(ignored -> credentials.close().recover(failure -> Future.succeededFuture()))
                 .compose(ignored -> closeBoth(store, securityStore));
         return ownsVertx ? stopped.eventually(vertx::close) : stopped;
     }
@@ -146,6 +150,8 @@ public final class AnomalyServer {
         private Path tlsKey;
         private long maxBodyBytes = AnomalyRoutes.MAX_BODY_BYTES;
         private EmulatedVersion compatibility = EmulatedVersion.DEFAULT;
+        private int credentialThreads = CredentialPool.defaultThreads();
+        private int credentialQueue = CredentialPool.DEFAULT_QUEUE;
         private Function<Vertx, Future<ResultsStore>> resultsStore;
         private Function<Vertx, Future<SecurityStore>> securityStore;
 
@@ -244,6 +250,24 @@ public final class AnomalyServer {
             return compatibility(EmulatedVersion.ofMajor(Integer.toString(major)));
         }
 
+        /**
+         * How many password hashes are checked at once, on the {@code security-crypto} worker pool (default: one fewer
+         * than the cores, at least 1), so bad logins never take every core.
+         */
+        public Builder credentialThreads(int value) {
+            credentialThreads = value;
+            return this;
+        }
+
+        /**
+         * How many more password checks may wait for the pool (default 1000, as Elasticsearch's {@code security-crypto}
+         * queue); beyond it a request that needs one is answered 429 {@code es_rejected_execution_exception} at once.
+         */
+        public Builder credentialQueue(int value) {
+            credentialQueue = value;
+            return this;
+        }
+
         /** Serve HTTPS with a PEM certificate (chain) and its PEM private key. */
         public Builder tls(Path certificate, Path key) {
             tlsCertificate = Objects.requireNonNull(certificate);
@@ -259,6 +283,7 @@ public final class AnomalyServer {
 
         public Future<AnomalyServer> start() {
             try {
+                new CredentialPool(credentialThreads, credentialQueue);
                 Security.load(security);
             } catch (IllegalArgumentException e) {
                 // Bad realm files stop the start before anything is opened.
@@ -307,7 +332,9 @@ public final class AnomalyServer {
         private Future<AnomalyServer> listen(Vertx runtime, boolean owns, ResultsStore store, SecurityStore objects,
                                              Security security) {
             Router router = Router.router(runtime);
-            AnomalyRoutes.mount(router, store, security, clock, true, maxBodyBytes, compatibility);
+            CredentialPool credentials = new CredentialPool(credentialThreads, credentialQueue);
+            credentials.bind(runtime);
+            AnomalyRoutes.mount(router, store, security, clock, true, maxBodyBytes, compatibility, credentials);
             long reloadTimer = runtime.setPeriodic(REALM_RELOAD_MILLIS, id -> runtime.executeBlocking(() -> {
                 security.reloadIfChanged();
                 return null;
@@ -338,7 +365,11 @@ public final class AnomalyServer {
                         }
                     }).invalidRequestHandler(invalid).listen()
                     .map(server -> new AnomalyServer(runtime, owns, server, store, objects, inFlight,
-                            tlsCertificate != null, reloadTimer));
+                            tlsCertificate != null, reloadTimer, credentials))
+                    .onFailure(failure -> {
+                        runtime.cancelTimer(reloadTimer);
+                        credentials.close();
+                    });
         }
     }
 }

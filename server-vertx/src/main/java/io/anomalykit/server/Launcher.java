@@ -54,6 +54,7 @@ public final class Launcher {
                 .security(new SecuritySettings(settings.security, settings.securityConfig, elasticPassword,
                         settings.indexPrivilegeCheck));
         settings.loads.forEach(builder::preload);
+        settings.applyCounts(builder);
         if (settings.storeUrl != null) {
             builder.clusterStore(settings.clusterStore(System.getenv()));
         }
@@ -96,6 +97,13 @@ public final class Launcher {
 
     /** The Elasticsearch major version to emulate: 8 (default) or 9. */
     static final Setting COMPATIBILITY = new Setting("compatibility");
+    /** How many password hashes are checked at once (default: cores - 1, at least 1). */
+    static final Setting CREDENTIAL_THREADS = new Setting("credential_threads");
+    /** How many more password checks may wait before the next is answered 429 (default 1000). */
+    static final Setting CREDENTIAL_QUEUE = new Setting("credential_queue");
+
+    /** The settings that are whole numbers, each with its least allowed value. */
+    static final Map<Setting, Integer> COUNTS = Map.of(CREDENTIAL_THREADS, 1, CREDENTIAL_QUEUE, 0);
 
     /** The resolved settings of one start. */
     static final class Settings {
@@ -115,6 +123,8 @@ public final class Launcher {
         Path storeCa;
         boolean storeReadOnly;
         EmulatedVersion compatibility = EmulatedVersion.DEFAULT;
+        /** The whole-number settings given, by setting; absent ones keep the server's defaults. */
+        Map<Setting, Integer> counts = new java.util.HashMap<>();
 
         static Settings resolve(String[] args, Map<String, String> env) {
             Settings settings = new Settings();
@@ -149,6 +159,12 @@ public final class Launcher {
                             "config [" + COMPATIBILITY.key() + "]");
                     continue;
                 }
+                Setting count = countSetting(entry.getKey());
+                if (count != null) {
+                    counts.put(count, count(value.isNumber() ? value.asText() : text(value, count.key()), count,
+                            "config [" + count.key() + "]"));
+                    continue;
+                }
                 switch (entry.getKey()) {
                     case "host" -> host = text(value, "host");
                     case "port" -> port = port(value.isNumber() ? value.asText() : text(value, "port"));
@@ -165,7 +181,7 @@ public final class Launcher {
                     }
                     default -> throw new IllegalArgumentException("unknown setting [" + entry.getKey() + "] in " + file
                             + "; known: host, port, data, demo, load, security, security_config, index_privilege_check, "
-                            + COMPATIBILITY.key());
+                            + COMPATIBILITY.key() + ", " + String.join(", ", countKeys()));
                 }
             }
         }
@@ -192,12 +208,23 @@ public final class Launcher {
             if (env.containsKey(COMPATIBILITY.env())) {
                 compatibility = compatibility(env.get(COMPATIBILITY.env()), COMPATIBILITY.env());
             }
+            for (Setting count : COUNTS.keySet()) {
+                if (env.containsKey(count.env())) {
+                    counts.put(count, count(env.get(count.env()), count, count.env()));
+                }
+            }
         }
 
         private void applyFlags(String[] args) {
             for (int i = 0; i < args.length; i++) {
                 if (args[i].equals(COMPATIBILITY.flag())) {
                     compatibility = compatibility(value(args, ++i, COMPATIBILITY.flag()), COMPATIBILITY.flag());
+                    continue;
+                }
+                String arg = args[i];
+                Setting count = COUNTS.keySet().stream().filter(c -> c.flag().equals(arg)).findFirst().orElse(null);
+                if (count != null) {
+                    counts.put(count, count(value(args, ++i, count.flag()), count, count.flag()));
                     continue;
                 }
                 switch (args[i]) {
@@ -222,7 +249,9 @@ public final class Launcher {
                             + "[--host H] [--port P] [--data DIR] [--demo] [--load FILE.ndjson]... [--config FILE.json] "
                             + "[--security true|false] [--security-config DIR] [--index-privilege-check true|false] "
                             + "[--tls-cert PEM --tls-key PEM] [--store embedded|cluster --store-url URL [--store-user USER] "
-                            + "[--store-ca PEM] [--store-read-only]] [" + COMPATIBILITY.flag() + " 8|9]");
+                            + "[--store-ca PEM] [--store-read-only]] [" + COMPATIBILITY.flag() + " 8|9]"
+                            + countKeys().stream().map(key -> " [" + new Setting(key).flag() + " N]")
+                                    .collect(java.util.stream.Collectors.joining()));
                 }
             }
             if (!store.equals("embedded") && !store.equals("cluster")) {
@@ -249,6 +278,38 @@ public final class Launcher {
                 if (!Files.isReadable(load)) {
                     throw new IllegalArgumentException("--load " + load + ": no such readable file");
                 }
+            }
+        }
+
+        private static Setting countSetting(String key) {
+            return COUNTS.keySet().stream().filter(c -> c.key().equals(key)).findFirst().orElse(null);
+        }
+
+        private static List<String> countKeys() {
+            return COUNTS.keySet().stream().map(Setting::key).sorted().toList();
+        }
+
+        private static int count(String text, Setting setting, String name) {
+            int least = COUNTS.get(setting);
+            try {
+                int value = Integer.parseInt(text);
+                if (value < least) {
+                    throw new NumberFormatException();
+                }
+                return value;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + " must be a whole number of at least " + least + ", not ["
+                        + text + "]");
+            }
+        }
+
+        /** Passes the whole-number settings given on to the builder. */
+        void applyCounts(AnomalyServer.Builder builder) {
+            if (counts.containsKey(CREDENTIAL_THREADS)) {
+                builder.credentialThreads(counts.get(CREDENTIAL_THREADS));
+            }
+            if (counts.containsKey(CREDENTIAL_QUEUE)) {
+                builder.credentialQueue(counts.get(CREDENTIAL_QUEUE));
             }
         }
 

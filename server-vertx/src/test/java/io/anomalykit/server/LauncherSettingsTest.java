@@ -96,4 +96,26 @@ class LauncherSettingsTest {
         assertThatThrownBy(() -> Launcher.Settings.resolve(new String[0], Map.of("ANOMALYKIT_COMPATIBILITY", "nine")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ANOMALYKIT_COMPATIBILITY");
     }
+
+    @Test
+    void limitsAreSettingsReadFromFlagEnvironmentAndConfigFile() throws IOException {
+        for (Launcher.Setting limit : Launcher.COUNTS.keySet()) {
+            assertThat(Launcher.Settings.resolve(new String[0], Map.of()).counts).doesNotContainKey(limit);
+            Path config = Files.writeString(dir.resolve(limit.key() + ".json"), "{\"" + limit.key() + "\":7}");
+            assertThat(Launcher.Settings.resolve(new String[] {"--config", config.toString()}, Map.of()).counts)
+                    .containsEntry(limit, 7);
+            Map<String, String> env = Map.of("ANOMALYKIT_CONFIG", config.toString(), limit.env(), "8");
+            assertThat(Launcher.Settings.resolve(new String[0], env).counts).containsEntry(limit, 8);
+            assertThat(Launcher.Settings.resolve(new String[] {limit.flag(), "9"}, env).counts).containsEntry(limit, 9);
+            assertThatThrownBy(() -> Launcher.Settings.resolve(new String[] {limit.flag(), "-1"}, Map.of()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(limit.flag() + " must be");
+            assertThatThrownBy(() -> Launcher.Settings.resolve(new String[0], Map.of(limit.env(), "many")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(limit.env() + " must be");
+        }
+        assertThat(Launcher.CREDENTIAL_THREADS.flag()).isEqualTo("--credential-threads");
+        assertThat(Launcher.CREDENTIAL_THREADS.env()).isEqualTo("ANOMALYKIT_CREDENTIAL_THREADS");
+        assertThatThrownBy(() -> Launcher.Settings.resolve(new String[] {"--credential-threads", "0"}, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--credential-threads must be a whole number of at least 1, not [0]");
+    }
 }

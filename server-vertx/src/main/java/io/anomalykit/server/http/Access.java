@@ -1,7 +1,9 @@
 package io.anomalykit.server.http;
 
+import io.anomalykit.server.security.CredentialPool;
 import io.anomalykit.server.security.Principal;
 import io.anomalykit.server.security.Security;
+import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
@@ -14,16 +16,27 @@ final class Access {
     static final String PRINCIPAL = "anomalykit.principal";
 
     private final Security security;
+    private final CredentialPool credentials;
 
-    Access(Security security) {
+    Access(Security security, CredentialPool credentials) {
         this.security = security;
+        this.credentials = credentials;
     }
 
-    /** Authenticates the request; an endpoint runs only for a known principal. */
-    void authenticate(RoutingContext rc) {
-        if (security.enabled()) {
-            rc.put(PRINCIPAL, security.authenticate(rc.request().getHeader("Authorization"), rc.request().uri()));
+    /**
+     * Authenticates the request; an endpoint runs only for a known principal. Password hashing runs on the credential
+     * pool, never on the event loop; the future fails with the 401 or 429 to answer.
+     */
+    Future<Void> authenticate(RoutingContext rc) {
+        if (!security.enabled()) {
+            return Future.succeededFuture();
         }
+        credentials.bind(rc.vertx());
+        return security.authenticate(rc.request().getHeader("Authorization"), rc.request().uri(), credentials)
+                .map(principal -> {
+                    rc.put(PRINCIPAL, principal);
+                    return null;
+                });
     }
 
     void cluster(RoutingContext rc, String action) {

@@ -2,8 +2,10 @@ package io.anomalykit.server.http;
 
 import io.anomalykit.server.error.EsException;
 import io.anomalykit.server.query.ResultType;
+import io.anomalykit.server.security.CredentialPool;
 import io.anomalykit.server.security.Security;
 import io.anomalykit.server.store.ResultsStore;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -60,22 +62,35 @@ public final class AnomalyRoutes {
     /** @param version the Elasticsearch version to answer as */
     public static void mount(Router router, ResultsStore store, Security security, Clock clock, boolean answerUnknownRoutes,
                              long maxBodyBytes, EmulatedVersion version) {
-        Access access = new Access(security);
+        mount(router, store, security, clock, answerUnknownRoutes, maxBodyBytes, version, CredentialPool.withDefaults());
+    }
+
+    /**
+     * @param credentials where password hashes are checked (bound to the Vert.x of the first request); the caller
+     *                    closes it
+     */
+    public static void mount(Router router, ResultsStore store, Security security, Clock clock, boolean answerUnknownRoutes,
+                             long maxBodyBytes, EmulatedVersion version, CredentialPool credentials) {
+        Access access = new Access(security, credentials);
         ResultsEndpoint results = new ResultsEndpoint(store, clock, access);
         SeedingEndpoints seeding = new SeedingEndpoints(store, clock, access, version);
         SecurityEndpoints securityApis = new SecurityEndpoints(security, access);
         NodeIdentity node = NodeIdentity.random();
         ClusterEndpoints cluster = new ClusterEndpoints(node.name(), UUID.randomUUID().toString(), access, version);
+        credentials.nodeName(node.name());
         // Authentication comes first, before the body is read or the path is judged: a platform handler, which Vert.x
         // runs ahead of body handling.
         PlatformHandler authenticate = rc -> {
             node.attach(rc);
-            try {
-                access.authenticate(rc);
-                rc.next();
-            } catch (EsException e) {
-                Responses.error(rc, e);
+            Future<Void> authenticated = access.authenticate(rc);
+            if (!authenticated.isComplete()) {
+                // A password check on the credential pool: hold the body until the body handler asks for it.
+                rc.request().pause();
             }
+            authenticated.onComplete(ignored -> rc.next(), failure -> {
+                rc.request().resume();
+                Responses.error(rc, failure);
+            });
         };
         BodyHandler bodyHandler = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
         // Vert.x decodes form bodies (and keeps no bytes of a multipart one); Elasticsearch refuses them with 406, so
@@ -137,13 +152,14 @@ public final class AnomalyRoutes {
         if (answerUnknownRoutes) {
             router.route().handler(rc -> {
                 node.attach(rc);
-                try {
-                    access.authenticate(rc);
-                    GlobalParams.check(rc);
-                    Responses.error(rc, noHandler(rc));
-                } catch (EsException e) {
-                    Responses.error(rc, e);
-                }
+                access.authenticate(rc).onComplete(ignored -> {
+                    try {
+                        GlobalParams.check(rc);
+                        Responses.error(rc, noHandler(rc));
+                    } catch (EsException e) {
+                        Responses.error(rc, e);
+                    }
+                }, failure -> Responses.error(rc, failure));
             });
             // Requests the router rejects before any route (e.g. a malformed %-escape) still get an Elasticsearch body.
             router.errorHandler(400, rc -> Responses.error(rc, EsException.illegalArgument(

@@ -37,6 +37,8 @@ final class RequestContext {
                 rc.next();
             }
         }).onFailure(rc::fail);
+        // Paused while the credentials were checked off the event loop.
+        rc.request().resume();
     }
 
     /**

@@ -4,6 +4,7 @@ import at.favre.lib.crypto.bcrypt.BCrypt;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.anomalykit.server.error.EsException;
+import io.vertx.core.Future;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * Authentication and authorization as Elasticsearch does them: HTTP Basic against the reserved {@code elastic} user and
@@ -167,13 +169,41 @@ public final class Security {
     }
 
     /**
+     * Authenticates on the calling thread, bcrypt included: for tools and tests, never the event loop.
+     *
      * @param authorization the Authorization header, or null
      * @param uri           the request URI, as it appears in Elasticsearch's messages
      * @throws EsException 401 {@code security_exception} with Elasticsearch's challenges
      */
     public Principal authenticate(String authorization, String uri) {
+        Attempt attempt = attempt(authorization, uri);
+        return attempt.principal() != null ? attempt.principal() : attempt.hashing().get();
+    }
+
+    /**
+     * Authenticates without blocking the caller: what needs no bcrypt (missing or malformed credentials, API keys, the
+     * reserved user, a password already verified for that user) is answered at once; a bcrypt check runs on the
+     * credential pool, which refuses it with 429 when it is full.
+     *
+     * @return a future failed with a 401 or 429 {@link EsException} when authentication fails
+     */
+    public Future<Principal> authenticate(String authorization, String uri, CredentialPool pool) {
+        Attempt attempt;
+        try {
+            attempt = attempt(authorization, uri);
+        } catch (EsException e) {
+            return Future.failedFuture(e);
+        }
+        return attempt.principal() != null ? Future.succeededFuture(attempt.principal()) : pool.submit(attempt.hashing());
+    }
+
+    /** Either a principal known without hashing, or the bcrypt check that decides. */
+    private record Attempt(Principal principal, Supplier<Principal> hashing) {
+    }
+
+    private Attempt attempt(String authorization, String uri) {
         if (authorization != null && authorization.regionMatches(true, 0, "ApiKey ", 0, 7) && apiKeys != null) {
-            return authenticateApiKey(authorization.substring(7).trim());
+            return new Attempt(authenticateApiKey(authorization.substring(7).trim()), null);
         }
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             throw unauthenticated("missing authentication credentials for REST request [" + uri + "]");
@@ -197,27 +227,47 @@ public final class Security {
             if (!same) {
                 throw unauthenticated("unable to authenticate user [" + user + "] for REST request [" + uri + "]");
             }
-            return new Principal(user, List.of("superuser"), "reserved");
+            return new Attempt(new Principal(user, List.of("superuser"), "reserved"), null);
         }
+        Supplier<EsException> failed = () -> unauthenticated("unable to authenticate user [" + user
+                + "] for REST request [" + uri + "]");
         Realm current = realm.get();
         String fileHash = current.passwordHashes().get(user);
         if (fileHash != null) {
-            if (!passwordMatches(user, password, fileHash)) {
-                throw unauthenticated("unable to authenticate user [" + user + "] for REST request [" + uri + "]");
+            Principal principal = new Principal(user, current.userRoles().getOrDefault(user, List.of()), "file");
+            if (verifiedBefore(user, password, fileHash)) {
+                return new Attempt(principal, null);
             }
-            return new Principal(user, current.userRoles().getOrDefault(user, List.of()), "file");
+            return new Attempt(null, () -> {
+                if (!passwordMatches(user, password, fileHash)) {
+                    throw failed.get();
+                }
+                return principal;
+            });
         }
         Optional<ObjectNode> nativeUser = nativeRealm == null
                 ? Optional.empty() : nativeRealm.user(user);
-        if (nativeUser.isPresent() && nativeUser.get().path("enabled").asBoolean(true)
-                && passwordMatches(user, password, nativeUser.get().get("password_hash").asText())) {
-            return new Principal(user, NativeRealm.roleNames(nativeUser.get()), "native");
+        if (nativeUser.isPresent() && nativeUser.get().path("enabled").asBoolean(true)) {
+            String nativeHash = nativeUser.get().get("password_hash").asText();
+            Principal principal = new Principal(user, NativeRealm.roleNames(nativeUser.get()), "native");
+            if (verifiedBefore(user, password, nativeHash)) {
+                return new Attempt(principal, null);
+            }
+            return new Attempt(null, () -> {
+                if (!passwordMatches(user, password, nativeHash)) {
+                    throw failed.get();
+                }
+                return principal;
+            });
         }
-        if (nativeUser.isEmpty()) {
-            // Cost what a known user costs, so timing does not tell which users exist.
+        if (nativeUser.isPresent()) {
+            throw failed.get();
+        }
+        // Cost what a known user costs, so timing does not tell which users exist.
+        return new Attempt(null, () -> {
             BCrypt.verifyer().verify(password.toCharArray(), DUMMY_HASH);
-        }
-        throw unauthenticated("unable to authenticate user [" + user + "] for REST request [" + uri + "]");
+            throw failed.get();
+        });
     }
 
     private Principal authenticateApiKey(String encoded) {
@@ -238,15 +288,19 @@ public final class Security {
                 + "this request");
     }
 
-    private boolean passwordMatches(String user, String password, String hash) {
-        byte[] digest = sha256(user + "\u0000" + hash + "\u0000" + password);
+    /** The cache of verified passwords: a hit needs no bcrypt, so it is answered on the calling thread. */
+    private boolean verifiedBefore(String user, String password, String hash) {
         byte[] known = verified.get(user);
-        if (known != null && MessageDigest.isEqual(known, digest)) {
+        return known != null && MessageDigest.isEqual(known, sha256(user + "\u0000" + hash + "\u0000" + password));
+    }
+
+    private boolean passwordMatches(String user, String password, String hash) {
+        if (verifiedBefore(user, password, hash)) {
             return true;
         }
         boolean ok = BCrypt.verifyer().verify(password.toCharArray(), hash.toCharArray()).verified;
         if (ok) {
-            verified.put(user, digest);
+            verified.put(user, sha256(user + "\u0000" + hash + "\u0000" + password));
         }
         return ok;
     }
