@@ -1,6 +1,8 @@
 package io.anomalykit.server;
 
+import io.anomalykit.server.error.EsException;
 import io.anomalykit.server.http.AnomalyRoutes;
+import io.anomalykit.server.http.ConnectionLimits;
 import io.anomalykit.server.http.EmulatedVersion;
 import io.anomalykit.server.security.ApiKeys;
 import io.anomalykit.server.security.CredentialPool;
@@ -27,11 +29,12 @@ import io.vertx.ext.web.Router;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -44,6 +47,18 @@ public final class AnomalyServer {
 
     /** How often the realm files are checked for changes. */
     private static final long REALM_RELOAD_MILLIS = 1000;
+    /** A connection on which nothing is read or written for this long is closed. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    /** A request's line and headers must arrive within this long of the connection opening or its previous answer. */
+    public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(30);
+    /** Open connections allowed at once. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 1000;
+
+    /** Half the heap: request bodies held at once, over all requests. */
+    public static long defaultMaxInFlightBodyBytes() {
+        return Runtime.getRuntime().maxMemory() / 2;
+    }
+
     /** How long close() lets in-flight requests finish. */
     private static final long DRAIN_MILLIS = 30_000;
 
@@ -152,6 +167,10 @@ public final class AnomalyServer {
         private EmulatedVersion compatibility = EmulatedVersion.DEFAULT;
         private int credentialThreads = CredentialPool.defaultThreads();
         private int credentialQueue = CredentialPool.DEFAULT_QUEUE;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private long maxInFlightBodyBytes = defaultMaxInFlightBodyBytes();
         private Function<Vertx, Future<ResultsStore>> resultsStore;
         private Function<Vertx, Future<SecurityStore>> securityStore;
 
@@ -268,6 +287,53 @@ public final class AnomalyServer {
             return this;
         }
 
+        /**
+         * A connection on which nothing is read or written for this long is closed (default 60 s; whole seconds, at
+         * least 1).
+         */
+        public Builder idleTimeout(Duration value) {
+            idleTimeout = positive(value, "idle timeout");
+            return this;
+        }
+
+        /**
+         * How long a connection may take to send a request's line and headers, counted from its opening or from the end
+         * of its previous answer (default 30 s); then it is closed. An idle keep-alive connection is closed after it too.
+         */
+        public Builder headerTimeout(Duration value) {
+            headerTimeout = positive(value, "header timeout");
+            return this;
+        }
+
+        /** Open connections allowed at once (default 1000); a connection beyond it is closed as soon as it is accepted. */
+        public Builder maxConnections(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("max connections must be at least 1, not [" + value + "]");
+            }
+            maxConnections = value;
+            return this;
+        }
+
+        /**
+         * Request body bytes held in memory at once, over all requests (default half the heap), as Elasticsearch's
+         * in-flight requests breaker: a request whose declared body would go beyond it is answered 429
+         * {@code circuit_breaking_exception} before its body is read.
+         */
+        public Builder maxInFlightBodyBytes(long value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("max in-flight body bytes must be at least 1, not [" + value + "]");
+            }
+            maxInFlightBodyBytes = value;
+            return this;
+        }
+
+        private static Duration positive(Duration value, String name) {
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, not [" + value + "]");
+            }
+            return value;
+        }
+
         /** Serve HTTPS with a PEM certificate (chain) and its PEM private key. */
         public Builder tls(Path certificate, Path key) {
             tlsCertificate = Objects.requireNonNull(certificate);
@@ -341,24 +407,24 @@ public final class AnomalyServer {
             }, false));
             HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
                     .setMaxInitialLineLength(16 * 1024).setMaxHeaderSize(16 * 1024).setCompressionSupported(true)
-                    .setDecompressionSupported(true);
+                    .setDecompressionSupported(true)
+                    // Elasticsearch speaks HTTP/1.1 only; without h2c detection a connection is set up (and its limits
+                    // start) as soon as it is accepted, not when its first bytes arrive.
+                    .setHttp2ClearTextEnabled(false)
+                    .setIdleTimeout((int) Math.max(1, idleTimeout.toSeconds())).setIdleTimeoutUnit(TimeUnit.SECONDS);
+            ConnectionLimits limits = new ConnectionLimits(runtime, maxConnections, headerTimeout, maxInFlightBodyBytes);
             if (tlsCertificate != null) {
                 options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(tlsCertificate.toString())
                         .setKeyPath(tlsKey.toString()));
             }
             AtomicInteger inFlight = new AtomicInteger();
             Handler<HttpServerRequest> invalid = AnomalyRoutes.invalidRequestHandler();
-            return runtime.createHttpServer(options).requestHandler(request -> {
+            return runtime.createHttpServer(options).connectionHandler(limits::connected).requestHandler(request -> {
                         inFlight.incrementAndGet();
-                        AtomicBoolean done = new AtomicBoolean();
-                        Runnable finished = () -> {
-                            if (done.compareAndSet(false, true)) {
-                                inFlight.decrementAndGet();
-                            }
-                        };
-                        request.response().endHandler(ignored -> finished.run());
-                        request.response().closeHandler(ignored -> finished.run());
-                        if (hasUndecodableQuery(request)) {
+                        EsException refused = limits.admit(request, inFlight::decrementAndGet);
+                        if (refused != null) {
+                            AnomalyRoutes.reject(request, refused);
+                        } else if (hasUndecodableQuery(request)) {
                             invalid.handle(request);
                         } else {
                             router.handle(request);

@@ -102,8 +102,20 @@ public final class Launcher {
     /** How many more password checks may wait before the next is answered 429 (default 1000). */
     static final Setting CREDENTIAL_QUEUE = new Setting("credential_queue");
 
-    /** The settings that are whole numbers, each with its least allowed value. */
-    static final Map<Setting, Integer> COUNTS = Map.of(CREDENTIAL_THREADS, 1, CREDENTIAL_QUEUE, 0);
+    /** Seconds without a byte read or written after which a connection is closed (default 60). */
+    static final Setting IDLE_TIMEOUT = new Setting("idle_timeout");
+    /** Seconds a connection has to send a request's line and headers (default 30). */
+    static final Setting HEADER_TIMEOUT = new Setting("header_timeout");
+    /** Open connections allowed at once (default 1000). */
+    static final Setting MAX_CONNECTIONS = new Setting("max_connections");
+    /** Request body bytes held in memory at once over all requests (default half the heap). */
+    static final Setting MAX_IN_FLIGHT_BYTES = new Setting("max_in_flight_bytes");
+
+    /** The settings that are whole numbers, each with its least and greatest allowed value. */
+    static final Map<Setting, long[]> COUNTS = Map.of(CREDENTIAL_THREADS, new long[] {1, 1024},
+            CREDENTIAL_QUEUE, new long[] {0, Integer.MAX_VALUE}, IDLE_TIMEOUT, new long[] {1, 3600},
+            HEADER_TIMEOUT, new long[] {1, 3600}, MAX_CONNECTIONS, new long[] {1, Integer.MAX_VALUE},
+            MAX_IN_FLIGHT_BYTES, new long[] {1, Long.MAX_VALUE});
 
     /** The resolved settings of one start. */
     static final class Settings {
@@ -124,7 +136,7 @@ public final class Launcher {
         boolean storeReadOnly;
         EmulatedVersion compatibility = EmulatedVersion.DEFAULT;
         /** The whole-number settings given, by setting; absent ones keep the server's defaults. */
-        Map<Setting, Integer> counts = new java.util.HashMap<>();
+        Map<Setting, Long> counts = new java.util.HashMap<>();
 
         static Settings resolve(String[] args, Map<String, String> env) {
             Settings settings = new Settings();
@@ -289,27 +301,40 @@ public final class Launcher {
             return COUNTS.keySet().stream().map(Setting::key).sorted().toList();
         }
 
-        private static int count(String text, Setting setting, String name) {
-            int least = COUNTS.get(setting);
+        private static long count(String text, Setting setting, String name) {
+            long least = COUNTS.get(setting)[0];
+            long most = COUNTS.get(setting)[1];
             try {
-                int value = Integer.parseInt(text);
-                if (value < least) {
+                long value = Long.parseLong(text);
+                if (value < least || value > most) {
                     throw new NumberFormatException();
                 }
                 return value;
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + " must be a whole number of at least " + least + ", not ["
-                        + text + "]");
+                throw new IllegalArgumentException(name + " must be a whole number from " + least + " to " + most
+                        + ", not [" + text + "]");
             }
         }
 
         /** Passes the whole-number settings given on to the builder. */
         void applyCounts(AnomalyServer.Builder builder) {
             if (counts.containsKey(CREDENTIAL_THREADS)) {
-                builder.credentialThreads(counts.get(CREDENTIAL_THREADS));
+                builder.credentialThreads(counts.get(CREDENTIAL_THREADS).intValue());
             }
             if (counts.containsKey(CREDENTIAL_QUEUE)) {
-                builder.credentialQueue(counts.get(CREDENTIAL_QUEUE));
+                builder.credentialQueue(counts.get(CREDENTIAL_QUEUE).intValue());
+            }
+            if (counts.containsKey(IDLE_TIMEOUT)) {
+                builder.idleTimeout(java.time.Duration.ofSeconds(counts.get(IDLE_TIMEOUT)));
+            }
+            if (counts.containsKey(HEADER_TIMEOUT)) {
+                builder.headerTimeout(java.time.Duration.ofSeconds(counts.get(HEADER_TIMEOUT)));
+            }
+            if (counts.containsKey(MAX_CONNECTIONS)) {
+                builder.maxConnections(counts.get(MAX_CONNECTIONS).intValue());
+            }
+            if (counts.containsKey(MAX_IN_FLIGHT_BYTES)) {
+                builder.maxInFlightBodyBytes(counts.get(MAX_IN_FLIGHT_BYTES));
             }
         }
 

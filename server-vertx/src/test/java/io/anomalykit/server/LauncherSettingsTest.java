@@ -103,10 +103,10 @@ class LauncherSettingsTest {
             assertThat(Launcher.Settings.resolve(new String[0], Map.of()).counts).doesNotContainKey(limit);
             Path config = Files.writeString(dir.resolve(limit.key() + ".json"), "{\"" + limit.key() + "\":7}");
             assertThat(Launcher.Settings.resolve(new String[] {"--config", config.toString()}, Map.of()).counts)
-                    .containsEntry(limit, 7);
+                    .containsEntry(limit, 7L);
             Map<String, String> env = Map.of("ANOMALYKIT_CONFIG", config.toString(), limit.env(), "8");
-            assertThat(Launcher.Settings.resolve(new String[0], env).counts).containsEntry(limit, 8);
-            assertThat(Launcher.Settings.resolve(new String[] {limit.flag(), "9"}, env).counts).containsEntry(limit, 9);
+            assertThat(Launcher.Settings.resolve(new String[0], env).counts).containsEntry(limit, 8L);
+            assertThat(Launcher.Settings.resolve(new String[] {limit.flag(), "9"}, env).counts).containsEntry(limit, 9L);
             assertThatThrownBy(() -> Launcher.Settings.resolve(new String[] {limit.flag(), "-1"}, Map.of()))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(limit.flag() + " must be");
             assertThatThrownBy(() -> Launcher.Settings.resolve(new String[0], Map.of(limit.env(), "many")))
@@ -116,6 +116,10 @@ class LauncherSettingsTest {
         assertThat(Launcher.CREDENTIAL_THREADS.env()).isEqualTo("ANOMALYKIT_CREDENTIAL_THREADS");
         assertThatThrownBy(() -> Launcher.Settings.resolve(new String[] {"--credential-threads", "0"}, Map.of()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("--credential-threads must be a whole number of at least 1, not [0]");
+                .hasMessage("--credential-threads must be a whole number from 1 to 1024, not [0]");
+        assertThatThrownBy(() -> Launcher.Settings.resolve(new String[] {"--header-timeout", "3601"}, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--header-timeout must be a whole number from 1 to 3600, not [3601]");
+        assertThat(Launcher.MAX_IN_FLIGHT_BYTES.env()).isEqualTo("ANOMALYKIT_MAX_IN_FLIGHT_BYTES");
     }
 }

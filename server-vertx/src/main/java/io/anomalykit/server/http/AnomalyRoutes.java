@@ -189,6 +189,14 @@ public final class AnomalyRoutes {
         };
     }
 
+    /** Answers a request with an Elasticsearch error before any route; a body it has is read and dropped. */
+    public static void reject(HttpServerRequest request, EsException error) {
+        request.response().setStatusCode(error.status())
+                .putHeader("content-type", "application/json")
+                .putHeader("X-elastic-product", "Elasticsearch")
+                .end(Responses.body(error, false).toString());
+    }
+
     private static EsException noHandler(RoutingContext rc) {
         return EsException.bareStringWithoutStatus(400, "no handler found for uri [" + rc.request().uri() + "] and method ["
                 + rc.request().method() + "]");
