@@ -13,6 +13,7 @@ import io.anomalykit.server.write.Fixtures;
 import io.anomalykit.server.store.ClusterResultsStore;
 import io.anomalykit.server.store.ClusterSecurityStore;
 import io.anomalykit.server.store.ClusterSettings;
+import io.anomalykit.server.store.DiskWatermark;
 import io.anomalykit.server.store.LuceneResultsStore;
 import io.anomalykit.server.store.LuceneSecurityStore;
 import io.anomalykit.server.store.ResultsStore;
@@ -171,6 +172,8 @@ public final class AnomalyServer {
         private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private long maxInFlightBodyBytes = defaultMaxInFlightBodyBytes();
+        private long floodStageFreeBytes = -1;
+        private DiskWatermark.FreeSpace freeSpace;
         private Function<Vertx, Future<ResultsStore>> resultsStore;
         private Function<Vertx, Future<SecurityStore>> securityStore;
 
@@ -334,6 +337,23 @@ public final class AnomalyServer {
             return value;
         }
 
+        /**
+         * Elasticsearch's flood-stage watermark for the embedded stores: while fewer bytes than this are free on the
+         * data path, writes ({@code _bulk} items, {@code _doc}, job creation, security writes) are refused with 429
+         * {@code cluster_block_exception}; reads go on. Default (a negative value): Elasticsearch's, min(5% of the disk,
+         * 100 GB); 0 turns it off.
+         */
+        public Builder floodStageFreeBytes(long value) {
+            floodStageFreeBytes = value;
+            return this;
+        }
+
+        /** Where the free space of the data path is read from (default: its file system); for tests and tools. */
+        public Builder freeSpace(DiskWatermark.FreeSpace value) {
+            freeSpace = Objects.requireNonNull(value);
+            return this;
+        }
+
         /** Serve HTTPS with a PEM certificate (chain) and its PEM private key. */
         public Builder tls(Path certificate, Path key) {
             tlsCertificate = Objects.requireNonNull(certificate);
@@ -357,10 +377,13 @@ public final class AnomalyServer {
             }
             boolean owns = vertx == null;
             Vertx runtime = owns ? Vertx.vertx() : vertx;
+            DiskWatermark watermark = new DiskWatermark(freeSpace != null ? freeSpace : DiskWatermark.of(dataDirectory),
+                    floodStageFreeBytes, compatibility.floodStageDocsLink());
             Function<Vertx, Future<ResultsStore>> results = resultsStore != null ? resultsStore
-                    : on -> LuceneResultsStore.open(on, resultsDirectory(dataDirectory), refreshIntervalMillis);
+                    : on -> LuceneResultsStore.open(on, resultsDirectory(dataDirectory), refreshIntervalMillis)
+                            .map(watermark::guard);
             Function<Vertx, Future<SecurityStore>> security = securityStore != null ? securityStore
-                    : on -> LuceneSecurityStore.open(on, securityDirectory(dataDirectory));
+                    : on -> LuceneSecurityStore.open(on, securityDirectory(dataDirectory)).map(watermark::guard);
             Future<AnomalyServer> started = results.apply(runtime).compose(store -> security.apply(runtime)
                     .recover(failure -> store.close().transform(ignored -> Future.failedFuture(failure)))
                     .compose(objects -> NativeRealm.load(objects)

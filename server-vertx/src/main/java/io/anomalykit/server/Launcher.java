@@ -111,11 +111,14 @@ public final class Launcher {
     /** Request body bytes held in memory at once over all requests (default half the heap). */
     static final Setting MAX_IN_FLIGHT_BYTES = new Setting("max_in_flight_bytes");
 
+    /** Bytes that must stay free on the data path, else writes are refused (default min(5% of the disk, 100 GB); 0 off). */
+    static final Setting FLOOD_STAGE_FREE_BYTES = new Setting("flood_stage_free_bytes");
+
     /** The settings that are whole numbers, each with its least and greatest allowed value. */
     static final Map<Setting, long[]> COUNTS = Map.of(CREDENTIAL_THREADS, new long[] {1, 1024},
             CREDENTIAL_QUEUE, new long[] {0, Integer.MAX_VALUE}, IDLE_TIMEOUT, new long[] {1, 3600},
             HEADER_TIMEOUT, new long[] {1, 3600}, MAX_CONNECTIONS, new long[] {1, Integer.MAX_VALUE},
-            MAX_IN_FLIGHT_BYTES, new long[] {1, Long.MAX_VALUE});
+            MAX_IN_FLIGHT_BYTES, new long[] {1, Long.MAX_VALUE}, FLOOD_STAGE_FREE_BYTES, new long[] {0, Long.MAX_VALUE});
 
     /** The resolved settings of one start. */
     static final class Settings {
@@ -335,6 +338,9 @@ public final class Launcher {
             }
             if (counts.containsKey(MAX_IN_FLIGHT_BYTES)) {
                 builder.maxInFlightBodyBytes(counts.get(MAX_IN_FLIGHT_BYTES));
+            }
+            if (counts.containsKey(FLOOD_STAGE_FREE_BYTES)) {
+                builder.floodStageFreeBytes(counts.get(FLOOD_STAGE_FREE_BYTES));
             }
         }
 

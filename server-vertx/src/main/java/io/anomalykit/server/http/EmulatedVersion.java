@@ -56,6 +56,15 @@ public enum EmulatedVersion {
         this.servesXpackPrefix = servesXpackPrefix;
     }
 
+    /**
+     * The page the flood-stage block's message points to ({@code ReferenceDocs.FLOOD_STAGE_WATERMARK}). 8.19's is what
+     * an 8.19 node writes in that message; 9.x's is the same page under the 9.x documentation's address (UNVERIFIED).
+     */
+    public String floodStageDocsLink() {
+        return major == 8 ? "https://www.elastic.co/guide/en/elasticsearch/reference/8.19/fix-watermark-errors.html"
+                : "https://www.elastic.co/docs/troubleshoot/elasticsearch/fix-watermark-errors";
+    }
+
     /** The setting's value: {@code 8} or {@code 9}. */
     public static EmulatedVersion ofMajor(String text) {
         return switch (text.trim().toLowerCase(Locale.ROOT)) {
