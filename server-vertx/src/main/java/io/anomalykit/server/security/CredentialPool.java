@@ -16,7 +16,10 @@ import java.util.function.Supplier;
  */
 public final class CredentialPool {
 
-    /** The pool's name, Elasticsearch's; its threads are {@code security-crypto-0}, {@code security-crypto-1}, … */
+    /**
+     * The pool's name, Elasticsearch's; its threads are named {@code security-crypto-<pool>-<n>}, one pool per server
+     * even when servers share a Vert.x.
+     */
     public static final String NAME = "security-crypto";
     /** Elasticsearch's queue size for {@code security-crypto}. */
     public static final int DEFAULT_QUEUE = 1000;
@@ -26,8 +29,7 @@ public final class CredentialPool {
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicLong completed = new AtomicLong();
     private volatile String nodeName = "anomalykit";
-    private Vertx vertx;
-    private WorkerExecutor executor;
+    private volatile WorkerExecutor executor;
 
     /**
      * @param threads how many checks run at once (at least 1)
@@ -64,11 +66,14 @@ public final class CredentialPool {
         nodeName = value;
     }
 
-    /** Binds the pool to the Vert.x it runs on; the first binding wins. */
-    public synchronized void bind(Vertx on) {
-        if (vertx == null) {
-            vertx = on;
-            executor = on.createSharedWorkerExecutor(NAME + "-" + System.identityHashCode(this), threads);
+    /** Binds the pool to the Vert.x it runs on; the first binding wins (later calls cost one volatile read). */
+    public void bind(Vertx on) {
+        if (executor == null) {
+            synchronized (this) {
+                if (executor == null) {
+                    executor = on.createSharedWorkerExecutor(NAME + "-" + System.identityHashCode(this), threads);
+                }
+            }
         }
     }
 
@@ -78,10 +83,7 @@ public final class CredentialPool {
      * @return its outcome, or a future failed at once with 429 when the pool is full
      */
     <T> Future<T> submit(Supplier<T> check) {
-        WorkerExecutor on;
-        synchronized (this) {
-            on = executor;
-        }
+        WorkerExecutor on = executor;
         if (on == null) {
             return Future.failedFuture(new IllegalStateException("the credential pool is not bound to a Vert.x"));
         }
