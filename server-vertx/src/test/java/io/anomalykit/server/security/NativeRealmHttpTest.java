@@ -82,7 +82,7 @@ class NativeRealmHttpTest {
         String su = TestServer.SUPERUSER_AUTHORIZATION;
         TestServer server = start();
         try {
-            Answer reserved = server.send("PUT", "/_security/user/elastic", "{\"password\":\"whatever1\"}", "application/json", su);
+            Answer reserved = server.send("PUT", "/_security/user/elastic", "{\"password\":\"whatever1\",\"roles\":[]}", "application/json", su);
             assertThat(reserved.status()).isEqualTo(400);
             assertThat(reserved.body()).contains("user [elastic] is reserved");
             Answer shortPassword = server.send("PUT", "/_security/user/bob", "{\"password\":\"abc\"}", "application/json", su);
