@@ -213,6 +213,15 @@ public final class ClusterResultsStore implements ResultsStore {
             if (op.id() != null) {
                 action.put("_id", op.id());
             }
+            // The conditions go to the cluster, whose engine checks them as Elasticsearch's does.
+            WriteCondition condition = op.condition();
+            if (condition.seqNoBased()) {
+                action.put("if_seq_no", condition.ifSeqNo()).put("if_primary_term", condition.ifPrimaryTerm());
+            }
+            if (condition.external()) {
+                action.put("version", condition.version())
+                        .put("version_type", condition.versionType().name().toLowerCase(java.util.Locale.ROOT));
+            }
             ndjson.appendBytes(ClusterClient.bytes(meta)).appendByte((byte) '\n');
             if (op.kind() != WriteOp.Kind.DELETE) {
                 ndjson.appendBytes(op.json()).appendByte((byte) '\n');

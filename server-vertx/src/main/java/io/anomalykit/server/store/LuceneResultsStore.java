@@ -260,43 +260,46 @@ public final class LuceneResultsStore implements ResultsStore {
         versions.reopened();
     }
 
+    /**
+     * One write as Elasticsearch's engine plans it on the primary ({@code InternalEngine.planIndexingAsPrimary},
+     * {@code planDeletionAsPrimary}): the conditions are checked against the current document first, and only a write
+     * that goes ahead (a delete of a missing document included) takes a sequence number.
+     */
     private WriteOutcome apply(WriteOp op, IndexReader reader) throws IOException {
         String id = op.id() != null ? op.id() : generateId();
         // A generated id is new by construction: no need to look it up.
-        long current = op.id() == null ? -1
-                : versions.version(reader, id);
-        long seq = nextSeq.getAndIncrement();
-        Term idTerm = new Term(LuceneFields.ID, id);
-        switch (op.kind()) {
-            case DELETE -> {
-                if (current < 0) {
-                    return new WriteOutcome(op.index(), id, 1, "not_found", 404, seq, null);
-                }
-                writer.deleteDocuments(idTerm);
-                versions.wrote(id, VersionLookup.NONE);
-                return new WriteOutcome(op.index(), id, current + 1, "deleted", 200, seq, null);
-            }
-            case CREATE -> {
-                if (current >= 0) {
-                    return WriteOutcome.failed(op.index(), id, EsException.of(409, "version_conflict_engine_exception",
-                            "[" + id + "]: version conflict, document already exists (current version [" + current + "])")
-                            .withMetadata("index", op.index()));
-                }
-            }
-            case INDEX -> {
-                // nothing to check: index creates or replaces
-            }
+        VersionLookup.Current current = op.id() == null ? VersionLookup.Current.ABSENT : versions.current(reader, id);
+        WriteCondition condition = op.condition();
+        EsException conflict = condition.conflict(op.index(), id, current.version(), current.seqNo());
+        if (conflict == null && op.kind() == WriteOp.Kind.CREATE && current.exists()) {
+            conflict = EsException.of(409, "version_conflict_engine_exception", "[" + id + "]: version conflict, document "
+                    + "already exists (current version [" + current.version() + "])").withMetadata("index", op.index());
         }
-        long version = current < 0 ? 1 : current + 1;
+        if (conflict != null) {
+            return WriteOutcome.failed(op.index(), id, conflict);
+        }
+        long version = condition.nextVersion(current.version());
+        Term idTerm = new Term(LuceneFields.ID, id);
+        if (op.kind() == WriteOp.Kind.DELETE) {
+            long seq = nextSeq.getAndIncrement();
+            if (!current.exists()) {
+                return new WriteOutcome(op.index(), id, version, "not_found", 404, seq, null);
+            }
+            writer.deleteDocuments(idTerm);
+            versions.deleted(id);
+            return new WriteOutcome(op.index(), id, version, "deleted", 200, seq, null);
+        }
+        long seq = nextSeq.get();
         Document doc;
         try {
             doc = mapping.toDocument(id, op.index(), version, seq, op.source(), op.json(), render(op.source()));
         } catch (EsException invalid) {
             return WriteOutcome.failed(op.index(), id, invalid);
         }
+        nextSeq.incrementAndGet();
         writer.updateDocument(idTerm, doc);
-        versions.wrote(id, version);
-        return current < 0 ? new WriteOutcome(op.index(), id, version, "created", 201, seq, null)
+        versions.wrote(id, version, seq);
+        return !current.exists() ? new WriteOutcome(op.index(), id, version, "created", 201, seq, null)
                 : new WriteOutcome(op.index(), id, version, "updated", 200, seq, null);
     }
 
