@@ -9,6 +9,7 @@ import io.anomalykit.server.write.BulkRequests;
 import io.anomalykit.server.write.Jobs;
 import io.anomalykit.server.store.ResultIndices;
 import io.anomalykit.server.store.ResultsStore;
+import io.anomalykit.server.store.WriteCondition;
 import io.anomalykit.server.store.WriteOutcome;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
@@ -126,17 +127,64 @@ final class SeedingEndpoints {
         }).toList();
     }
 
+    /** {@code PUT|POST /{index}/_create/{id}} ({@code RestIndexAction.CreateHandler}): an index with op_type create. */
+    void createDocument(RoutingContext rc) {
+        String opType = rc.request().getParam("op_type");
+        if (opType != null && !opType.equals("create")) {
+            throw EsException.illegalArgument("opType must be 'create', found: [" + opType + "]");
+        }
+        indexDocument(rc, "create");
+    }
+
     void indexDocument(RoutingContext rc) {
+        indexDocument(rc, "index");
+    }
+
+    /** {@code GET|HEAD /{index}/_doc/{id}} ({@code RestGetAction}): realtime, as Elasticsearch's default. */
+    void getDocument(RoutingContext rc) {
+        RequestContext.params(rc).accept("routing", "preference", "refresh").rejectUnconsumed();
+        String name = rc.pathParam("index");
+        String id = rc.pathParam("id");
+        access.index(rc, "indices:data/read/get", name);
+        boolean head = rc.request().method() == io.vertx.core.http.HttpMethod.HEAD;
+        BulkRequests.concreteIndex(store, name)
+                .compose(index -> store.get(index, id).map(found -> {
+                    ObjectNode out = NODES.objectNode();
+                    out.put("_index", index).put("_id", id);
+                    if (found.isEmpty()) {
+                        out.put("found", false);
+                        return out;
+                    }
+                    out.put("_version", found.get().version()).put("_seq_no", found.get().seqNo())
+                            .put("_primary_term", WriteCondition.PRIMARY_TERM).put("found", true);
+                    try {
+                        out.set("_source", Responses.JSON.readTree(found.get().source()));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    return out;
+                }))
+                .onSuccess(out -> {
+                    int status = out.get("found").asBoolean() ? 200 : 404;
+                    if (head) {
+                        Responses.empty(rc, status, java.util.Map.of());
+                    } else {
+                        Responses.json(rc, status, out);
+                    }
+                })
+                .onFailure(failure -> Responses.error(rc, failure));
+    }
+
+    /** {@code DELETE /{index}/_doc/{id}} ({@code RestDeleteAction}), with the same conditions as an index. */
+    void deleteDocument(RoutingContext rc) {
         RestParams params = RequestContext.params(rc);
         boolean refresh = refresh(params);
-        String opType = params.get("op_type", "index");
-        params.accept("timeout", "wait_for_active_shards").rejectUnconsumed();
-        if (!opType.equals("index") && !opType.equals("create")) {
-            throw EsException.illegalArgument("opType must be 'create' or 'index', found: [" + opType + "]");
-        }
-        byte[] source = requireBody(rc);
-        access.index(rc, "indices:data/write/index", rc.pathParam("index"));
-        BulkRequests.Item item = BulkRequests.documentItem(opType, rc.pathParam("index"), rc.pathParam("id"), source);
+        WriteCondition condition = condition(params);
+        params.accept("timeout", "wait_for_active_shards", "routing").rejectUnconsumed();
+        BulkRequests.Item item = new BulkRequests.Item("delete", rc.pathParam("index"), rc.pathParam("id"), null, null, null,
+                condition);
+        BulkRequests.validate(List.of(item));
+        access.index(rc, "indices:data/write/delete", rc.pathParam("index"));
         BulkRequests.execute(store, List.of(item), refresh)
                 .compose(outcomes -> {
                     WriteOutcome outcome = outcomes.get(0);
@@ -144,6 +192,56 @@ final class SeedingEndpoints {
                 })
                 .onSuccess(outcome -> Responses.json(rc, outcome.status(), outcome(outcome)))
                 .onFailure(failure -> Responses.error(rc, failure));
+    }
+
+    private void indexDocument(RoutingContext rc, String defaultOpType) {
+        RestParams params = RequestContext.params(rc);
+        boolean refresh = refresh(params);
+        String opType = params.get("op_type", defaultOpType);
+        WriteCondition condition = condition(params);
+        params.accept("timeout", "wait_for_active_shards").rejectUnconsumed();
+        if (!opType.equals("index") && !opType.equals("create")) {
+            throw EsException.illegalArgument("opType must be 'create' or 'index', found: [" + opType + "]");
+        }
+        byte[] source = requireBody(rc);
+        BulkRequests.Item item = BulkRequests.documentItem(opType, rc.pathParam("index"), rc.pathParam("id"), source)
+                .when(condition);
+        // IndexRequest.validate runs before the request is authorized.
+        BulkRequests.validate(List.of(item));
+        access.index(rc, "indices:data/write/index", rc.pathParam("index"));
+        BulkRequests.execute(store, List.of(item), refresh)
+                .compose(outcomes -> {
+                    WriteOutcome outcome = outcomes.get(0);
+                    return outcome.failed() ? Future.failedFuture(outcome.error()) : Future.succeededFuture(outcome);
+                })
+                .onSuccess(outcome -> Responses.json(rc, outcome.status(), outcome(outcome)))
+                .onFailure(failure -> Responses.error(rc, failure));
+    }
+
+    /**
+     * {@code RestIndexAction}: {@code version} ({@code RestActions.parseVersion}), {@code version_type},
+     * {@code if_seq_no} and {@code if_primary_term} from the query string.
+     */
+    private static WriteCondition condition(RestParams params) {
+        long ifSeqNo = longParam(params, "if_seq_no", WriteCondition.UNASSIGNED_SEQ_NO);
+        long ifPrimaryTerm = longParam(params, "if_primary_term", 0);
+        long version = longParam(params, "version", WriteCondition.MATCH_ANY);
+        String type = params.get("version_type");
+        return BulkRequests.conditionOf(ifSeqNo, ifPrimaryTerm, version, type == null
+                ? WriteCondition.VersionType.INTERNAL : WriteCondition.VersionType.parse(type));
+    }
+
+    /** {@code RestRequest.paramAsLong}. */
+    private static long longParam(RestParams params, String name, long absent) {
+        String value = params.get(name);
+        if (value == null) {
+            return absent;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw EsException.illegalArgument("Failed to parse long parameter [" + name + "] with value [" + value + "]");
+        }
     }
 
     void refresh(RoutingContext rc) {

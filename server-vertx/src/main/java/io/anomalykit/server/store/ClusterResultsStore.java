@@ -249,6 +249,17 @@ public final class ClusterResultsStore implements ResultsStore {
     }
 
     @Override
+    public Future<Optional<StoredDocument>> get(String index, String id) {
+        return client.call(HttpMethod.GET, "/" + ClusterClient.encode(index) + "/_doc/" + ClusterClient.encode(id), null)
+                .map(found -> found.path("found").asBoolean(false)
+                        ? Optional.of(new StoredDocument(index, id, found.path("_version").asLong(), found.path("_seq_no").asLong(),
+                                ClusterClient.bytes((ObjectNode) found.get("_source"))))
+                        : Optional.<StoredDocument>empty())
+                .recover(failure -> ClusterClient.isNotFound(failure) ? Future.succeededFuture(Optional.empty())
+                        : Future.failedFuture(failure));
+    }
+
+    @Override
     public Future<Void> refresh() {
         return client.call(HttpMethod.POST, "/" + RESULTS_INDEX + "/_refresh", null).mapEmpty();
     }

@@ -254,6 +254,45 @@ public final class LuceneResultsStore implements ResultsStore {
         }, false);
     }
 
+    @Override
+    public Future<Optional<StoredDocument>> get(String index, String id) {
+        return vertx.executeBlocking(() -> {
+            synchronized (writeLock) {
+                // Realtime, as Elasticsearch's get: the lookup reader is made to see every acknowledged write.
+                reopenLookup();
+                IndexSearcher searcher = lookup.acquire();
+                try {
+                    Query byId = new org.apache.lucene.search.BooleanQuery.Builder()
+                            .add(new TermQuery(new Term(LuceneFields.ID, id)), org.apache.lucene.search.BooleanClause.Occur.FILTER)
+                            .add(new TermQuery(new Term(LuceneFields.KIND, LuceneFields.KIND_RESULT)),
+                                    org.apache.lucene.search.BooleanClause.Occur.FILTER)
+                            .build();
+                    TopDocs hits = searcher.search(byId, 1);
+                    if (hits.scoreDocs.length == 0) {
+                        return Optional.<StoredDocument>empty();
+                    }
+                    int doc = hits.scoreDocs[0].doc;
+                    List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+                    LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+                    int local = doc - leaf.docBase;
+                    Document stored = leaf.reader().storedFields().document(local);
+                    if (!index.equals(stored.get(LuceneFields.INDEX))) {
+                        return Optional.<StoredDocument>empty();
+                    }
+                    BinaryDocValues sources = DocValues.getBinary(leaf.reader(), LuceneFields.SOURCE_BYTES);
+                    byte[] source = sources.advanceExact(local) ? copy(sources.binaryValue())
+                            : copy(stored.getBinaryValue(LuceneFields.SOURCE));
+                    org.apache.lucene.index.NumericDocValues seqs = DocValues.getNumeric(leaf.reader(), LuceneFields.SEQ);
+                    long seq = seqs.advanceExact(local) ? seqs.longValue() : -1;
+                    long version = stored.getField(LuceneFields.VERSION).numericValue().longValue();
+                    return Optional.of(new StoredDocument(index, id, version, seq, source));
+                } finally {
+                    lookup.release(searcher);
+                }
+            }
+        }, false);
+    }
+
     /** Makes the lookup reader see every write so far; the caller holds the write lock. */
     private void reopenLookup() throws IOException {
         lookup.maybeRefreshBlocking();

@@ -30,6 +30,12 @@ public interface ResultsStore {
 
     Future<Void> refresh();
 
+    /**
+     * One document by its concrete index and id, as Elasticsearch's realtime get reads it: writes not yet refreshed
+     * included.
+     */
+    Future<Optional<StoredDocument>> get(String index, String id);
+
     Future<Optional<ObjectNode>> job(String jobId);
 
     /** @return false, writing nothing, if a job with this id exists */

@@ -299,6 +299,18 @@ public abstract class ResultsStoreContract {
         assertThat(newer.result()).isEqualTo("updated");
     }
 
+    /** The realtime get: what was written, before any refresh, with its version and sequence number. */
+    @Test
+    void getReadsOneDocumentWithoutARefresh() {
+        WriteOutcome written = await(store.write(List.of(new WriteOp(WriteOp.Kind.INDEX, ".ml-anomalies-shared", "one",
+                record("one", 1, 10))), false)).get(0);
+        StoredDocument found = await(store.get(".ml-anomalies-shared", "one")).orElseThrow();
+        assertThat(found.version()).isEqualTo(written.version());
+        assertThat(found.seqNo()).isEqualTo(written.seqNo());
+        assertThat(new String(found.source(), java.nio.charset.StandardCharsets.UTF_8)).contains("\"test_id\":\"one\"");
+        assertThat(await(store.get(".ml-anomalies-shared", "other"))).isEmpty();
+    }
+
     /** A write refused by its conditions is skipped before the engine assigns a sequence number (planIndexingAsPrimary). */
     @Test
     void aConflictTakesNoSequenceNumber() {
