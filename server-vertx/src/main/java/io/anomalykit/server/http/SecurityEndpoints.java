@@ -86,6 +86,7 @@ final class SecurityEndpoints {
     void putRole(RoutingContext rc) {
         RequestContext.params(rc).accept("refresh").rejectUnconsumed();
         JsonNode body = body(rc);
+        NativeRealm.validateRole(rc.pathParam("name"), body);
         access.cluster(rc, "cluster:admin/xpack/security/role/put");
         realm().putRole(rc.pathParam("name"), body)
                 .onSuccess(created -> {

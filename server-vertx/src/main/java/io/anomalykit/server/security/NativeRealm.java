@@ -157,8 +157,10 @@ public final class NativeRealm {
 
     /** Creates or updates a role in Elasticsearch's role format. @return true when created */
     public Future<Boolean> putRole(String name, JsonNode descriptor) {
-        if (Role.BUILT_IN.containsKey(name)) {
-            return Future.failedFuture(EsException.illegalArgument("role [" + name + "] is reserved and cannot be modified"));
+        try {
+            validateRole(name, descriptor);
+        } catch (EsException e) {
+            return Future.failedFuture(e);
         }
         try {
             Role.parseFile(JSON.createObjectNode().set(name, descriptor));
@@ -172,6 +174,22 @@ public final class NativeRealm {
             onChange.run();
             return created;
         });
+    }
+
+    /**
+     * {@code PutRoleRequest.validate}, which Elasticsearch runs before authorizing the request.
+     *
+     * @throws EsException a 400 {@code action_request_validation_exception} listing every error
+     */
+    public static void validateRole(String name, JsonNode descriptor) {
+        List<String> errors = Role.validationErrors(name, descriptor);
+        if (!errors.isEmpty()) {
+            StringBuilder reason = new StringBuilder("Validation Failed: ");
+            for (int i = 0; i < errors.size(); i++) {
+                reason.append(i + 1).append(": ").append(errors.get(i)).append(';');
+            }
+            throw EsException.of(400, "action_request_validation_exception", reason.toString());
+        }
     }
 
     public Future<Boolean> deleteRole(String name) {

@@ -179,4 +179,30 @@ class UserApisHttpTest {
         assertThat(otherName.errorReason()).isEqualTo("[username] in source does not match the username provided [dave]");
         assertThat(server.send("GET", "/_security/user/dave", null, JSON, SU).status()).as("none was stored").isEqualTo(404);
     }
+
+    @Test
+    void invalidRolesAreRefusedBeforeAuthorizationWithElasticsearchsMessages() {
+        String alice = TestServer.basic("alice", "alice-password");
+        Answer unknown = server.send("PUT", "/_security/role/bad", "{\"cluster\":[\"root_everything\",\"monitor_ml\"],"
+                + "\"indices\":[{\"names\":[\"x\"],\"privileges\":[\"read\",\"peek\"]}]}", JSON, alice);
+        assertThat(unknown.status()).as("PutRoleRequest.validate runs before authorization").isEqualTo(400);
+        assertThat(unknown.errorType()).isEqualTo("action_request_validation_exception");
+        assertThat(unknown.errorReason()).startsWith("Validation Failed: 1: unknown cluster privilege [root_everything]. a "
+                + "privilege must be either one of the predefined cluster privilege names [none,")
+                .contains(",all] or a pattern over one of the available cluster actions;2: unknown index privilege [peek]. a "
+                        + "privilege must be either one of the predefined fixed indices privileges [all,")
+                .endsWith("] or a pattern over one of the available index actions;");
+        Answer reserved = server.send("PUT", "/_security/role/machine_learning_user", "{}", JSON, SU);
+        assertThat(reserved.errorReason()).isEqualTo("Validation Failed: 1: Role [machine_learning_user] is reserved and may "
+                + "not be used.;");
+
+        Answer pattern = server.send("PUT", "/_security/role/ml-reader-by-action", "{\"cluster\":[\"cluster:monitor/xpack/ml/*\"],"
+                + "\"indices\":[{\"names\":[\".ml-anomalies-*\"],\"privileges\":[\"indices:data/read/*\"]}]}",
+                JSON, SU);
+        assertThat(pattern.status()).as("patterns over cluster and index actions are privileges").isEqualTo(200);
+        server.send("PUT", "/_security/user/pat", "{\"password\":\"pat-password\",\"roles\":[\"ml-reader-by-action\"]}", JSON, SU);
+        assertThat(server.send("GET", RECORDS, null, JSON, TestServer.basic("pat", "pat-password")).status()).isEqualTo(200);
+        assertThat(server.send("PUT", "/_ml/anomaly_detectors/pats-job", "{\"analysis_config\":{\"detectors\":[{\"function\":"
+                + "\"count\"}]},\"data_description\":{}}", JSON, TestServer.basic("pat", "pat-password")).status()).isEqualTo(403);
+    }
 }
