@@ -113,6 +113,7 @@ public final class AnomalyRoutes {
         }
         add(router, body, ML, Map.of(HttpMethod.PUT, seeding::putJob, HttpMethod.GET, seeding::getJob,
                 HttpMethod.DELETE, seeding::deleteJob));
+        add(router, body, "/_ml/anomaly_detectors", Map.of(HttpMethod.GET, seeding::getJob));
         add(router, body, "/_bulk", Map.of(HttpMethod.POST, seeding::bulk, HttpMethod.PUT, seeding::bulk));
         add(router, body, "/:index/_bulk", Map.of(HttpMethod.POST, seeding::bulk, HttpMethod.PUT, seeding::bulk));
         add(router, body, "/:index/_doc/:id", Map.of(HttpMethod.PUT, seeding::indexDocument,

@@ -53,22 +53,95 @@ final class SeedingEndpoints {
                 .onFailure(failure -> Responses.error(rc, failure));
     }
 
+    /**
+     * {@code GET _ml/anomaly_detectors[/{expression}]} as {@code GetJobsAction} answers it: the expression is a comma
+     * list of job ids, group names and wildcards, or {@code _all}/{@code *}/nothing for every job
+     * ({@code JobConfigProvider.expandJobs} with {@code ExpandedIdsMatcher}). An exact id or group must match a job;
+     * a wildcard need not unless {@code allow_no_match=false}. Jobs come in id order.
+     */
     void getJob(RoutingContext rc) {
-        RequestContext.params(rc).accept("allow_no_match", "exclude_generated").rejectUnconsumed();
+        RestParams params = RequestContext.params(rc);
+        boolean allowNoMatch = params.flag("allow_no_match", true);
+        boolean excludeGenerated = params.flag("exclude_generated", false);
+        params.rejectUnconsumed();
         access.cluster(rc, "cluster:monitor/xpack/ml/job/get");
-        String jobId = rc.pathParam("job_id");
-        store.job(jobId)
-                .onSuccess(job -> {
-                    if (job.isEmpty()) {
-                        Responses.error(rc, EsException.jobNotFound(jobId));
+        String expression = rc.pathParam("job_id");
+        JobExpression matcher = JobExpression.of(expression == null ? "_all" : expression, allowNoMatch);
+        store.jobs()
+                .onSuccess(jobs -> {
+                    List<ObjectNode> matched = jobs.stream().filter(matcher::matches).toList();
+                    String unmatched = matcher.unmatched(jobs);
+                    if (!unmatched.isEmpty()) {
+                        Responses.error(rc, EsException.jobNotFound(unmatched));
                         return;
                     }
                     ObjectNode body = NODES.objectNode();
-                    body.put("count", 1);
-                    body.putArray("jobs").add(job.get());
+                    body.put("count", matched.size());
+                    ArrayNode out = body.putArray("jobs");
+                    matched.forEach(job -> out.add(excludeGenerated ? withoutGenerated(job) : job));
                     Responses.json(rc, 200, body);
                 })
                 .onFailure(failure -> Responses.error(rc, failure));
+    }
+
+    /**
+     * {@code Job.doXContentBody} with {@code exclude_generated}: the fields Elasticsearch made, not the creator, are left
+     * out (and {@code created_by} from {@code custom_settings}), so the job can be created again elsewhere.
+     */
+    private static ObjectNode withoutGenerated(ObjectNode job) {
+        ObjectNode out = job.deepCopy();
+        out.remove(List.of("job_type", "job_version", "create_time", "finished_time", "model_snapshot_id", "deleting",
+                "model_snapshot_min_version", "datafeed_config"));
+        if (out.path("custom_settings").isObject()) {
+            ((ObjectNode) out.get("custom_settings")).remove("created_by");
+        }
+        return out;
+    }
+
+    /** {@code ExpandedIdsMatcher}: tokens, which of them must match, and what each job answers to (its id and groups). */
+    record JobExpression(List<String> tokens, List<String> required, boolean all) {
+
+        static JobExpression of(String expression, boolean allowNoMatch) {
+            // Strings.tokenizeToStringArray: trimmed tokens, empty ones dropped.
+            List<String> tokens = java.util.Arrays.stream(expression.split(",")).map(String::trim)
+                    .filter(token -> !token.isEmpty()).toList();
+            boolean all = tokens.isEmpty() || tokens.size() == 1 && (tokens.get(0).equals("_all") || tokens.get(0).equals("*"));
+            if (all) {
+                return new JobExpression(List.of("*"), allowNoMatch ? List.of() : List.of("*"), true);
+            }
+            List<String> required = tokens.stream().filter(token -> !allowNoMatch || !token.contains("*")).toList();
+            return new JobExpression(tokens, required, false);
+        }
+
+        boolean matches(ObjectNode job) {
+            return names(job).stream().anyMatch(name -> tokens.stream().anyMatch(token -> simpleMatch(token, name)));
+        }
+
+        /** The required tokens no job id or group matched, comma-joined as Elasticsearch names them; empty if none. */
+        String unmatched(List<ObjectNode> jobs) {
+            List<String> names = jobs.stream().flatMap(job -> names(job).stream()).toList();
+            return required.stream().filter(token -> names.stream().noneMatch(name -> simpleMatch(token, name)))
+                    .collect(java.util.stream.Collectors.joining(","));
+        }
+
+        private static List<String> names(ObjectNode job) {
+            List<String> names = new java.util.ArrayList<>();
+            names.add(job.path("job_id").asText());
+            job.path("groups").forEach(group -> names.add(group.asText()));
+            return names;
+        }
+
+        /** {@code Regex.simpleMatch}: {@code *} matches any run of characters. */
+        static boolean simpleMatch(String pattern, String text) {
+            if (!pattern.contains("*")) {
+                return pattern.equals(text);
+            }
+            StringBuilder regex = new StringBuilder();
+            for (char c : pattern.toCharArray()) {
+                regex.append(c == '*' ? ".*" : java.util.regex.Pattern.quote(String.valueOf(c)));
+            }
+            return text.matches(regex.toString());
+        }
     }
 
     void deleteJob(RoutingContext rc) {

@@ -286,6 +286,27 @@ public final class ClusterResultsStore implements ResultsStore {
     }
 
     @Override
+    public Future<List<ObjectNode>> jobs() {
+        ObjectNode body = NODES.objectNode();
+        // Whatever the config index's mapping: every document is read and the jobs are picked and ordered here.
+        body.put("size", 10_000);
+        body.putObject("query").putObject("match_all");
+        return client.call(HttpMethod.POST, "/" + CONFIG_INDEX + "/_search", body)
+                .map(answer -> {
+                    List<ObjectNode> configs = new ArrayList<>();
+                    answer.path("hits").path("hits").forEach(hit -> {
+                        if (hit.path("_id").asText().startsWith("anomaly_detector-") && hit.path("_source").isObject()) {
+                            configs.add((ObjectNode) hit.get("_source"));
+                        }
+                    });
+                    configs.sort(java.util.Comparator.comparing(config -> config.path("job_id").asText()));
+                    return configs;
+                })
+                .recover(failure -> ClusterClient.isNotFound(failure) ? Future.succeededFuture(List.of())
+                        : Future.failedFuture(failure));
+    }
+
+    @Override
     public Future<Boolean> createJob(String jobId, ObjectNode job) {
         return client.unlessReadOnly(() -> client.call(HttpMethod.PUT, "/" + CONFIG_INDEX + "/_create/"
                         + ClusterClient.encode(jobDocumentId(jobId)) + "?refresh=true", job)

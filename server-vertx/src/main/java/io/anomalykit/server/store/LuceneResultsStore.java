@@ -368,6 +368,11 @@ public final class LuceneResultsStore implements ResultsStore {
     }
 
     @Override
+    public Future<List<ObjectNode>> jobs() {
+        return Future.succeededFuture(new java.util.TreeMap<>(jobs).values().stream().map(ObjectNode::deepCopy).toList());
+    }
+
+    @Override
     public Future<Boolean> createJob(String jobId, ObjectNode job) {
         return vertx.executeBlocking(() -> {
             synchronized (writeLock) {

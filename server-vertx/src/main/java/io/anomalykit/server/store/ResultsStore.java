@@ -38,6 +38,9 @@ public interface ResultsStore {
 
     Future<Optional<ObjectNode>> job(String jobId);
 
+    /** Every job's configuration, in job id order. */
+    Future<List<ObjectNode>> jobs();
+
     /** @return false, writing nothing, if a job with this id exists */
     Future<Boolean> createJob(String jobId, ObjectNode job);
 

@@ -299,6 +299,15 @@ public abstract class ResultsStoreContract {
         assertThat(newer.result()).isEqualTo("updated");
     }
 
+    /** Every job, in job id order (JobConfigProvider.expandJobs sorts them by id). */
+    @Test
+    void jobsAreListedInIdOrder() {
+        assertThat(await(store.createJob("b-job", JSON.createObjectNode().put("job_id", "b-job")))).isTrue();
+        assertThat(await(store.createJob("a-job", JSON.createObjectNode().put("job_id", "a-job")))).isTrue();
+        assertThat(await(store.jobs())).extracting(job -> job.get("job_id").asText())
+                .containsExactly("a-job", "b-job", JOB);
+    }
+
     /** The realtime get: what was written, before any refresh, with its version and sequence number. */
     @Test
     void getReadsOneDocumentWithoutARefresh() {
