@@ -311,8 +311,8 @@ public final class LuceneResultsStore implements ResultsStore {
         WriteCondition condition = op.condition();
         EsException conflict = condition.conflict(op.index(), id, current.version(), current.seqNo());
         if (conflict == null && op.kind() == WriteOp.Kind.CREATE && current.exists()) {
-            conflict = EsException.of(409, "version_conflict_engine_exception", "[" + id + "]: version conflict, document "
-                    + "already exists (current version [" + current.version() + "])").withMetadata("index", op.index());
+            conflict = WriteCondition.conflict(op.index(), "[" + id + "]: version conflict, document already exists "
+                    + "(current version [" + current.version() + "])");
         }
         if (conflict != null) {
             return WriteOutcome.failed(op.index(), id, conflict);

@@ -111,8 +111,17 @@ public record WriteCondition(long ifSeqNo, long ifPrimaryTerm, long version, Ver
         } else if (currentVersion >= 0 && versionType == VersionType.EXTERNAL_GTE && currentVersion > version) {
             reason = "current version [" + currentVersion + "] is higher than the one provided [" + version + "]";
         }
-        return reason == null ? null : EsException.of(409, "version_conflict_engine_exception",
-                "[" + id + "]: version conflict, " + reason).withMetadata("index", index);
+        return reason == null ? null : conflict(index, "[" + id + "]: version conflict, " + reason);
+    }
+
+    /**
+     * A {@code VersionConflictEngineException}: an {@code EngineException} names its shard, so the error carries
+     * {@code index_uuid}, {@code shard} and {@code index}, in the order Elasticsearch's metadata map writes them.
+     */
+    public static EsException conflict(String index, String reason) {
+        return EsException.of(409, "version_conflict_engine_exception", reason)
+                .withMetadata("index_uuid", EsException.indexUuid(index)).withMetadata("shard", "0")
+                .withMetadata("index", index);
     }
 
     /** The version the write leaves: the one given for external versioning, else one more than the current. */

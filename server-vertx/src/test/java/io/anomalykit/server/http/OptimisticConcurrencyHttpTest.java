@@ -54,6 +54,8 @@ class OptimisticConcurrencyHttpTest {
         Answer stale = server.send("PUT", DOC + "r1?if_seq_no=" + seq + "&if_primary_term=1", record(3));
         assertThat(stale.status()).isEqualTo(409);
         assertThat(stale.errorType()).isEqualTo("version_conflict_engine_exception");
+        assertThat(stale.json().at("/error").toString()).as("EngineException names its shard")
+                .contains("\"index_uuid\":").endsWith(",\"shard\":\"0\",\"index\":\".ml-anomalies-shared\"}");
         assertThat(stale.errorReason()).isEqualTo("[r1]: version conflict, required seqNo [" + seq + "], primary term [1]. "
                 + "current document has seqNo [" + now + "] and primary term [1]");
         Answer otherTerm = server.send("PUT", DOC + "r1?if_seq_no=" + now + "&if_primary_term=2", record(3));
