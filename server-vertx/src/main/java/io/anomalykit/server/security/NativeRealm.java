@@ -138,7 +138,11 @@ public final class NativeRealm {
         });
     }
 
+    /** {@code TransportDeleteUserAction}: a reserved user cannot be deleted. */
     public Future<Boolean> deleteUser(String username) {
+        if (UserRequests.RESERVED_USERS.contains(username)) {
+            return Future.failedFuture(EsException.illegalArgument("user [" + username + "] is reserved and cannot be deleted"));
+        }
         return store.delete(USERS, username).map(found -> {
             users.remove(username);
             onChange.run();
@@ -192,7 +196,11 @@ public final class NativeRealm {
         }
     }
 
+    /** {@code TransportDeleteRoleAction}: a built-in role cannot be deleted. */
     public Future<Boolean> deleteRole(String name) {
+        if (Role.BUILT_IN.containsKey(name)) {
+            return Future.failedFuture(EsException.illegalArgument("role [" + name + "] is reserved and cannot be deleted"));
+        }
         return store.delete(ROLES, name).map(found -> {
             roleDescriptors.remove(name);
             roles.remove(name);

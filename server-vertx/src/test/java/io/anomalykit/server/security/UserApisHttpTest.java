@@ -138,6 +138,18 @@ class UserApisHttpTest {
         }
     }
 
+    /** TransportDeleteUserAction and TransportDeleteRoleAction refuse the reserved ones. */
+    @Test
+    void reservedUsersAndRolesCannotBeDeleted() {
+        Answer user = server.send("DELETE", "/_security/user/kibana_system", null, JSON, SU);
+        assertThat(user.status()).isEqualTo(400);
+        assertThat(user.errorType()).isEqualTo("illegal_argument_exception");
+        assertThat(user.errorReason()).isEqualTo("user [kibana_system] is reserved and cannot be deleted");
+        Answer role = server.send("DELETE", "/_security/role/superuser", null, JSON, SU);
+        assertThat(role.errorReason()).isEqualTo("role [superuser] is reserved and cannot be deleted");
+        assertThat(server.send("GET", RECORDS, null, JSON, SU).status()).isEqualTo(200);
+    }
+
     @Test
     void rolesAsAStringAreACommaSeparatedList() {
         Answer put = server.send("PUT", "/_security/user/carol", "{\"password\":\"carol-password\",\"roles\":"
