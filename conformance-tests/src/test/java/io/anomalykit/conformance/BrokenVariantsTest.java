@@ -422,6 +422,31 @@ class BrokenVariantsTest {
                         }
                     }
                 }),
+                new Variant("if_seq_no ignored in _bulk", "supporting.bulk.if-seq-no-on-a-missing-document", new Breakage() {
+                    @Override
+                    public void answer(Exchange e) {
+                        // As if the condition had not been read: the item is written (the answer only, so the
+                        // reference server behind the proxy keeps nothing).
+                        if (e.path.endsWith("/_bulk") && e.status == 200 && e.answer.contains("version_conflict_engine_exception")) {
+                            e.answer = "{\"took\":1,\"errors\":false,\"items\":[{\"index\":{\"_index\":"
+                                    + "\".ml-anomalies-shared\",\"_id\":\"anomalykit-never-written\",\"_version\":1,"
+                                    + "\"result\":\"created\",\"_shards\":{\"total\":1,\"successful\":1,\"failed\":0},"
+                                    + "\"_seq_no\":0,\"_primary_term\":1,\"status\":201}}]}";
+                        }
+                    }
+                }),
+                new Variant("a wildcard matching no job is a 404", "supporting.jobs.wildcard-matching-nothing", new Breakage() {
+                    @Override
+                    public void answer(Exchange e) {
+                        if (e.path.startsWith("/_ml/anomaly_detectors/") && e.path.contains("*") && e.status == 200
+                                && e.answer.startsWith("{\"count\":0")) {
+                            e.status = 404;
+                            e.answer = "{\"error\":{\"root_cause\":[{\"type\":\"resource_not_found_exception\","
+                                    + "\"reason\":\"No known job with id 'x'\"}],\"type\":\"resource_not_found_exception\","
+                                    + "\"reason\":\"No known job with id 'x'\"},\"status\":404}";
+                        }
+                    }
+                }),
                 new Variant("any REST API version accepted", "compatibility.version-6-refused", new Breakage() {
                     @Override
                     public void request(Exchange e) {

@@ -128,10 +128,14 @@ public final class AnomalyRoutes {
         }
         add(router, body, ML, Map.of(HttpMethod.PUT, seeding::putJob, HttpMethod.GET, seeding::getJob,
                 HttpMethod.DELETE, seeding::deleteJob));
+        add(router, body, "/_ml/anomaly_detectors", Map.of(HttpMethod.GET, seeding::getJob));
         add(router, body, "/_bulk", Map.of(HttpMethod.POST, seeding::bulk, HttpMethod.PUT, seeding::bulk));
         add(router, body, "/:index/_bulk", Map.of(HttpMethod.POST, seeding::bulk, HttpMethod.PUT, seeding::bulk));
         add(router, body, "/:index/_doc/:id", Map.of(HttpMethod.PUT, seeding::indexDocument,
-                HttpMethod.POST, seeding::indexDocument));
+                HttpMethod.POST, seeding::indexDocument, HttpMethod.GET, seeding::getDocument,
+                HttpMethod.HEAD, seeding::getDocument, HttpMethod.DELETE, seeding::deleteDocument));
+        add(router, body, "/:index/_create/:id", Map.of(HttpMethod.PUT, seeding::createDocument,
+                HttpMethod.POST, seeding::createDocument));
         add(router, body, "/:index/_doc", Map.of(HttpMethod.POST, seeding::indexDocument));
         add(router, body, "/_refresh", Map.of(HttpMethod.POST, seeding::refresh, HttpMethod.GET, seeding::refresh));
         add(router, body, "/:index/_refresh", Map.of(HttpMethod.POST, seeding::refresh, HttpMethod.GET, seeding::refresh));

@@ -7,6 +7,7 @@ import io.anomalykit.server.error.EsException;
 import io.anomalykit.server.security.ApiKeys;
 import io.anomalykit.server.security.NativeRealm;
 import io.anomalykit.server.security.Security;
+import io.anomalykit.server.security.UserRequests;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 
@@ -26,10 +27,18 @@ final class SecurityEndpoints {
     }
 
     void putUser(RoutingContext rc) {
+        if (rc.pathParam("username").equals("_password")) {
+            // Elasticsearch's router prefers the literal path: PUT|POST _security/user/_password changes the caller's
+            // own password (RestChangePasswordAction), so no user can be named _password through this API.
+            changeOwnPassword(rc);
+            return;
+        }
         RequestContext.params(rc).accept("refresh").rejectUnconsumed();
-        JsonNode body = body(rc);
+        String username = rc.pathParam("username");
+        UserRequests.PutUser request = UserRequests.parsePutUser(username, body(rc));
+        UserRequests.validateRequest(request);
         access.cluster(rc, "cluster:admin/xpack/security/user/put");
-        realm().putUser(rc.pathParam("username"), body)
+        realm().putUser(username, request)
                 .onSuccess(created -> Responses.json(rc, 200, NODES.objectNode().put("created", created)))
                 .onFailure(failure -> Responses.error(rc, failure));
     }
@@ -49,11 +58,27 @@ final class SecurityEndpoints {
         found(rc, realm().deleteUser(rc.pathParam("username")));
     }
 
+    /** {@code _security/user/{username}/_password}. */
     void changePassword(RoutingContext rc) {
+        changePassword(rc, rc.pathParam("username"));
+    }
+
+    /** {@code _security/user/_password}: the authenticated user's own password. */
+    private void changeOwnPassword(RoutingContext rc) {
+        changePassword(rc, access.principal(rc).username());
+    }
+
+    /**
+     * As {@code RestChangePasswordAction} then {@code TransportChangePasswordAction}: the body is read and validated,
+     * then the caller is authorized (their own password needs no privilege), then the realms decide.
+     */
+    private void changePassword(RoutingContext rc, String username) {
         RequestContext.params(rc).accept("refresh").rejectUnconsumed();
-        JsonNode body = body(rc);
-        access.cluster(rc, "cluster:admin/xpack/security/user/change_password");
-        realm().changePassword(rc.pathParam("username"), body.path("password").asText(null))
+        String hash = UserRequests.parseChangePassword(body(rc));
+        if (security.enabled()) {
+            security.authorizeChangePassword(access.principal(rc), username);
+        }
+        realm().changePassword(username, hash, security::fileRealmHasUser)
                 .onSuccess(ignored -> Responses.json(rc, 200, NODES.objectNode()))
                 .onFailure(failure -> Responses.error(rc, failure));
     }
@@ -61,6 +86,7 @@ final class SecurityEndpoints {
     void putRole(RoutingContext rc) {
         RequestContext.params(rc).accept("refresh").rejectUnconsumed();
         JsonNode body = body(rc);
+        NativeRealm.validateRole(rc.pathParam("name"), body);
         access.cluster(rc, "cluster:admin/xpack/security/role/put");
         realm().putRole(rc.pathParam("name"), body)
                 .onSuccess(created -> {

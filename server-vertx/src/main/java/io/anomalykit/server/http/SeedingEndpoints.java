@@ -9,6 +9,7 @@ import io.anomalykit.server.write.BulkRequests;
 import io.anomalykit.server.write.Jobs;
 import io.anomalykit.server.store.ResultIndices;
 import io.anomalykit.server.store.ResultsStore;
+import io.anomalykit.server.store.WriteCondition;
 import io.anomalykit.server.store.WriteOutcome;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
@@ -52,22 +53,95 @@ final class SeedingEndpoints {
                 .onFailure(failure -> Responses.error(rc, failure));
     }
 
+    /**
+     * {@code GET _ml/anomaly_detectors[/{expression}]} as {@code GetJobsAction} answers it: the expression is a comma
+     * list of job ids, group names and wildcards, or {@code _all}/{@code *}/nothing for every job
+     * ({@code JobConfigProvider.expandJobs} with {@code ExpandedIdsMatcher}). An exact id or group must match a job;
+     * a wildcard need not unless {@code allow_no_match=false}. Jobs come in id order.
+     */
     void getJob(RoutingContext rc) {
-        RequestContext.params(rc).accept("allow_no_match", "exclude_generated").rejectUnconsumed();
+        RestParams params = RequestContext.params(rc);
+        boolean allowNoMatch = params.flag("allow_no_match", true);
+        boolean excludeGenerated = params.flag("exclude_generated", false);
+        params.rejectUnconsumed();
         access.cluster(rc, "cluster:monitor/xpack/ml/job/get");
-        String jobId = rc.pathParam("job_id");
-        store.job(jobId)
-                .onSuccess(job -> {
-                    if (job.isEmpty()) {
-                        Responses.error(rc, EsException.jobNotFound(jobId));
+        String expression = rc.pathParam("job_id");
+        JobExpression matcher = JobExpression.of(expression == null ? "_all" : expression, allowNoMatch);
+        store.jobs()
+                .onSuccess(jobs -> {
+                    List<ObjectNode> matched = jobs.stream().filter(matcher::matches).toList();
+                    String unmatched = matcher.unmatched(jobs);
+                    if (!unmatched.isEmpty()) {
+                        Responses.error(rc, EsException.jobNotFound(unmatched));
                         return;
                     }
                     ObjectNode body = NODES.objectNode();
-                    body.put("count", 1);
-                    body.putArray("jobs").add(job.get());
+                    body.put("count", matched.size());
+                    ArrayNode out = body.putArray("jobs");
+                    matched.forEach(job -> out.add(excludeGenerated ? withoutGenerated(job) : job));
                     Responses.json(rc, 200, body);
                 })
                 .onFailure(failure -> Responses.error(rc, failure));
+    }
+
+    /**
+     * {@code Job.doXContentBody} with {@code exclude_generated}: the fields Elasticsearch made, not the creator, are left
+     * out (and {@code created_by} from {@code custom_settings}), so the job can be created again elsewhere.
+     */
+    private static ObjectNode withoutGenerated(ObjectNode job) {
+        ObjectNode out = job.deepCopy();
+        out.remove(List.of("job_type", "job_version", "create_time", "finished_time", "model_snapshot_id", "deleting",
+                "model_snapshot_min_version", "datafeed_config"));
+        if (out.path("custom_settings").isObject()) {
+            ((ObjectNode) out.get("custom_settings")).remove("created_by");
+        }
+        return out;
+    }
+
+    /** {@code ExpandedIdsMatcher}: tokens, which of them must match, and what each job answers to (its id and groups). */
+    record JobExpression(List<String> tokens, List<String> required, boolean all) {
+
+        static JobExpression of(String expression, boolean allowNoMatch) {
+            // Strings.tokenizeToStringArray: trimmed tokens, empty ones dropped.
+            List<String> tokens = java.util.Arrays.stream(expression.split(",")).map(String::trim)
+                    .filter(token -> !token.isEmpty()).toList();
+            boolean all = tokens.isEmpty() || tokens.size() == 1 && (tokens.get(0).equals("_all") || tokens.get(0).equals("*"));
+            if (all) {
+                return new JobExpression(List.of("*"), allowNoMatch ? List.of() : List.of("*"), true);
+            }
+            List<String> required = tokens.stream().filter(token -> !allowNoMatch || !token.contains("*")).toList();
+            return new JobExpression(tokens, required, false);
+        }
+
+        boolean matches(ObjectNode job) {
+            return names(job).stream().anyMatch(name -> tokens.stream().anyMatch(token -> simpleMatch(token, name)));
+        }
+
+        /** The required tokens no job id or group matched, comma-joined as Elasticsearch names them; empty if none. */
+        String unmatched(List<ObjectNode> jobs) {
+            List<String> names = jobs.stream().flatMap(job -> names(job).stream()).toList();
+            return required.stream().filter(token -> names.stream().noneMatch(name -> simpleMatch(token, name)))
+                    .collect(java.util.stream.Collectors.joining(","));
+        }
+
+        private static List<String> names(ObjectNode job) {
+            List<String> names = new java.util.ArrayList<>();
+            names.add(job.path("job_id").asText());
+            job.path("groups").forEach(group -> names.add(group.asText()));
+            return names;
+        }
+
+        /** {@code Regex.simpleMatch}: {@code *} matches any run of characters. */
+        static boolean simpleMatch(String pattern, String text) {
+            if (!pattern.contains("*")) {
+                return pattern.equals(text);
+            }
+            StringBuilder regex = new StringBuilder();
+            for (char c : pattern.toCharArray()) {
+                regex.append(c == '*' ? ".*" : java.util.regex.Pattern.quote(String.valueOf(c)));
+            }
+            return text.matches(regex.toString());
+        }
     }
 
     void deleteJob(RoutingContext rc) {
@@ -126,17 +200,64 @@ final class SeedingEndpoints {
         }).toList();
     }
 
+    /** {@code PUT|POST /{index}/_create/{id}} ({@code RestIndexAction.CreateHandler}): an index with op_type create. */
+    void createDocument(RoutingContext rc) {
+        String opType = rc.request().getParam("op_type");
+        if (opType != null && !opType.equals("create")) {
+            throw EsException.illegalArgument("opType must be 'create', found: [" + opType + "]");
+        }
+        indexDocument(rc, "create");
+    }
+
     void indexDocument(RoutingContext rc) {
+        indexDocument(rc, "index");
+    }
+
+    /** {@code GET|HEAD /{index}/_doc/{id}} ({@code RestGetAction}): realtime, as Elasticsearch's default. */
+    void getDocument(RoutingContext rc) {
+        RequestContext.params(rc).accept("routing", "preference", "refresh").rejectUnconsumed();
+        String name = rc.pathParam("index");
+        String id = rc.pathParam("id");
+        access.index(rc, "indices:data/read/get", name);
+        boolean head = rc.request().method() == io.vertx.core.http.HttpMethod.HEAD;
+        BulkRequests.concreteIndex(store, name)
+                .compose(index -> store.get(index, id).map(found -> {
+                    ObjectNode out = NODES.objectNode();
+                    out.put("_index", index).put("_id", id);
+                    if (found.isEmpty()) {
+                        out.put("found", false);
+                        return out;
+                    }
+                    out.put("_version", found.get().version()).put("_seq_no", found.get().seqNo())
+                            .put("_primary_term", WriteCondition.PRIMARY_TERM).put("found", true);
+                    try {
+                        out.set("_source", Responses.JSON.readTree(found.get().source()));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    return out;
+                }))
+                .onSuccess(out -> {
+                    int status = out.get("found").asBoolean() ? 200 : 404;
+                    if (head) {
+                        Responses.empty(rc, status, java.util.Map.of());
+                    } else {
+                        Responses.json(rc, status, out);
+                    }
+                })
+                .onFailure(failure -> Responses.error(rc, failure));
+    }
+
+    /** {@code DELETE /{index}/_doc/{id}} ({@code RestDeleteAction}), with the same conditions as an index. */
+    void deleteDocument(RoutingContext rc) {
         RestParams params = RequestContext.params(rc);
         boolean refresh = refresh(params);
-        String opType = params.get("op_type", "index");
-        params.accept("timeout", "wait_for_active_shards").rejectUnconsumed();
-        if (!opType.equals("index") && !opType.equals("create")) {
-            throw EsException.illegalArgument("opType must be 'create' or 'index', found: [" + opType + "]");
-        }
-        byte[] source = requireBody(rc);
-        access.index(rc, "indices:data/write/index", rc.pathParam("index"));
-        BulkRequests.Item item = BulkRequests.documentItem(opType, rc.pathParam("index"), rc.pathParam("id"), source);
+        WriteCondition condition = condition(params);
+        params.accept("timeout", "wait_for_active_shards", "routing").rejectUnconsumed();
+        BulkRequests.Item item = new BulkRequests.Item("delete", rc.pathParam("index"), rc.pathParam("id"), null, null, null,
+                condition);
+        BulkRequests.validate(List.of(item));
+        access.index(rc, "indices:data/write/delete", rc.pathParam("index"));
         BulkRequests.execute(store, List.of(item), refresh)
                 .compose(outcomes -> {
                     WriteOutcome outcome = outcomes.get(0);
@@ -144,6 +265,56 @@ final class SeedingEndpoints {
                 })
                 .onSuccess(outcome -> Responses.json(rc, outcome.status(), outcome(outcome)))
                 .onFailure(failure -> Responses.error(rc, failure));
+    }
+
+    private void indexDocument(RoutingContext rc, String defaultOpType) {
+        RestParams params = RequestContext.params(rc);
+        boolean refresh = refresh(params);
+        String opType = params.get("op_type", defaultOpType);
+        WriteCondition condition = condition(params);
+        params.accept("timeout", "wait_for_active_shards").rejectUnconsumed();
+        if (!opType.equals("index") && !opType.equals("create")) {
+            throw EsException.illegalArgument("opType must be 'create' or 'index', found: [" + opType + "]");
+        }
+        byte[] source = requireBody(rc);
+        BulkRequests.Item item = BulkRequests.documentItem(opType, rc.pathParam("index"), rc.pathParam("id"), source)
+                .when(condition);
+        // IndexRequest.validate runs before the request is authorized.
+        BulkRequests.validate(List.of(item));
+        access.index(rc, "indices:data/write/index", rc.pathParam("index"));
+        BulkRequests.execute(store, List.of(item), refresh)
+                .compose(outcomes -> {
+                    WriteOutcome outcome = outcomes.get(0);
+                    return outcome.failed() ? Future.failedFuture(outcome.error()) : Future.succeededFuture(outcome);
+                })
+                .onSuccess(outcome -> Responses.json(rc, outcome.status(), outcome(outcome)))
+                .onFailure(failure -> Responses.error(rc, failure));
+    }
+
+    /**
+     * {@code RestIndexAction}: {@code version} ({@code RestActions.parseVersion}), {@code version_type},
+     * {@code if_seq_no} and {@code if_primary_term} from the query string.
+     */
+    private static WriteCondition condition(RestParams params) {
+        long ifSeqNo = longParam(params, "if_seq_no", WriteCondition.UNASSIGNED_SEQ_NO);
+        long ifPrimaryTerm = longParam(params, "if_primary_term", 0);
+        long version = longParam(params, "version", WriteCondition.MATCH_ANY);
+        String type = params.get("version_type");
+        return BulkRequests.conditionOf(ifSeqNo, ifPrimaryTerm, version, type == null
+                ? WriteCondition.VersionType.INTERNAL : WriteCondition.VersionType.parse(type));
+    }
+
+    /** {@code RestRequest.paramAsLong}. */
+    private static long longParam(RestParams params, String name, long absent) {
+        String value = params.get(name);
+        if (value == null) {
+            return absent;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw EsException.illegalArgument("Failed to parse long parameter [" + name + "] with value [" + value + "]");
+        }
     }
 
     void refresh(RoutingContext rc) {

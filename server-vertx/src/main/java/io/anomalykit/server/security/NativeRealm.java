@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * Users and roles managed through Elasticsearch's security APIs and kept in the server's store. Passwords are kept as
@@ -22,11 +23,13 @@ public final class NativeRealm {
 
     static final String USERS = "user";
     static final String ROLES = "role";
+    /** Reserved users whose password was changed: Elasticsearch keeps those in its native store too. */
+    static final String RESERVED = "reserved_user";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MIN_PASSWORD_LENGTH = 6;
 
     private final SecurityStore store;
     private final Map<String, ObjectNode> users = new ConcurrentHashMap<>();
+    private final Map<String, ObjectNode> reserved = new ConcurrentHashMap<>();
     private final Map<String, ObjectNode> roleDescriptors = new ConcurrentHashMap<>();
     private final Map<String, Role> roles = new ConcurrentHashMap<>();
     private volatile Runnable onChange = () -> { };
@@ -39,6 +42,9 @@ public final class NativeRealm {
         NativeRealm realm = new NativeRealm(store);
         return store.objects(USERS).compose(users -> {
             realm.users.putAll(users);
+            return store.objects(RESERVED);
+        }).compose(reserved -> {
+            realm.reserved.putAll(reserved);
             return store.objects(ROLES);
         }).map(roles -> {
             roles.forEach(realm::cacheRole);
@@ -59,31 +65,33 @@ public final class NativeRealm {
         return roles;
     }
 
-    /** Creates or updates a user; a new user needs a password. @return true when created */
-    public Future<Boolean> putUser(String username, JsonNode request) {
-        if (username.equals("elastic")) {
-            return Future.failedFuture(EsException.illegalArgument("user [elastic] is reserved and only the password can be "
-                    + "changed"));
+    /**
+     * Creates or updates a user; a new user needs a password. Checked as {@code TransportPutUserAction.validateRequest}
+     * checks: reserved users, the name rule and role names.
+     *
+     * @return true when created
+     */
+    public Future<Boolean> putUser(String username, UserRequests.PutUser request) {
+        try {
+            UserRequests.validatePutUser(username, request.roles());
+        } catch (EsException e) {
+            return Future.failedFuture(e);
         }
         ObjectNode existing = users.get(username);
-        String password = request.path("password").asText(null);
-        if (existing == null && password == null) {
+        String hash = request.password() != null ? Security.hash(request.password()) : request.passwordHash();
+        if (existing == null && hash == null) {
             return Future.failedFuture(EsException.of(400, "action_request_validation_exception",
                     "Validation Failed: 1: password must be specified unless you are updating an existing user;"));
-        }
-        if (password != null && password.length() < MIN_PASSWORD_LENGTH) {
-            return Future.failedFuture(EsException.of(400, "action_request_validation_exception",
-                    "Validation Failed: 1: passwords must be at least [" + MIN_PASSWORD_LENGTH + "] characters long;"));
         }
         ObjectNode user = JSON.createObjectNode();
         user.put("username", username);
         ArrayNode roleNames = user.putArray("roles");
-        request.path("roles").forEach(role -> roleNames.add(role.asText()));
-        user.set("full_name", request.has("full_name") ? request.get("full_name") : JSON.nullNode());
-        user.set("email", request.has("email") ? request.get("email") : JSON.nullNode());
-        user.set("metadata", request.path("metadata").isObject() ? request.get("metadata") : JSON.createObjectNode());
-        user.put("enabled", request.path("enabled").asBoolean(true));
-        user.put("password_hash", password != null ? Security.hash(password) : existing.get("password_hash").asText());
+        request.roles().forEach(roleNames::add);
+        user.set("full_name", request.fullName() != null ? request.fullName() : JSON.nullNode());
+        user.set("email", request.email() != null ? request.email() : JSON.nullNode());
+        user.set("metadata", request.metadata() != null ? request.metadata() : JSON.createObjectNode());
+        user.put("enabled", request.enabled() == null || request.enabled());
+        user.put("password_hash", hash != null ? hash : existing.get("password_hash").asText());
         return store.put(USERS, username, user).map(ignored -> {
             users.put(username, user);
             onChange.run();
@@ -91,25 +99,50 @@ public final class NativeRealm {
         });
     }
 
-    public Future<Void> changePassword(String username, String password) {
-        ObjectNode user = users.get(username);
-        if (user == null) {
-            return Future.failedFuture(EsException.of(404, "resource_not_found_exception", "user [" + username
-                    + "] does not exist"));
+    /**
+     * {@code TransportChangePasswordAction.doExecute}: a native or reserved user's password changes; a user of
+     * another realm (here the file realm, {@code file/default_file}) cannot be managed through this API; for a user no
+     * realm knows, the lookups in the other realms add no error, so Elasticsearch answers an empty validation failure.
+     */
+    public Future<Void> changePassword(String username, String hash, Predicate<String> fileRealmUser) {
+        if (users.containsKey(username) || username.equals("elastic")) {
+            return changePasswordHash(username, hash);
         }
-        if (password == null || password.length() < MIN_PASSWORD_LENGTH) {
-            return Future.failedFuture(EsException.of(400, "action_request_validation_exception",
-                    "Validation Failed: 1: passwords must be at least [" + MIN_PASSWORD_LENGTH + "] characters long;"));
+        if (UserRequests.RESERVED_USERS.contains(username)) {
+            // Elasticsearch would enable the built-in user with this password; this server has no such user.
+            return Future.failedFuture(EsException.illegalArgument("user [" + username + "] is a reserved user this server "
+                    + "does not have; [elastic] is its only reserved user"));
         }
-        ObjectNode changed = user.deepCopy().put("password_hash", Security.hash(password));
-        return store.put(USERS, username, changed).map(ignored -> {
-            users.put(username, changed);
+        String reason = "Validation Failed: ";
+        if (fileRealmUser.test(username)) {
+            reason += "1: user [" + username + "] is a(n)file/default_file user and cannot be managed via this API.;";
+        }
+        return Future.failedFuture(EsException.of(400, "validation_exception", reason));
+    }
+
+    /** The password hash a reserved user was given through the change-password API, if it was. */
+    Optional<String> reservedPasswordHash(String username) {
+        return Optional.ofNullable(reserved.get(username)).map(user -> user.get("password_hash").asText());
+    }
+
+    /** Keeps a new password hash for a native user, or for a reserved user as Elasticsearch's native store does. */
+    private Future<Void> changePasswordHash(String username, String hash) {
+        boolean isReserved = UserRequests.RESERVED_USERS.contains(username);
+        ObjectNode current = isReserved ? reserved.get(username) : users.get(username);
+        ObjectNode changed = current != null ? current.deepCopy() : JSON.createObjectNode().put("enabled", true);
+        changed.put("password_hash", hash);
+        return store.put(isReserved ? RESERVED : USERS, username, changed).map(ignored -> {
+            (isReserved ? reserved : users).put(username, changed);
             onChange.run();
             return null;
         });
     }
 
+    /** {@code TransportDeleteUserAction}: a reserved user cannot be deleted. */
     public Future<Boolean> deleteUser(String username) {
+        if (UserRequests.RESERVED_USERS.contains(username)) {
+            return Future.failedFuture(EsException.illegalArgument("user [" + username + "] is reserved and cannot be deleted"));
+        }
         return store.delete(USERS, username).map(found -> {
             users.remove(username);
             onChange.run();
@@ -128,8 +161,10 @@ public final class NativeRealm {
 
     /** Creates or updates a role in Elasticsearch's role format. @return true when created */
     public Future<Boolean> putRole(String name, JsonNode descriptor) {
-        if (Role.BUILT_IN.containsKey(name)) {
-            return Future.failedFuture(EsException.illegalArgument("role [" + name + "] is reserved and cannot be modified"));
+        try {
+            validateRole(name, descriptor);
+        } catch (EsException e) {
+            return Future.failedFuture(e);
         }
         try {
             Role.parseFile(JSON.createObjectNode().set(name, descriptor));
@@ -145,7 +180,27 @@ public final class NativeRealm {
         });
     }
 
+    /**
+     * {@code PutRoleRequest.validate}, which Elasticsearch runs before authorizing the request.
+     *
+     * @throws EsException a 400 {@code action_request_validation_exception} listing every error
+     */
+    public static void validateRole(String name, JsonNode descriptor) {
+        List<String> errors = Role.validationErrors(name, descriptor);
+        if (!errors.isEmpty()) {
+            StringBuilder reason = new StringBuilder("Validation Failed: ");
+            for (int i = 0; i < errors.size(); i++) {
+                reason.append(i + 1).append(": ").append(errors.get(i)).append(';');
+            }
+            throw EsException.of(400, "action_request_validation_exception", reason.toString());
+        }
+    }
+
+    /** {@code TransportDeleteRoleAction}: a built-in role cannot be deleted. */
     public Future<Boolean> deleteRole(String name) {
+        if (Role.BUILT_IN.containsKey(name)) {
+            return Future.failedFuture(EsException.illegalArgument("role [" + name + "] is reserved and cannot be deleted"));
+        }
         return store.delete(ROLES, name).map(found -> {
             roleDescriptors.remove(name);
             roles.remove(name);

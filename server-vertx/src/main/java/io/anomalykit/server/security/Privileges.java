@@ -70,6 +70,15 @@ final class Privileges {
         return pattern.endsWith("*") ? name.startsWith(pattern.substring(0, pattern.length() - 1)) : pattern.equals(name);
     }
 
+    /** Every named privilege, least privileged first, as {@code ClusterPrivilegeResolver.sortByAccessLevel} orders them. */
+    static List<String> byAccessLevel(Map<String, Privilege> privileges) {
+        List<Privilege> all = new ArrayList<>(privileges.values());
+        Comparator<Privilege> byAccess = Comparator.comparingLong(p -> privileges.values().stream()
+                .filter(other -> other != p && p.implies(other)).count());
+        all.sort(byAccess.thenComparing(Privilege::name));
+        return all.stream().map(Privilege::name).toList();
+    }
+
     /**
      * The named privileges that grant an action, least privileged first: ordered by how many other named privileges each
      * implies, then by name, as Elasticsearch lists them in its 403 messages.

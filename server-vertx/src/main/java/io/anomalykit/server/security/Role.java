@@ -31,12 +31,76 @@ record Role(String name, Set<String> cluster, List<IndexGrant> indices) {
                     new IndexGrant(List.of(".ml-annotations*"), Set.of("view_index_metadata", "read", "write")))));
 
     boolean grantsCluster(String action) {
-        return cluster.stream().map(Privileges.CLUSTER::get).anyMatch(p -> p != null && p.grants(action));
+        return cluster.stream().anyMatch(name -> grants(Privileges.CLUSTER, name, action));
     }
 
     boolean grantsIndex(String action, String index) {
         return indices.stream().filter(grant -> grant.covers(index)).flatMap(grant -> grant.privileges().stream())
-                .map(Privileges.INDEX::get).anyMatch(p -> p != null && p.grants(action));
+                .anyMatch(name -> grants(Privileges.INDEX, name, action));
+    }
+
+    /** A named privilege, or an action pattern, which grants the actions it matches and their sub-actions. */
+    private static boolean grants(Map<String, Privileges.Privilege> named, String name, String action) {
+        Privileges.Privilege privilege = named.get(name);
+        if (privilege != null) {
+            return privilege.grants(action);
+        }
+        return isActionPattern(name) && java.util.regex.Pattern.matches(glob(name) + ".*", action);
+    }
+
+    /**
+     * {@code ClusterPrivilegeResolver.isClusterAction} and {@code IndexPrivilege}'s action matcher: a privilege may also
+     * be a pattern over action names.
+     */
+    static boolean isActionPattern(String name) {
+        return name.startsWith("cluster:") || name.startsWith("indices:") || name.startsWith("internal:");
+    }
+
+    private static String glob(String pattern) {
+        StringBuilder regex = new StringBuilder();
+        for (String part : pattern.split("\\*", -1)) {
+            if (regex.length() > 0 || pattern.startsWith("*")) {
+                regex.append(".*");
+            }
+            regex.append(java.util.regex.Pattern.quote(part));
+        }
+        return regex.toString();
+    }
+
+    /**
+     * What {@code PutRoleRequest.validate} finds wrong with a role ({@code NativeRealmValidationUtil.validateRoleName},
+     * {@code RoleDescriptorRequestValidator.validate} with {@code ClusterPrivilegeResolver.resolve} and
+     * {@code IndexPrivilege.resolveBySelectorAccess}), in Elasticsearch's words. The lists of predefined names are
+     * this server's privileges.
+     */
+    static List<String> validationErrors(String name, JsonNode descriptor) {
+        List<String> errors = new ArrayList<>();
+        if (!UserRequests.validName(name)) {
+            errors.add("Role names must be at least 1 and no more than " + UserRequests.MAX_NAME_LENGTH + " characters. They "
+                    + "can contain alphanumeric characters (a-z, A-Z, 0-9), spaces, punctuation, and printable symbols in the "
+                    + "Basic Latin (ASCII) block. Leading or trailing whitespace is not allowed.");
+        } else if (BUILT_IN.containsKey(name)) {
+            errors.add("Role [" + name + "] is reserved and may not be used.");
+        }
+        for (JsonNode item : descriptor.path("cluster")) {
+            String privilege = item.asText().toLowerCase(java.util.Locale.ROOT);
+            if (!isActionPattern(privilege) && !Privileges.CLUSTER.containsKey(privilege)) {
+                errors.add("unknown cluster privilege [" + privilege + "]. a privilege must be either one of the predefined "
+                        + "cluster privilege names [" + String.join(",", Privileges.byAccessLevel(Privileges.CLUSTER))
+                        + "] or a pattern over one of the available cluster actions");
+            }
+        }
+        for (JsonNode grant : descriptor.path("indices")) {
+            for (JsonNode item : grant.path("privileges")) {
+                String privilege = item.asText().toLowerCase(java.util.Locale.ROOT);
+                if (!isActionPattern(privilege) && !Privileges.INDEX.containsKey(privilege)) {
+                    errors.add("unknown index privilege [" + privilege + "]. a privilege must be either one of the predefined "
+                            + "fixed indices privileges [" + String.join(",", new java.util.TreeSet<>(Privileges.INDEX.keySet()))
+                            + "] or a pattern over one of the available index actions");
+                }
+            }
+        }
+        return errors;
     }
 
     /**
@@ -78,10 +142,11 @@ record Role(String name, Set<String> cluster, List<IndexGrant> indices) {
     private static Set<String> names(JsonNode list, Set<String> known, String what, String role) {
         Set<String> out = new LinkedHashSet<>();
         for (JsonNode item : list) {
-            if (!known.contains(item.asText())) {
+            String name = item.asText().toLowerCase(java.util.Locale.ROOT);
+            if (!known.contains(name) && !isActionPattern(name)) {
                 throw new IllegalArgumentException("role [" + role + "] names an unknown " + what + " [" + item.asText() + "]");
             }
-            out.add(item.asText());
+            out.add(name);
         }
         return out;
     }

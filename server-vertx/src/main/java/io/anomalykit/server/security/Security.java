@@ -221,8 +221,11 @@ public final class Security {
         String user = decoded.substring(0, colon);
         String password = decoded.substring(colon + 1);
         if (user.equals(RESERVED_SUPERUSER)) {
+            // A password set through the change-password API replaces the configured one, as in Elasticsearch.
+            Optional<String> changed = nativeRealm == null ? Optional.empty() : nativeRealm.reservedPasswordHash(user);
             String expected = settings.elasticPassword();
-            boolean same = expected != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+            boolean same = changed.isPresent() ? passwordMatches(user, password, changed.get())
+                    : expected != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
                     password.getBytes(StandardCharsets.UTF_8));
             if (!same) {
                 throw unauthenticated("unable to authenticate user [" + user + "] for REST request [" + uri + "]");
@@ -311,6 +314,24 @@ public final class Security {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The change-password API: {@code manage_security} (or another privilege granting the action) for anyone's
+     * password, and without it one's own, when a native or reserved realm user logged in as themselves
+     * ({@code RBACEngine.checkSameUserPermissions} and {@code checkChangePasswordAction}; never with an API key).
+     */
+    public void authorizeChangePassword(Principal principal, String username) {
+        boolean own = principal.apiKeyId() == null && principal.username().equals(username)
+                && (principal.realm().equals("native") || principal.realm().equals("reserved"));
+        if (!own) {
+            authorizeCluster(principal, "cluster:admin/xpack/security/user/change_password");
+        }
+    }
+
+    /** Whether the file realm has this user, for the change-password API's answer. */
+    public boolean fileRealmHasUser(String username) {
+        return realm.get().passwordHashes().containsKey(username);
     }
 
     /** @throws EsException 403 when none of the principal's roles grants the cluster action */

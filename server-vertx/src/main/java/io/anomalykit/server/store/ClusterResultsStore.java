@@ -213,6 +213,15 @@ public final class ClusterResultsStore implements ResultsStore {
             if (op.id() != null) {
                 action.put("_id", op.id());
             }
+            // The conditions go to the cluster, whose engine checks them as Elasticsearch's does.
+            WriteCondition condition = op.condition();
+            if (condition.seqNoBased()) {
+                action.put("if_seq_no", condition.ifSeqNo()).put("if_primary_term", condition.ifPrimaryTerm());
+            }
+            if (condition.external()) {
+                action.put("version", condition.version())
+                        .put("version_type", condition.versionType().name().toLowerCase(java.util.Locale.ROOT));
+            }
             ndjson.appendBytes(ClusterClient.bytes(meta)).appendByte((byte) '\n');
             if (op.kind() != WriteOp.Kind.DELETE) {
                 ndjson.appendBytes(op.json()).appendByte((byte) '\n');
@@ -240,6 +249,17 @@ public final class ClusterResultsStore implements ResultsStore {
     }
 
     @Override
+    public Future<Optional<StoredDocument>> get(String index, String id) {
+        return client.call(HttpMethod.GET, "/" + ClusterClient.encode(index) + "/_doc/" + ClusterClient.encode(id), null)
+                .map(found -> found.path("found").asBoolean(false)
+                        ? Optional.of(new StoredDocument(index, id, found.path("_version").asLong(), found.path("_seq_no").asLong(),
+                                ClusterClient.bytes((ObjectNode) found.get("_source"))))
+                        : Optional.<StoredDocument>empty())
+                .recover(failure -> ClusterClient.isNotFound(failure) ? Future.succeededFuture(Optional.empty())
+                        : Future.failedFuture(failure));
+    }
+
+    @Override
     public Future<Void> refresh() {
         return client.call(HttpMethod.POST, "/" + RESULTS_INDEX + "/_refresh", null).mapEmpty();
     }
@@ -263,6 +283,27 @@ public final class ClusterResultsStore implements ResultsStore {
                     knownJobs.remove(jobId);
                     return Future.succeededFuture(Optional.empty());
                 });
+    }
+
+    @Override
+    public Future<List<ObjectNode>> jobs() {
+        ObjectNode body = NODES.objectNode();
+        // Whatever the config index's mapping: every document is read and the jobs are picked and ordered here.
+        body.put("size", 10_000);
+        body.putObject("query").putObject("match_all");
+        return client.call(HttpMethod.POST, "/" + CONFIG_INDEX + "/_search", body)
+                .map(answer -> {
+                    List<ObjectNode> configs = new ArrayList<>();
+                    answer.path("hits").path("hits").forEach(hit -> {
+                        if (hit.path("_id").asText().startsWith("anomaly_detector-") && hit.path("_source").isObject()) {
+                            configs.add((ObjectNode) hit.get("_source"));
+                        }
+                    });
+                    configs.sort(java.util.Comparator.comparing(config -> config.path("job_id").asText()));
+                    return configs;
+                })
+                .recover(failure -> ClusterClient.isNotFound(failure) ? Future.succeededFuture(List.of())
+                        : Future.failedFuture(failure));
     }
 
     @Override

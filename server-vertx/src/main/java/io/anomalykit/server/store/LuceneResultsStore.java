@@ -254,49 +254,91 @@ public final class LuceneResultsStore implements ResultsStore {
         }, false);
     }
 
+    @Override
+    public Future<Optional<StoredDocument>> get(String index, String id) {
+        return vertx.executeBlocking(() -> {
+            synchronized (writeLock) {
+                // Realtime, as Elasticsearch's get: the lookup reader is made to see every acknowledged write.
+                reopenLookup();
+                IndexSearcher searcher = lookup.acquire();
+                try {
+                    Query byId = new org.apache.lucene.search.BooleanQuery.Builder()
+                            .add(new TermQuery(new Term(LuceneFields.ID, id)), org.apache.lucene.search.BooleanClause.Occur.FILTER)
+                            .add(new TermQuery(new Term(LuceneFields.KIND, LuceneFields.KIND_RESULT)),
+                                    org.apache.lucene.search.BooleanClause.Occur.FILTER)
+                            .build();
+                    TopDocs hits = searcher.search(byId, 1);
+                    if (hits.scoreDocs.length == 0) {
+                        return Optional.<StoredDocument>empty();
+                    }
+                    int doc = hits.scoreDocs[0].doc;
+                    List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+                    LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+                    int local = doc - leaf.docBase;
+                    Document stored = leaf.reader().storedFields().document(local);
+                    if (!index.equals(stored.get(LuceneFields.INDEX))) {
+                        return Optional.<StoredDocument>empty();
+                    }
+                    BinaryDocValues sources = DocValues.getBinary(leaf.reader(), LuceneFields.SOURCE_BYTES);
+                    byte[] source = sources.advanceExact(local) ? copy(sources.binaryValue())
+                            : copy(stored.getBinaryValue(LuceneFields.SOURCE));
+                    org.apache.lucene.index.NumericDocValues seqs = DocValues.getNumeric(leaf.reader(), LuceneFields.SEQ);
+                    long seq = seqs.advanceExact(local) ? seqs.longValue() : -1;
+                    long version = stored.getField(LuceneFields.VERSION).numericValue().longValue();
+                    return Optional.of(new StoredDocument(index, id, version, seq, source));
+                } finally {
+                    lookup.release(searcher);
+                }
+            }
+        }, false);
+    }
+
     /** Makes the lookup reader see every write so far; the caller holds the write lock. */
     private void reopenLookup() throws IOException {
         lookup.maybeRefreshBlocking();
         versions.reopened();
     }
 
+    /**
+     * One write as Elasticsearch's engine plans it on the primary ({@code InternalEngine.planIndexingAsPrimary},
+     * {@code planDeletionAsPrimary}): the conditions are checked against the current document first, and only a write
+     * that goes ahead (a delete of a missing document included) takes a sequence number.
+     */
     private WriteOutcome apply(WriteOp op, IndexReader reader) throws IOException {
         String id = op.id() != null ? op.id() : generateId();
         // A generated id is new by construction: no need to look it up.
-        long current = op.id() == null ? -1
-                : versions.version(reader, id);
-        long seq = nextSeq.getAndIncrement();
-        Term idTerm = new Term(LuceneFields.ID, id);
-        switch (op.kind()) {
-            case DELETE -> {
-                if (current < 0) {
-                    return new WriteOutcome(op.index(), id, 1, "not_found", 404, seq, null);
-                }
-                writer.deleteDocuments(idTerm);
-                versions.wrote(id, VersionLookup.NONE);
-                return new WriteOutcome(op.index(), id, current + 1, "deleted", 200, seq, null);
-            }
-            case CREATE -> {
-                if (current >= 0) {
-                    return WriteOutcome.failed(op.index(), id, EsException.of(409, "version_conflict_engine_exception",
-                            "[" + id + "]: version conflict, document already exists (current version [" + current + "])")
-                            .withMetadata("index", op.index()));
-                }
-            }
-            case INDEX -> {
-                // nothing to check: index creates or replaces
-            }
+        VersionLookup.Current current = op.id() == null ? VersionLookup.Current.ABSENT : versions.current(reader, id);
+        WriteCondition condition = op.condition();
+        EsException conflict = condition.conflict(op.index(), id, current.version(), current.seqNo());
+        if (conflict == null && op.kind() == WriteOp.Kind.CREATE && current.exists()) {
+            conflict = WriteCondition.conflict(op.index(), "[" + id + "]: version conflict, document already exists "
+                    + "(current version [" + current.version() + "])");
         }
-        long version = current < 0 ? 1 : current + 1;
+        if (conflict != null) {
+            return WriteOutcome.failed(op.index(), id, conflict);
+        }
+        long version = condition.nextVersion(current.version());
+        Term idTerm = new Term(LuceneFields.ID, id);
+        if (op.kind() == WriteOp.Kind.DELETE) {
+            long seq = nextSeq.getAndIncrement();
+            if (!current.exists()) {
+                return new WriteOutcome(op.index(), id, version, "not_found", 404, seq, null);
+            }
+            writer.deleteDocuments(idTerm);
+            versions.deleted(id);
+            return new WriteOutcome(op.index(), id, version, "deleted", 200, seq, null);
+        }
+        long seq = nextSeq.get();
         Document doc;
         try {
             doc = mapping.toDocument(id, op.index(), version, seq, op.source(), op.json(), render(op.source()));
         } catch (EsException invalid) {
             return WriteOutcome.failed(op.index(), id, invalid);
         }
+        nextSeq.incrementAndGet();
         writer.updateDocument(idTerm, doc);
-        versions.wrote(id, version);
-        return current < 0 ? new WriteOutcome(op.index(), id, version, "created", 201, seq, null)
+        versions.wrote(id, version, seq);
+        return !current.exists() ? new WriteOutcome(op.index(), id, version, "created", 201, seq, null)
                 : new WriteOutcome(op.index(), id, version, "updated", 200, seq, null);
     }
 
@@ -323,6 +365,11 @@ public final class LuceneResultsStore implements ResultsStore {
     public Future<Optional<ObjectNode>> job(String jobId) {
         ObjectNode job = jobs.get(jobId);
         return Future.succeededFuture(Optional.ofNullable(job == null ? null : job.deepCopy()));
+    }
+
+    @Override
+    public Future<List<ObjectNode>> jobs() {
+        return Future.succeededFuture(new java.util.TreeMap<>(jobs).values().stream().map(ObjectNode::deepCopy).toList());
     }
 
     @Override

@@ -30,7 +30,16 @@ public interface ResultsStore {
 
     Future<Void> refresh();
 
+    /**
+     * One document by its concrete index and id, as Elasticsearch's realtime get reads it: writes not yet refreshed
+     * included.
+     */
+    Future<Optional<StoredDocument>> get(String index, String id);
+
     Future<Optional<ObjectNode>> job(String jobId);
+
+    /** Every job's configuration, in job id order. */
+    Future<List<ObjectNode>> jobs();
 
     /** @return false, writing nothing, if a job with this id exists */
     Future<Boolean> createJob(String jobId, ObjectNode job);

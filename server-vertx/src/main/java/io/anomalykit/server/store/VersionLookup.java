@@ -26,9 +26,17 @@ final class VersionLookup {
 
     /** Not indexed (or deleted). */
     static final long NONE = -1;
+    /** A live document's version and the sequence number of its last write. */
+    record Current(long version, long seqNo) {
+        static final Current ABSENT = new Current(NONE, NONE);
+
+        boolean exists() {
+            return version >= 0;
+        }
+    }
     private static final int MAX_REMEMBERED = 200_000;
 
-    private final Map<String, Long> sinceReopen = new HashMap<>();
+    private final Map<String, Current> sinceReopen = new HashMap<>();
     private IndexReader reader;
     private TermsEnum[] terms;
     private PostingsEnum postings;
@@ -43,12 +51,16 @@ final class VersionLookup {
         sinceReopen.clear();
     }
 
-    void wrote(String id, long version) {
-        sinceReopen.put(id, version);
+    void wrote(String id, long version, long seqNo) {
+        sinceReopen.put(id, version < 0 ? Current.ABSENT : new Current(version, seqNo));
     }
 
-    long version(IndexReader current, String id) throws IOException {
-        Long remembered = sinceReopen.get(id);
+    void deleted(String id) {
+        sinceReopen.put(id, Current.ABSENT);
+    }
+
+    Current current(IndexReader current, String id) throws IOException {
+        Current remembered = sinceReopen.get(id);
         if (remembered != null) {
             return remembered;
         }
@@ -72,11 +84,16 @@ final class VersionLookup {
             Bits live = leaf.reader().getLiveDocs();
             for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
                 if (live == null || live.get(doc)) {
-                    return storedVersion(leaf, doc);
+                    return new Current(storedVersion(leaf, doc), storedSeqNo(leaf, doc));
                 }
             }
         }
-        return NONE;
+        return Current.ABSENT;
+    }
+
+    private static long storedSeqNo(LeafReaderContext leaf, int doc) throws IOException {
+        NumericDocValues seqs = DocValues.getNumeric(leaf.reader(), LuceneFields.SEQ);
+        return seqs.advanceExact(doc) ? seqs.longValue() : NONE;
     }
 
     private static long storedVersion(LeafReaderContext leaf, int doc) throws IOException {

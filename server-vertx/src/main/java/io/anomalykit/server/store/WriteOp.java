@@ -11,11 +11,16 @@ import java.nio.charset.StandardCharsets;
  * @param id         the document id; null means "generate one" (index and create only)
  * @param source     the document (null for delete)
  * @param sourceJson the document as the client sent it, or null to write it from {@code source}
+ * @param condition  what the current document must be for the write to happen
  */
-public record WriteOp(Kind kind, String index, String id, ObjectNode source, byte[] sourceJson) {
+public record WriteOp(Kind kind, String index, String id, ObjectNode source, byte[] sourceJson, WriteCondition condition) {
 
     public WriteOp(Kind kind, String index, String id, ObjectNode source) {
-        this(kind, index, id, source, null);
+        this(kind, index, id, source, null, WriteCondition.NONE);
+    }
+
+    public WriteOp(Kind kind, String index, String id, ObjectNode source, byte[] sourceJson) {
+        this(kind, index, id, source, sourceJson, WriteCondition.NONE);
     }
 
     /**

@@ -8,6 +8,7 @@ import io.anomalykit.server.error.EsException;
 import io.anomalykit.server.query.ResultsRequestParser;
 import io.anomalykit.server.store.ResultIndices;
 import io.anomalykit.server.store.ResultsStore;
+import io.anomalykit.server.store.WriteCondition;
 import io.anomalykit.server.store.WriteOp;
 import io.anomalykit.server.store.WriteOutcome;
 import io.vertx.core.Future;
@@ -33,16 +34,93 @@ public final class BulkRequests {
     private static final Set<String> ACTIONS = Set.of("index", "create", "update", "delete");
     private static final Set<String> METADATA = Set.of("_index", "_id", "routing", "pipeline", "require_alias",
             "if_seq_no", "if_primary_term", "version", "version_type", "dynamic_templates", "retry_on_conflict",
-            "_source", "require_data_stream", "list_executed_pipelines");
+            "_source", "require_data_stream", "list_executed_pipelines", "op_type");
 
     private BulkRequests() {
     }
 
     /** One action of the request as written: the document (read, and as sent), or the reason its item fails. */
-    public record Item(String action, String index, String id, ObjectNode document, byte[] json, EsException failure) {
+    public record Item(String action, String index, String id, ObjectNode document, byte[] json, EsException failure,
+                       WriteCondition condition) {
+
+        public Item(String action, String index, String id, ObjectNode document, byte[] json, EsException failure) {
+            this(action, index, id, document, json, failure, WriteCondition.NONE);
+        }
 
         public static Item failed(String action, String index, String id, EsException failure) {
             return new Item(action, index, id, null, null, failure);
+        }
+
+        /** The same item under conditions. */
+        public Item when(WriteCondition condition) {
+            return new Item(action, index, id, document, json, failure, condition);
+        }
+
+        WriteOp.Kind kind() {
+            return switch (action) {
+                case "delete" -> WriteOp.Kind.DELETE;
+                case "create" -> WriteOp.Kind.CREATE;
+                default -> WriteOp.Kind.INDEX;
+            };
+        }
+    }
+
+    /**
+     * The conditions of an action line ({@code BulkRequestParser}: {@code if_seq_no}, {@code if_primary_term},
+     * {@code version}, {@code version_type}).
+     */
+    static WriteCondition condition(JsonNode metadata) {
+        long ifSeqNo = number(metadata, "if_seq_no", WriteCondition.UNASSIGNED_SEQ_NO);
+        long ifPrimaryTerm = number(metadata, "if_primary_term", 0);
+        long version = number(metadata, "version", WriteCondition.MATCH_ANY);
+        WriteCondition.VersionType type = metadata.hasNonNull("version_type")
+                ? WriteCondition.VersionType.parse(metadata.get("version_type").asText()) : WriteCondition.VersionType.INTERNAL;
+        return conditionOf(ifSeqNo, ifPrimaryTerm, version, type);
+    }
+
+    /**
+     * A condition from its parts, refusing what {@code IndexRequest.setIfSeqNo} and {@code setIfPrimaryTerm} refuse.
+     */
+    public static WriteCondition conditionOf(long ifSeqNo, long ifPrimaryTerm, long version, WriteCondition.VersionType type) {
+        if (ifSeqNo < 0 && ifSeqNo != WriteCondition.UNASSIGNED_SEQ_NO) {
+            throw EsException.illegalArgument("sequence numbers must be non negative. got [" + ifSeqNo + "].");
+        }
+        if (ifPrimaryTerm < 0) {
+            throw EsException.illegalArgument("primary term must be non negative. got [" + ifPrimaryTerm + "]");
+        }
+        return new WriteCondition(ifSeqNo, ifPrimaryTerm, version, type);
+    }
+
+    private static long number(JsonNode metadata, String field, long absent) {
+        JsonNode value = metadata.get(field);
+        if (value == null || value.isNull()) {
+            return absent;
+        }
+        if (value.isIntegralNumber()) {
+            return value.asLong();
+        }
+        try {
+            return Long.parseLong(value.asText());
+        } catch (NumberFormatException e) {
+            throw EsException.illegalArgument("For input string: \"" + value.asText() + "\"");
+        }
+    }
+
+    /**
+     * {@code BulkRequest.validate}: every item's own validation ({@code IndexRequest.validate},
+     * {@code DeleteRequest.validate}), all errors in one answer.
+     */
+    public static void validate(List<Item> items) {
+        List<String> errors = new ArrayList<>();
+        for (Item item : items) {
+            errors.addAll(item.condition().validate(item.kind(), item.id()));
+        }
+        if (!errors.isEmpty()) {
+            StringBuilder reason = new StringBuilder("Validation Failed: ");
+            for (int i = 0; i < errors.size(); i++) {
+                reason.append(i + 1).append(": ").append(errors.get(i)).append(';');
+            }
+            throw EsException.of(400, "action_request_validation_exception", reason.toString());
         }
     }
 
@@ -65,6 +143,11 @@ public final class BulkRequests {
             JsonNode action = readActionLine(new String(body, start, end - start, StandardCharsets.UTF_8), lineNumber);
             String name = action.fieldNames().next();
             JsonNode metadata = action.get(name);
+            WriteCondition condition = condition(metadata);
+            if (name.equals("index") && metadata.hasNonNull("op_type")) {
+                // BulkRequestParser: an index action with op_type create is a create; any other value, an index.
+                name = metadata.get("op_type").asText().equals("create") ? "create" : "index";
+            }
             String index = metadata.has("_index") ? metadata.get("_index").asText() : defaultIndex;
             String id = metadata.has("_id") ? metadata.get("_id").asText() : null;
             if (index == null) {
@@ -74,15 +157,17 @@ public final class BulkRequests {
                 if (id == null) {
                     throw EsException.of(400, "action_request_validation_exception", "Validation Failed: 1: id is missing;");
                 }
-                items.add(new Item(name, index, id, null, null, null));
+                items.add(new Item(name, index, id, null, null, null, condition));
                 continue;
             }
             if (lineNumber >= lines || lineNumber == lines - 1 && isBlank(body, starts[lineNumber], body.length)) {
                 throw EsException.of(400, "action_request_validation_exception", "Validation Failed: 1: source is missing;");
             }
             int sourceStart = starts[lineNumber];
-            items.add(documentItem(name, index, id, body, sourceStart, lineEnd(body, starts, lineNumber++) - sourceStart));
+            items.add(documentItem(name, index, id, body, sourceStart, lineEnd(body, starts, lineNumber++) - sourceStart)
+                    .when(condition));
         }
+        validate(items);
         return items;
     }
 
@@ -137,9 +222,11 @@ public final class BulkRequests {
                     }
                     String concrete = resolve(item.index(), jobId -> jobs.get(jobId).result());
                     WriteOp op = switch (item.action()) {
-                        case "delete" -> new WriteOp(WriteOp.Kind.DELETE, concrete, item.id(), null);
-                        case "create" -> new WriteOp(WriteOp.Kind.CREATE, concrete, item.id(), item.document(), item.json());
-                        case "index" -> new WriteOp(WriteOp.Kind.INDEX, concrete, item.id(), item.document(), item.json());
+                        case "delete" -> new WriteOp(WriteOp.Kind.DELETE, concrete, item.id(), null, null, item.condition());
+                        case "create" -> new WriteOp(WriteOp.Kind.CREATE, concrete, item.id(), item.document(), item.json(),
+                                item.condition());
+                        case "index" -> new WriteOp(WriteOp.Kind.INDEX, concrete, item.id(), item.document(), item.json(),
+                                item.condition());
                         default -> throw EsException.illegalArgument(
                                 "partial updates are not supported by this server: index the whole result document instead");
                     };
@@ -159,6 +246,19 @@ public final class BulkRequests {
                 }
                 return outcomes;
             });
+        });
+    }
+
+    /** The concrete index a name stands for, a job's alias resolved with the store's jobs. */
+    public static Future<String> concreteIndex(ResultsStore store, String name) {
+        Optional<String> jobId = ResultIndices.aliasedJob(name);
+        Future<Optional<ObjectNode>> job = jobId.isPresent() ? store.job(jobId.get()) : Future.succeededFuture(Optional.empty());
+        return job.compose(found -> {
+            try {
+                return Future.succeededFuture(resolve(name, ignored -> found));
+            } catch (EsException e) {
+                return Future.failedFuture(e);
+            }
         });
     }
 

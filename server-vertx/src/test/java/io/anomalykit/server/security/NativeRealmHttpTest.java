@@ -82,7 +82,7 @@ class NativeRealmHttpTest {
         String su = TestServer.SUPERUSER_AUTHORIZATION;
         TestServer server = start();
         try {
-            Answer reserved = server.send("PUT", "/_security/user/elastic", "{\"password\":\"whatever1\"}", "application/json", su);
+            Answer reserved = server.send("PUT", "/_security/user/elastic", "{\"password\":\"whatever1\",\"roles\":[]}", "application/json", su);
             assertThat(reserved.status()).isEqualTo(400);
             assertThat(reserved.body()).contains("user [elastic] is reserved");
             Answer shortPassword = server.send("PUT", "/_security/user/bob", "{\"password\":\"abc\"}", "application/json", su);
@@ -92,9 +92,10 @@ class NativeRealmHttpTest {
             assertThat(noPassword.body()).contains("password must be specified");
             Answer badRole = server.send("PUT", "/_security/role/bad", "{\"cluster\":[\"root_everything\"]}", "application/json", su);
             assertThat(badRole.status()).isEqualTo(400);
-            assertThat(badRole.body()).contains("unknown cluster privilege [root_everything]");
+            assertThat(badRole.body()).contains("unknown cluster privilege [root_everything]. a privilege must be either one of "
+                    + "the predefined cluster privilege names [");
             Answer builtIn = server.send("PUT", "/_security/role/superuser", "{\"cluster\":[]}", "application/json", su);
-            assertThat(builtIn.body()).contains("role [superuser] is reserved");
+            assertThat(builtIn.body()).contains("Role [superuser] is reserved and may not be used.");
         } finally {
             server.close();
         }

@@ -245,6 +245,91 @@ public abstract class ResultsStoreContract {
         assertThat(await(store.search(byScore(ResultType.RECORD, true))).total()).isZero();
     }
 
+    private WriteOutcome writeIf(WriteOp.Kind kind, String id, ObjectNode document, WriteCondition condition) {
+        return await(store.write(List.of(new WriteOp(kind, ".ml-anomalies-shared", id, document, null, condition)), true))
+                .get(0);
+    }
+
+    private static WriteCondition ifSeqNo(long seqNo) {
+        return new WriteCondition(seqNo, 1, WriteCondition.MATCH_ANY, WriteCondition.VersionType.INTERNAL);
+    }
+
+    /** InternalEngine.planIndexingAsPrimary with if_seq_no and if_primary_term: VersionConflictEngineException's text. */
+    @Test
+    void ifSeqNoWritesOnlyOverTheWriteItWasReadAfter() {
+        long read = index(record("cas", 1, 10)).get(0).seqNo();
+        WriteOutcome updated = writeIf(WriteOp.Kind.INDEX, "cas", record("cas", 1, 20), ifSeqNo(read));
+        assertThat(updated.result()).isEqualTo("updated");
+        assertThat(updated.seqNo()).isGreaterThan(read);
+        WriteOutcome stale = writeIf(WriteOp.Kind.INDEX, "cas", record("cas", 1, 30), ifSeqNo(read));
+        assertThat(stale.status()).isEqualTo(409);
+        assertThat(stale.error().type()).isEqualTo("version_conflict_engine_exception");
+        assertThat(stale.error().reason()).isEqualTo("[cas]: version conflict, required seqNo [" + read + "], primary term "
+                + "[1]. current document has seqNo [" + updated.seqNo() + "] and primary term [1]");
+        WriteOutcome staleDelete = writeIf(WriteOp.Kind.DELETE, "cas", null, ifSeqNo(read));
+        assertThat(staleDelete.status()).isEqualTo(409);
+        WriteOutcome missing = writeIf(WriteOp.Kind.INDEX, "nowhere", record("nowhere", 1, 30), ifSeqNo(0));
+        assertThat(missing.error().reason()).isEqualTo("[nowhere]: version conflict, required seqNo [0], primary term [1]. "
+                + "but no document was found");
+        assertThat(await(store.search(byScore(ResultType.RECORD, true))).documents().get(0).get("record_score").asDouble())
+                .isEqualTo(20.0);
+    }
+
+    /** VersionType.EXTERNAL and EXTERNAL_GTE: isVersionConflictForWrites and explainConflictForWrites. */
+    @Test
+    void externalVersionsMustGrow() {
+        WriteCondition five = new WriteCondition(WriteCondition.UNASSIGNED_SEQ_NO, 0, 5, WriteCondition.VersionType.EXTERNAL);
+        WriteOutcome created = writeIf(WriteOp.Kind.INDEX, "ext", record("ext", 1, 10), five);
+        assertThat(created.version()).isEqualTo(5);
+        assertThat(created.result()).isEqualTo("created");
+        WriteOutcome same = writeIf(WriteOp.Kind.INDEX, "ext", record("ext", 1, 20), five);
+        assertThat(same.status()).isEqualTo(409);
+        assertThat(same.error().reason()).isEqualTo("[ext]: version conflict, current version [5] is higher or equal to the "
+                + "one provided [5]");
+        WriteCondition gteFive = new WriteCondition(WriteCondition.UNASSIGNED_SEQ_NO, 0, 5,
+                WriteCondition.VersionType.EXTERNAL_GTE);
+        assertThat(writeIf(WriteOp.Kind.INDEX, "ext", record("ext", 1, 30), gteFive).version()).isEqualTo(5);
+        WriteCondition gteFour = new WriteCondition(WriteCondition.UNASSIGNED_SEQ_NO, 0, 4,
+                WriteCondition.VersionType.EXTERNAL_GTE);
+        assertThat(writeIf(WriteOp.Kind.INDEX, "ext", record("ext", 1, 40), gteFour).error().reason())
+                .isEqualTo("[ext]: version conflict, current version [5] is higher than the one provided [4]");
+        WriteCondition nine = new WriteCondition(WriteCondition.UNASSIGNED_SEQ_NO, 0, 9, WriteCondition.VersionType.EXTERNAL);
+        WriteOutcome newer = writeIf(WriteOp.Kind.INDEX, "ext", record("ext", 1, 50), nine);
+        assertThat(newer.version()).isEqualTo(9);
+        assertThat(newer.result()).isEqualTo("updated");
+    }
+
+    /** Every job, in job id order (JobConfigProvider.expandJobs sorts them by id). */
+    @Test
+    void jobsAreListedInIdOrder() {
+        assertThat(await(store.createJob("b-job", JSON.createObjectNode().put("job_id", "b-job")))).isTrue();
+        assertThat(await(store.createJob("a-job", JSON.createObjectNode().put("job_id", "a-job")))).isTrue();
+        assertThat(await(store.jobs())).extracting(job -> job.get("job_id").asText())
+                .containsExactly("a-job", "b-job", JOB);
+    }
+
+    /** The realtime get: what was written, before any refresh, with its version and sequence number. */
+    @Test
+    void getReadsOneDocumentWithoutARefresh() {
+        WriteOutcome written = await(store.write(List.of(new WriteOp(WriteOp.Kind.INDEX, ".ml-anomalies-shared", "one",
+                record("one", 1, 10))), false)).get(0);
+        StoredDocument found = await(store.get(".ml-anomalies-shared", "one")).orElseThrow();
+        assertThat(found.version()).isEqualTo(written.version());
+        assertThat(found.seqNo()).isEqualTo(written.seqNo());
+        assertThat(new String(found.source(), java.nio.charset.StandardCharsets.UTF_8)).contains("\"test_id\":\"one\"");
+        assertThat(await(store.get(".ml-anomalies-shared", "other"))).isEmpty();
+    }
+
+    /** A write refused by its conditions is skipped before the engine assigns a sequence number (planIndexingAsPrimary). */
+    @Test
+    void aConflictTakesNoSequenceNumber() {
+        long first = index(record("seq-a", 1, 10)).get(0).seqNo();
+        WriteOutcome conflict = await(store.write(List.of(
+                new WriteOp(WriteOp.Kind.CREATE, ".ml-anomalies-shared", "seq-a", record("seq-a", 1, 20))), true)).get(0);
+        assertThat(conflict.status()).isEqualTo(409);
+        assertThat(index(record("seq-b", 1, 10)).get(0).seqNo()).isEqualTo(first + 1);
+    }
+
     @Test
     void aBadDocumentFailsAloneAndTheRestIsKept() {
         ObjectNode bad = record("bad", 1, 10).put("timestamp", "not a date");
