@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -107,12 +108,29 @@ public final class DiskWatermark {
 
             @Override
             public Future<List<WriteOutcome>> write(List<WriteOp> operations, boolean refresh) {
-                if (exceeded()) {
-                    // As TransportBulkAction does: each item fails on its own index's block.
-                    return Future.succeededFuture(operations.stream()
-                            .map(op -> WriteOutcome.failed(op.index(), op.id(), blocked(op.index()))).toList());
+                if (!exceeded()) {
+                    return store.write(operations, refresh);
                 }
-                return store.write(operations, refresh);
+                // The block is read-only-allow-delete: deletes go on; every other item fails on its own index's block,
+                // as TransportBulkAction reports it, and the answer keeps the request's order.
+                List<WriteOp> deletes = operations.stream().filter(op -> op.kind() == WriteOp.Kind.DELETE).toList();
+                Future<List<WriteOutcome>> deleted = deletes.isEmpty() ? Future.succeededFuture(List.of())
+                        : store.write(deletes, refresh);
+                return deleted.map(outcomes -> {
+                    Iterator<WriteOutcome> next = outcomes.iterator();
+                    return operations.stream().map(op -> op.kind() == WriteOp.Kind.DELETE ? next.next()
+                            : WriteOutcome.failed(op.index(), op.id(), blocked(op.index()))).toList();
+                });
+            }
+
+            @Override
+            public Future<Optional<StoredDocument>> get(String index, String id) {
+                return store.get(index, id);
+            }
+
+            @Override
+            public Future<List<ObjectNode>> jobs() {
+                return store.jobs();
             }
 
             @Override

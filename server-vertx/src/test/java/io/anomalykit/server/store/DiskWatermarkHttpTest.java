@@ -122,6 +122,25 @@ class DiskWatermarkHttpTest {
                 .isEqualTo(2);
     }
 
+    /** The block is read-only-allow-delete (IndexMetadata.INDEX_READ_ONLY_ALLOW_DELETE_BLOCK): deletes free space. */
+    @Test
+    void deletesGoOnPastTheFloodStageBesideRefusedWritesInOneBulk() throws Exception {
+        assertThat(send("PUT", "/_ml/anomaly_detectors/disk-job", JOB_BODY, "application/json").statusCode()).isEqualTo(200);
+        assertThat(json(bulk("gone")).get("errors").asBoolean()).isFalse();
+
+        usable.set(GIB - 1);
+        HttpResponse<String> mixed = send("POST", "/_bulk?refresh=true",
+                "{\"index\":{\"_index\":\".ml-anomalies-shared\",\"_id\":\"new\"}}\n" + record(2000) + "\n"
+                        + "{\"delete\":{\"_index\":\".ml-anomalies-shared\",\"_id\":\"gone\"}}\n", "application/x-ndjson");
+        assertThat(mixed.statusCode()).isEqualTo(200);
+        assertThat(json(mixed).at("/items/0/index/status").asInt()).isEqualTo(429);
+        assertThat(json(mixed).at("/items/0/index/error/type").asText()).isEqualTo("cluster_block_exception");
+        assertThat(json(mixed).at("/items/1/delete/status").asInt()).isEqualTo(200);
+        assertThat(json(mixed).at("/items/1/delete/result").asText()).isEqualTo("deleted");
+        assertThat(json(send("GET", "/_ml/anomaly_detectors/disk-job/results/records", null, null)).get("count").asInt())
+                .isZero();
+    }
+
     @Test
     void elasticsearchsDefaultIsFivePercentOfTheDiskAtMostOneHundredGigabytes() {
         AtomicLong free = new AtomicLong();
