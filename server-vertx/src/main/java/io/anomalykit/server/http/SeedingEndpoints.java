@@ -256,15 +256,7 @@ final class SeedingEndpoints {
         params.accept("timeout", "wait_for_active_shards", "routing").rejectUnconsumed();
         BulkRequests.Item item = new BulkRequests.Item("delete", rc.pathParam("index"), rc.pathParam("id"), null, null, null,
                 condition);
-        BulkRequests.validate(List.of(item));
-        access.index(rc, "indices:data/write/delete", rc.pathParam("index"));
-        BulkRequests.execute(store, List.of(item), refresh)
-                .compose(outcomes -> {
-                    WriteOutcome outcome = outcomes.get(0);
-                    return outcome.failed() ? Future.failedFuture(outcome.error()) : Future.succeededFuture(outcome);
-                })
-                .onSuccess(outcome -> Responses.json(rc, outcome.status(), outcome(outcome)))
-                .onFailure(failure -> Responses.error(rc, failure));
+        writeOne(rc, item, "indices:data/write/delete", refresh);
     }
 
     private void indexDocument(RoutingContext rc, String defaultOpType) {
@@ -279,9 +271,16 @@ final class SeedingEndpoints {
         byte[] source = requireBody(rc);
         BulkRequests.Item item = BulkRequests.documentItem(opType, rc.pathParam("index"), rc.pathParam("id"), source)
                 .when(condition);
-        // IndexRequest.validate runs before the request is authorized.
+        writeOne(rc, item, "indices:data/write/index", refresh);
+    }
+
+    /**
+     * One document written outside {@code _bulk}: validated before it is authorized (as {@code IndexRequest.validate}
+     * and {@code DeleteRequest.validate} run), then answered with its outcome, or with its failure as the error.
+     */
+    private void writeOne(RoutingContext rc, BulkRequests.Item item, String action, boolean refresh) {
         BulkRequests.validate(List.of(item));
-        access.index(rc, "indices:data/write/index", rc.pathParam("index"));
+        access.index(rc, action, item.index());
         BulkRequests.execute(store, List.of(item), refresh)
                 .compose(outcomes -> {
                     WriteOutcome outcome = outcomes.get(0);
