@@ -237,31 +237,15 @@ public final class Security {
         Realm current = realm.get();
         String fileHash = current.passwordHashes().get(user);
         if (fileHash != null) {
-            Principal principal = new Principal(user, current.userRoles().getOrDefault(user, List.of()), "file");
-            if (verifiedBefore(user, password, fileHash)) {
-                return new Attempt(principal, null);
-            }
-            return new Attempt(null, () -> {
-                if (!passwordMatches(user, password, fileHash)) {
-                    throw failed.get();
-                }
-                return principal;
-            });
+            return check(user, password, fileHash,
+                    new Principal(user, current.userRoles().getOrDefault(user, List.of()), "file"), failed);
         }
         Optional<ObjectNode> nativeUser = nativeRealm == null
                 ? Optional.empty() : nativeRealm.user(user);
         if (nativeUser.isPresent() && nativeUser.get().path("enabled").asBoolean(true)) {
             String nativeHash = nativeUser.get().get("password_hash").asText();
-            Principal principal = new Principal(user, NativeRealm.roleNames(nativeUser.get()), "native");
-            if (verifiedBefore(user, password, nativeHash)) {
-                return new Attempt(principal, null);
-            }
-            return new Attempt(null, () -> {
-                if (!passwordMatches(user, password, nativeHash)) {
-                    throw failed.get();
-                }
-                return principal;
-            });
+            return check(user, password, nativeHash,
+                    new Principal(user, NativeRealm.roleNames(nativeUser.get()), "native"), failed);
         }
         if (nativeUser.isPresent()) {
             throw failed.get();
@@ -270,6 +254,19 @@ public final class Security {
         return new Attempt(null, () -> {
             BCrypt.verifyer().verify(password.toCharArray(), DUMMY_HASH);
             throw failed.get();
+        });
+    }
+
+    /** A realm user's password: known at once when verified before, otherwise a bcrypt check for the pool. */
+    private Attempt check(String user, String password, String hash, Principal principal, Supplier<EsException> failed) {
+        if (verifiedBefore(user, password, hash)) {
+            return new Attempt(principal, null);
+        }
+        return new Attempt(null, () -> {
+            if (!passwordMatches(user, password, hash)) {
+                throw failed.get();
+            }
+            return principal;
         });
     }
 
