@@ -184,7 +184,7 @@ final class SeedingEndpoints {
                             }
                             return encoding.encode(response);
                         }, false)))
-                .onSuccess(answer -> Responses.send(rc, 200, answer))
+                .onSuccess(answer -> Responses.send(rc, 200, encoding, answer))
                 .onFailure(failure -> Responses.error(rc, failure));
     }
 
@@ -295,25 +295,12 @@ final class SeedingEndpoints {
      * {@code if_seq_no} and {@code if_primary_term} from the query string.
      */
     private static WriteCondition condition(RestParams params) {
-        long ifSeqNo = longParam(params, "if_seq_no", WriteCondition.UNASSIGNED_SEQ_NO);
-        long ifPrimaryTerm = longParam(params, "if_primary_term", 0);
-        long version = longParam(params, "version", WriteCondition.MATCH_ANY);
+        long ifSeqNo = params.longValue("if_seq_no", WriteCondition.UNASSIGNED_SEQ_NO);
+        long ifPrimaryTerm = params.longValue("if_primary_term", 0);
+        long version = params.longValue("version", WriteCondition.MATCH_ANY);
         String type = params.get("version_type");
         return BulkRequests.conditionOf(ifSeqNo, ifPrimaryTerm, version, type == null
                 ? WriteCondition.VersionType.INTERNAL : WriteCondition.VersionType.parse(type));
-    }
-
-    /** {@code RestRequest.paramAsLong}. */
-    private static long longParam(RestParams params, String name, long absent) {
-        String value = params.get(name);
-        if (value == null) {
-            return absent;
-        }
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw EsException.illegalArgument("Failed to parse long parameter [" + name + "] with value [" + value + "]");
-        }
     }
 
     void refresh(RoutingContext rc) {

@@ -69,6 +69,19 @@ public final class RestParams {
         }
     }
 
+    /** {@code RestRequest.paramAsLong}: absent means the default, anything but a long is an error. */
+    public long longValue(String name, long defaultValue) {
+        String value = get(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw EsException.illegalArgument("Failed to parse long parameter [" + name + "] with value [" + value + "]");
+        }
+    }
+
     /** Parameters an endpoint takes but has no use for here: accepted, never unrecognized. */
     public RestParams accept(String... names) {
         consumed.addAll(List.of(names));
