@@ -11,6 +11,9 @@ import java.util.Set;
  */
 final class MediaTypes {
 
+    /** The vendor media types' prefix: {@code application/vnd.elasticsearch+json}, {@code +yaml}, … */
+    static final String VENDOR = "application/vnd.elasticsearch+";
+
     private static final Set<String> ACCEPTED = Set.of("application/json", "application/x-ndjson",
             "application/vnd.elasticsearch+json", "application/vnd.elasticsearch+x-ndjson",
             "application/yaml", "application/cbor", "application/smile",
@@ -52,22 +55,22 @@ final class MediaTypes {
     }
 
     static void checkAccept(String accept) {
-        if (accept != null && !isRange(accept) && base(accept).startsWith("application/vnd.elasticsearch+")) {
+        if (accept != null && !isRange(accept) && isVendor(accept)) {
             checkVersion(accept, "Accept");
         }
     }
 
     /** The answer's format as its plain media type, or as the versioned vendor type when the client asked with one. */
     static String responseType(XContentFormat format, String accept, String contentType) {
-        String asked = accept != null && !isRange(accept) && base(accept).startsWith("application/vnd.elasticsearch+") ? accept
-                : contentType != null && base(contentType).startsWith("application/vnd.elasticsearch+") ? contentType : null;
+        String asked = accept != null && !isRange(accept) && isVendor(accept) ? accept
+                : contentType != null && isVendor(contentType) ? contentType : null;
         String version = asked == null ? null : version(asked);
         return version == null ? format.mediaType()
-                : "application/vnd.elasticsearch+" + format.name().toLowerCase(Locale.ROOT) + ";compatible-with=" + version;
+                : VENDOR + format.name().toLowerCase(Locale.ROOT) + ";compatible-with=" + version;
     }
 
     private static void checkVersion(String value, String header) {
-        if (base(value).startsWith("application/vnd.elasticsearch+")) {
+        if (isVendor(value)) {
             String version = version(value);
             // Only the syntax here; which versions are served depends on the emulated version (EmulatedVersion).
             if (version == null || !version.matches("\\d{1,2}")) {
@@ -82,7 +85,7 @@ final class MediaTypes {
      * Elasticsearch's {@code ParsedMediaType.parseMediaType} treats as no header at all.
      */
     static Integer compatibleWith(String value) {
-        if (value == null || isRange(value) || !base(value).startsWith("application/vnd.elasticsearch+")) {
+        if (value == null || isRange(value) || !isVendor(value)) {
             return null;
         }
         String version = version(value);
@@ -90,7 +93,13 @@ final class MediaTypes {
     }
 
 
-    private static String base(String value) {
+    /** Whether a media type is one of the vendor types, whatever its format and parameters. */
+    static boolean isVendor(String value) {
+        return value != null && base(value).startsWith(VENDOR);
+    }
+
+    /** A media type without its parameters, lower-cased. */
+    static String base(String value) {
         int semicolon = value.indexOf(';');
         return (semicolon < 0 ? value : value.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
     }

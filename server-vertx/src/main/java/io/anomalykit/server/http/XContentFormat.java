@@ -40,7 +40,6 @@ enum XContentFormat {
 
     /** What {@code SmileXContent.streamSeparator()} puts between the documents of a bulk body. */
     static final byte SMILE_SEPARATOR = (byte) 0xFF;
-    private static final String VENDOR = "application/vnd.elasticsearch+";
 
     private final String shortName;
     private final ObjectMapper mapper;
@@ -58,7 +57,7 @@ enum XContentFormat {
     /** As {@code RestController} names a content type in its errors: the enum constant, {@code VND_} for the vendor one. */
     static String esName(String contentType) {
         XContentFormat format = ofMediaType(contentType);
-        return format == null ? contentType : (isVendor(contentType) ? "VND_" : "") + format.name();
+        return format == null ? contentType : (MediaTypes.isVendor(contentType) ? "VND_" : "") + format.name();
     }
 
     /**
@@ -69,24 +68,19 @@ enum XContentFormat {
         if (mediaType == null || MediaTypes.isRange(mediaType)) {
             return null;
         }
-        int semicolon = mediaType.indexOf(';');
-        String base = (semicolon < 0 ? mediaType : mediaType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
-        String subtype = base.startsWith(VENDOR) ? base.substring(VENDOR.length())
+        String base = MediaTypes.base(mediaType);
+        String subtype = base.startsWith(MediaTypes.VENDOR) ? base.substring(MediaTypes.VENDOR.length())
                 : base.startsWith("application/") ? base.substring("application/".length()) : null;
         if (subtype == null) {
             return null;
         }
         return switch (subtype) {
-            case "json", "x-ndjson", "*" -> base.equals(VENDOR + "*") ? null : JSON;
+            case "json", "x-ndjson", "*" -> base.equals(MediaTypes.VENDOR + "*") ? null : JSON;
             case "yaml" -> YAML;
             case "cbor" -> CBOR;
             case "smile" -> SMILE;
             default -> null;
         };
-    }
-
-    static boolean isVendor(String mediaType) {
-        return mediaType != null && mediaType.trim().toLowerCase(Locale.ROOT).startsWith(VENDOR);
     }
 
     /** The {@code ?format} value, as {@code XContentType.fromFormat}: a short name, or null for any other value. */
