@@ -72,17 +72,18 @@ final class Responses {
     }
 
     static void json(RoutingContext rc, int status, JsonNode body) {
-        send(rc, status, Encoding.of(rc).encode(body));
+        Encoding encoding = Encoding.of(rc);
+        send(rc, status, encoding, encoding.encode(body));
     }
 
-    /** Sends a body made by {@link Encoding#encode}, with Elasticsearch's headers. */
-    static void send(RoutingContext rc, int status, Buffer bytes) {
+    /** Sends a body made by {@code encoding}, with Elasticsearch's headers. */
+    static void send(RoutingContext rc, int status, Encoding encoding, Buffer bytes) {
         HttpServerResponse response = rc.response().setStatusCode(status);
         echoOpaqueId(rc);
         if (status != 401 && status != 403) {
             response.putHeader("X-elastic-product", "Elasticsearch");
         }
-        response.putHeader("content-type", MediaTypes.responseType(XContentFormat.forResponse(rc),
+        response.putHeader("content-type", MediaTypes.responseType(encoding.format(),
                 rc.request().getHeader("accept"), rc.request().getHeader("content-type")));
         if (rc.request().method() == HttpMethod.HEAD) {
             // DefaultRestChannel sends a HEAD answer without its body but with the body's length.
@@ -128,7 +129,8 @@ final class Responses {
             // Elasticsearch strips deprecation warnings from authentication and authorization failures.
             rc.response().headers().remove("Warning");
         }
-        send(rc, error.status(), Encoding.ofError(rc).encode(body(error, isErrorTrace(rc) && error.status() != 401,
+        Encoding encoding = Encoding.ofError(rc);
+        send(rc, error.status(), encoding, encoding.encode(body(error, isErrorTrace(rc) && error.status() != 401,
                 NodeIdentity.of(rc).id())));
     }
 

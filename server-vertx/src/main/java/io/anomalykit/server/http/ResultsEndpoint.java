@@ -44,7 +44,7 @@ final class ResultsEndpoint {
                 // Building an answer is CPU work proportional to the page: only a small copy stays on the event loop.
                 .compose(page -> cheap(page, human, encoding) ? Future.succeededFuture(answer(type, page, human, encoding))
                         : rc.vertx().executeBlocking(() -> answer(type, page, human, encoding), false))
-                .onSuccess(bytes -> Responses.send(rc, 200, bytes))
+                .onSuccess(bytes -> Responses.send(rc, 200, encoding, bytes))
                 .onFailure(failure -> Responses.error(rc, failure));
     }
 
