@@ -12,10 +12,12 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.UUID;
 
 /**
@@ -139,7 +141,7 @@ public final class Launcher {
         boolean storeReadOnly;
         EmulatedVersion compatibility = EmulatedVersion.DEFAULT;
         /** The whole-number settings given, by setting; absent ones keep the server's defaults. */
-        Map<Setting, Long> counts = new java.util.HashMap<>();
+        Map<Setting, Long> counts = new HashMap<>();
 
         static Settings resolve(String[] args, Map<String, String> env) {
             Settings settings = new Settings();
@@ -266,7 +268,7 @@ public final class Launcher {
                             + "[--tls-cert PEM --tls-key PEM] [--store embedded|cluster --store-url URL [--store-user USER] "
                             + "[--store-ca PEM] [--store-read-only]] [" + COMPATIBILITY.flag() + " 8|9]"
                             + countKeys().stream().map(key -> " [" + new Setting(key).flag() + " N]")
-                                    .collect(java.util.stream.Collectors.joining()));
+                                    .collect(Collectors.joining()));
                 }
             }
             if (!store.equals("embedded") && !store.equals("cluster")) {
