@@ -61,6 +61,14 @@ class BrokenVariantsTest {
         personas = reference.seeder().personas(reference);
     }
 
+    /** A server that reads an empty boolean parameter as false: two rules must each catch it. */
+    private static final Breakage EMPTY_BOOLEAN_IS_FALSE = new Breakage() {
+        @Override
+        public void request(Exchange e) {
+            e.query.replaceAll((name, value) -> value.isEmpty() ? "false" : value);
+        }
+    };
+
     static Stream<Variant> variants() {
         return Stream.of(
                 new Variant("desc defaults to false", "records.desc.default-true", new Breakage() {
@@ -306,18 +314,9 @@ class BrokenVariantsTest {
                         }
                     }
                 }),
-                new Variant("an empty boolean means its default", "rest.empty-boolean-is-true", new Breakage() {
-                    @Override
-                    public void request(Exchange e) {
-                        e.query.replaceAll((name, value) -> value.isEmpty() ? "false" : value);
-                    }
-                }),
-                new Variant("an empty exclude_interim means false", "rest.empty-exclude-interim-is-true", new Breakage() {
-                    @Override
-                    public void request(Exchange e) {
-                        e.query.replaceAll((name, value) -> value.isEmpty() ? "false" : value);
-                    }
-                }),
+                new Variant("an empty boolean means its default", "rest.empty-boolean-is-true", EMPTY_BOOLEAN_IS_FALSE),
+                new Variant("an empty exclude_interim means false", "rest.empty-exclude-interim-is-true",
+                        EMPTY_BOOLEAN_IS_FALSE),
                 new Variant("a multipart body is ignored", "rest.form-body-406", new Breakage() {
                     @Override
                     public void request(Exchange e) {
