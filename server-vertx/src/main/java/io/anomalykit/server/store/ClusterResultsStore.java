@@ -316,6 +316,28 @@ public final class ClusterResultsStore implements ResultsStore {
                         ? Future.succeededFuture(false) : Future.failedFuture(failure)));
     }
 
+    /**
+     * The shared index stays (every job's aliases point to it): its documents are deleted by query. A custom index is
+     * the cluster's own index, deleted as a whole.
+     */
+    @Override
+    public Future<Boolean> deleteIndex(String index) {
+        return client.unlessReadOnly(() -> {
+            Future<Boolean> deleted = index.equals(RESULTS_INDEX)
+                    ? client.call(HttpMethod.POST, "/" + RESULTS_INDEX + "/_delete_by_query?refresh=true&conflicts=proceed",
+                            matchAll()).map(answer -> answer.path("deleted").asLong() > 0)
+                    : client.call(HttpMethod.DELETE, "/" + ClusterClient.encode(index), null).map(true);
+            return deleted.recover(failure -> ClusterClient.isNotFound(failure) ? Future.succeededFuture(false)
+                    : Future.failedFuture(failure));
+        });
+    }
+
+    private static ObjectNode matchAll() {
+        ObjectNode body = NODES.objectNode();
+        body.putObject("query").putObject("match_all");
+        return body;
+    }
+
     @Override
     public Future<Boolean> deleteJob(String jobId) {
         return client.unlessReadOnly(() -> {
