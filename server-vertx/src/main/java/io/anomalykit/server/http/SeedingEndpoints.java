@@ -359,8 +359,10 @@ final class SeedingEndpoints {
      * ({@code DestructiveOperations}). Every name is checked before anything is deleted.
      */
     void deleteIndex(RoutingContext rc) {
-        RequestContext.params(rc).accept("timeout", "master_timeout", "ignore_unavailable", "allow_no_indices",
-                "expand_wildcards").rejectUnconsumed();
+        RestParams params = RequestContext.params(rc);
+        // IndicesOptions: a missing index is skipped rather than refused when asked; the others only shape wildcards.
+        boolean ignoreUnavailable = params.flag("ignore_unavailable", false);
+        params.accept("timeout", "master_timeout", "allow_no_indices", "expand_wildcards").rejectUnconsumed();
         // Strings.splitStringByCommaToArray: empty names dropped.
         List<String> names = java.util.Arrays.stream(rc.pathParam("index").split(",")).filter(name -> !name.isEmpty()).toList();
         if (names.isEmpty() || names.stream().anyMatch(name -> name.equals("_all") || name.contains("*"))) {
@@ -377,11 +379,14 @@ final class SeedingEndpoints {
                             throw EsException.illegalArgument("The provided expression [" + name
                                     + "] matches an alias, specify the corresponding concrete indices instead.");
                         }
-                        if (!name.equals(ResultIndices.SHARED) && !name.startsWith(ResultIndices.CUSTOM_PREFIX)) {
+                        if (!name.equals(ResultIndices.SHARED) && !name.startsWith(ResultIndices.CUSTOM_PREFIX)
+                                && !ignoreUnavailable) {
                             throw EsException.indexNotFound(name);
                         }
                     }
-                    return deleteEach(names, 0, jobs);
+                    List<String> results = names.stream().filter(name -> name.equals(ResultIndices.SHARED)
+                            || name.startsWith(ResultIndices.CUSTOM_PREFIX)).toList();
+                    return deleteEach(results, 0, jobs, ignoreUnavailable);
                 })
                 .onSuccess(ignored -> Responses.json(rc, 200, NODES.objectNode().put("acknowledged", true)))
                 .onFailure(failure -> Responses.error(rc, failure));
@@ -391,14 +396,14 @@ final class SeedingEndpoints {
      * Deletes the indices one after the other. The shared index and a job's custom index exist while the server
      * does; any other custom index exists if it held documents.
      */
-    private Future<Void> deleteEach(List<String> names, int next, List<ObjectNode> jobs) {
+    private Future<Void> deleteEach(List<String> names, int next, List<ObjectNode> jobs, boolean ignoreUnavailable) {
         if (next == names.size()) {
             return Future.succeededFuture();
         }
         String name = names.get(next);
         boolean known = name.equals(ResultIndices.SHARED) || jobs.stream().anyMatch(job -> ResultIndices.ofJob(job).equals(name));
-        return store.deleteIndex(name).compose(held -> held || known ? deleteEach(names, next + 1, jobs)
-                : Future.failedFuture(EsException.indexNotFound(name)));
+        return store.deleteIndex(name).compose(held -> held || known || ignoreUnavailable
+                ? deleteEach(names, next + 1, jobs, ignoreUnavailable) : Future.failedFuture(EsException.indexNotFound(name)));
     }
 
     void refresh(RoutingContext rc) {

@@ -317,25 +317,33 @@ public final class ClusterResultsStore implements ResultsStore {
     }
 
     /**
-     * The shared index stays (every job's aliases point to it): its documents are deleted by query. A custom index is
-     * the cluster's own index, deleted as a whole.
+     * The index is deleted in the cluster, as Elasticsearch deletes it. The shared one is made again at once, with
+     * every job's aliases, since the jobs stay and their results go there.
      */
     @Override
     public Future<Boolean> deleteIndex(String index) {
         return client.unlessReadOnly(() -> {
             Future<Boolean> deleted = index.equals(RESULTS_INDEX)
-                    ? client.call(HttpMethod.POST, "/" + RESULTS_INDEX + "/_delete_by_query?refresh=true&conflicts=proceed",
-                            matchAll()).map(answer -> answer.path("deleted").asLong() > 0)
+                    ? client.call(HttpMethod.POST, "/" + RESULTS_INDEX + "/_count", null)
+                            .compose(count -> client.call(HttpMethod.DELETE, "/" + RESULTS_INDEX, null)
+                                    .compose(ignored -> client.call(HttpMethod.PUT, "/" + RESULTS_INDEX, NODES.objectNode()))
+                                    .compose(ignored -> jobs())
+                                    .compose(this::addAliases)
+                                    .map(count.path("count").asLong() > 0))
                     : client.call(HttpMethod.DELETE, "/" + ClusterClient.encode(index), null).map(true);
             return deleted.recover(failure -> ClusterClient.isNotFound(failure) ? Future.succeededFuture(false)
                     : Future.failedFuture(failure));
         });
     }
 
-    private static ObjectNode matchAll() {
+    private Future<Void> addAliases(List<ObjectNode> jobs) {
+        if (jobs.isEmpty()) {
+            return Future.succeededFuture();
+        }
         ObjectNode body = NODES.objectNode();
-        body.putObject("query").putObject("match_all");
-        return body;
+        ArrayNode actions = body.putArray("actions");
+        jobs.forEach(job -> actions.addAll((ArrayNode) aliases("add", job.path("job_id").asText()).get("actions")));
+        return client.call(HttpMethod.POST, "/_aliases", body).mapEmpty();
     }
 
     @Override

@@ -267,6 +267,8 @@ class BulkDetailsHttpTest {
         assertThat(error.get("resource.id").asText()).isEqualTo("logs");
         assertThat(error.get("index_uuid").asText()).isEqualTo("_na_");
         assertThat(server.send("DELETE", "/.ml-anomalies-custom-never", null).status()).isEqualTo(404);
+        assertThat(server.send("DELETE", "/logs," + SHARED + "?ignore_unavailable=true", null).body())
+                .as("IndicesOptions.ignoreUnavailable skips the missing one").isEqualTo("{\"acknowledged\":true}");
         assertThat(server.send("GET", "/logs", null).json().get("error").asText()).as("other methods on /{index} are still unknown")
                 .startsWith("no handler found");
     }
