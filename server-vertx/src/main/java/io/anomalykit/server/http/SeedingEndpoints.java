@@ -175,8 +175,9 @@ final class SeedingEndpoints {
         BulkRequests.Options defaults = options(params);
         params.flag("list_executed_pipelines", false);
         params.flag("include_source_on_error", true);
-        params.accept("timeout", "wait_for_active_shards", "_source", "_source_includes", "_source_excludes")
-                .rejectUnconsumed();
+        params.checkTimeValue("timeout");
+        params.checkActiveShardCount("wait_for_active_shards");
+        params.accept("_source", "_source_includes", "_source_excludes").rejectUnconsumed();
         if (body.length == 0) {
             throw EsException.of(400, "parse_exception", "request body is required");
         }
@@ -280,7 +281,9 @@ final class SeedingEndpoints {
         RefreshPolicy refresh = RefreshPolicy.parse(params.get("refresh"));
         WriteCondition condition = condition(params);
         BulkRequests.Options options = new BulkRequests.Options(params.get("routing"), null, false, false);
-        params.accept("timeout", "wait_for_active_shards").rejectUnconsumed();
+        params.checkTimeValue("timeout");
+        params.checkActiveShardCount("wait_for_active_shards");
+        params.rejectUnconsumed();
         BulkRequests.Item item = new BulkRequests.Item("delete", rc.pathParam("index"), rc.pathParam("id"), null, null, null,
                 condition, options);
         writeOne(rc, item, "indices:data/write/delete", refresh);
@@ -294,7 +297,9 @@ final class SeedingEndpoints {
         WriteCondition condition = condition(params);
         BulkRequests.Options options = options(params);
         params.flag("include_source_on_error", true);
-        params.accept("timeout", "wait_for_active_shards").rejectUnconsumed();
+        params.checkTimeValue("timeout");
+        params.checkActiveShardCount("wait_for_active_shards");
+        params.rejectUnconsumed();
         if (!opType.equals("index") && !opType.equals("create")) {
             throw EsException.illegalArgument("opType must be 'create' or 'index', found: [" + opType + "]");
         }
@@ -362,7 +367,9 @@ final class SeedingEndpoints {
         RestParams params = RequestContext.params(rc);
         // IndicesOptions: a missing index is skipped rather than refused when asked; the others only shape wildcards.
         boolean ignoreUnavailable = params.flag("ignore_unavailable", false);
-        params.accept("timeout", "master_timeout", "allow_no_indices", "expand_wildcards").rejectUnconsumed();
+        params.checkTimeValue("timeout");
+        params.checkTimeValue("master_timeout");
+        params.accept("allow_no_indices", "expand_wildcards").rejectUnconsumed();
         // Strings.splitStringByCommaToArray: empty names dropped.
         List<String> names = java.util.Arrays.stream(rc.pathParam("index").split(",")).filter(name -> !name.isEmpty()).toList();
         if (names.isEmpty() || names.stream().anyMatch(name -> name.equals("_all") || name.contains("*"))) {

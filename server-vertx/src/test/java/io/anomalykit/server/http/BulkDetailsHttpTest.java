@@ -230,6 +230,19 @@ class BulkDetailsHttpTest {
         Answer unknown = bulk("?colour=red", indexLine("\"_index\":\"" + SHARED + "\""));
         assertThat(unknown.status()).isEqualTo(400);
         assertThat(unknown.errorReason()).contains("unrecognized parameter: [colour]");
+        // TimeValue.parseTimeValue and ActiveShardCount.parseString.
+        String line = indexLine("\"_index\":\"" + SHARED + "\"");
+        assertBadRequest(bulk("?timeout=10", line), "illegal_argument_exception",
+                "failed to parse setting [timeout] with value [10] as a time value: unit is missing or unrecognized");
+        assertBadRequest(bulk("?timeout=1.5s", line), "illegal_argument_exception",
+                "failed to parse [1.5s], fractional time values are not supported");
+        assertBadRequest(server.send("PUT", "/" + SHARED + "/_doc/t?timeout=-2s", RECORD), "illegal_argument_exception",
+                "failed to parse setting [timeout] with value [-2s] as a time value: negative durations are not supported");
+        assertBadRequest(bulk("?wait_for_active_shards=some", line), "illegal_argument_exception",
+                "cannot parse ActiveShardCount[some]");
+        assertBadRequest(server.send("DELETE", "/" + SHARED + "/_doc/t?wait_for_active_shards=-1", null),
+                "illegal_argument_exception", "shard count cannot be a negative value");
+        assertThat(bulk("?timeout=-1&wait_for_active_shards=all", line).status()).isEqualTo(200);
         assertBadRequest(bulk("?require_alias=maybe", indexLine("\"_index\":\"" + SHARED + "\"")), "illegal_argument_exception",
                 "Failed to parse value [maybe] as only [true] or [false] are allowed.");
     }
