@@ -101,7 +101,10 @@ public final class EsException extends RuntimeException {
         return indexNotFound(index, "no such index [" + index + "]");
     }
 
-    /** {@code IndexNotFoundException(message, index)}: the reason is {@code no such index [x] and <message>}. */
+    /**
+     * {@code IndexNotFoundException(message, index)}, whose reason Elasticsearch makes {@code no such index [x] and
+     * <message>}: the caller gives the whole reason.
+     */
     public static EsException indexNotFound(String index, String reason) {
         return of(404, "index_not_found_exception", reason).withMetadata("resource.type", "index_or_alias")
                 .withMetadata("resource.id", index).withMetadata("index_uuid", "_na_").withMetadata("index", index);

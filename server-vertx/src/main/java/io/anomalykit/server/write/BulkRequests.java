@@ -85,6 +85,11 @@ public final class BulkRequests {
 
         public static final Options NONE = new Options(null, null, false, false);
 
+        /** An empty routing is none ({@code IndexRequest.routing}). */
+        public Options {
+            routing = routing == null || routing.isEmpty() ? null : routing;
+        }
+
         /** {@code IngestService.NOOP_PIPELINE_NAME}. */
         private static final String NO_PIPELINE = "_none";
 

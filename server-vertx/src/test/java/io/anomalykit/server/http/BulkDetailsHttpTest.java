@@ -78,8 +78,8 @@ class BulkDetailsHttpTest {
                 "result", "_shards", "_seq_no", "_primary_term");
         assertThat(updated.header("Location")).as("only a creation has a Location").isNull();
 
-        Answer created2 = server.send("PUT", "/" + SHARED + "/_create/plain", RECORD);
-        assertThat(created2.header("Location")).isEqualTo("/" + SHARED + "/_doc/plain");
+        Answer created2 = server.send("PUT", "/" + SHARED + "/_create/plain?routing=", RECORD);
+        assertThat(created2.header("Location")).as("an empty routing is none").isEqualTo("/" + SHARED + "/_doc/plain");
         assertThat(created2.json().has("forced_refresh")).isFalse();
 
         Answer deleted = server.send("DELETE", "/" + SHARED + "/_doc/plain?refresh=true", null);
