@@ -93,6 +93,23 @@ public final class EsException extends RuntimeException {
         return of(404, "resource_not_found_exception", "No known job with id '" + jobId + "'");
     }
 
+    /**
+     * {@code IndexNotFoundException}: the index named as a missing index or alias, with the uuid Elasticsearch gives
+     * an index it does not know ({@code _na_}), in the order its metadata {@code HashMap} writes the keys.
+     */
+    public static EsException indexNotFound(String index) {
+        return indexNotFound(index, "no such index [" + index + "]");
+    }
+
+    /**
+     * {@code IndexNotFoundException(message, index)}, whose reason Elasticsearch makes {@code no such index [x] and
+     * <message>}: the caller gives the whole reason.
+     */
+    public static EsException indexNotFound(String index, String reason) {
+        return of(404, "index_not_found_exception", reason).withMetadata("resource.type", "index_or_alias")
+                .withMetadata("resource.id", index).withMetadata("index_uuid", "_na_").withMetadata("index", index);
+    }
+
     /** A body error the way Elasticsearch's JSON parsers word it: {@code [line:col] message}. */
     public static EsException parse(int line, int column, String message, EsException causedBy) {
         return of(400, "x_content_parse_exception", "[" + line + ":" + column + "] " + message, causedBy);

@@ -151,6 +151,9 @@ public final class AnomalyRoutes {
         add(router, body, "/_security/role/:name", Map.of(HttpMethod.PUT, securityApis::putRole,
                 HttpMethod.POST, securityApis::putRole, HttpMethod.GET, securityApis::getRole,
                 HttpMethod.DELETE, securityApis::deleteRole));
+        // Last, so that a path with handlers of its own answers DELETE itself; only DELETE is answered on /{index}, other
+        // methods keep the "no handler" answer.
+        addForMethod(router, body, "/:index", HttpMethod.DELETE, seeding::deleteIndex);
         add(router, body, "/", Map.of(HttpMethod.GET, cluster::info, HttpMethod.HEAD, cluster::infoHead));
 
         if (answerUnknownRoutes) {
@@ -224,6 +227,14 @@ public final class AnomalyRoutes {
         Route route = router.route(path);
         before.forEach(route::handler);
         route.handler(rc -> dispatch(rc, handlers, allowed)).failureHandler(AnomalyRoutes::failed);
+    }
+
+    /** A path answered for one method only: any other method goes on to the routes after it. */
+    private static void addForMethod(Router router, List<Handler<RoutingContext>> before, String path, HttpMethod method,
+                                     Handler<RoutingContext> handler) {
+        Route route = router.route(method, path);
+        before.forEach(route::handler);
+        route.handler(rc -> dispatch(rc, Map.of(method, handler), method.name())).failureHandler(AnomalyRoutes::failed);
     }
 
     private static void dispatch(RoutingContext rc, Map<HttpMethod, Handler<RoutingContext>> handlers, String allowed) {

@@ -7,6 +7,7 @@ import io.anomalykit.server.error.EsException;
 import io.anomalykit.server.query.RestParams;
 import io.anomalykit.server.write.BulkRequests;
 import io.anomalykit.server.write.Jobs;
+import io.anomalykit.server.write.RefreshPolicy;
 import io.anomalykit.server.store.ResultIndices;
 import io.anomalykit.server.store.ResultsStore;
 import io.anomalykit.server.store.WriteCondition;
@@ -14,6 +15,8 @@ import io.anomalykit.server.store.WriteOutcome;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 
@@ -159,33 +162,57 @@ final class SeedingEndpoints {
                 .onFailure(failure -> Responses.error(rc, failure));
     }
 
+    /**
+     * {@code POST|PUT [/{index}]/_bulk} ({@code RestBulkAction}): the URL's routing, pipeline and flags are every
+     * item's defaults; {@code _source*} and {@code list_executed_pipelines} only shape update and ingest answers, which
+     * this server does not give, and are read and left.
+     */
     void bulk(RoutingContext rc) {
         // Streamed formats only (JSON, Smile): Elasticsearch refuses the others before the handler reads a parameter.
         byte[] body = RequestContext.bulkBody(rc);
         RestParams params = RequestContext.params(rc);
-        boolean refresh = refresh(params);
-        params.accept("timeout", "wait_for_active_shards").rejectUnconsumed();
+        RefreshPolicy refresh = RefreshPolicy.parse(params.get("refresh"));
+        BulkRequests.Options defaults = options(params);
+        params.flag("list_executed_pipelines", false);
+        params.flag("include_source_on_error", true);
+        params.checkTimeValue("timeout");
+        params.checkActiveShardCount("wait_for_active_shards");
+        params.accept("_source", "_source_includes", "_source_excludes").rejectUnconsumed();
         if (body.length == 0) {
             throw EsException.of(400, "parse_exception", "request body is required");
         }
         long started = System.nanoTime();
         String index = rc.pathParam("index");
+        boolean strictActions = strictActionLines(rc);
         Responses.Encoding encoding = Responses.Encoding.of(rc);
         // Parsing a bulk body and writing its answer take time in proportion to its size: on a worker, like the write.
-        rc.vertx().executeBlocking(() -> authorizedItems(rc, BulkRequests.parse(body, index)), false)
-                .compose(items -> BulkRequests.execute(store, items, refresh)
+        rc.vertx().executeBlocking(() -> authorizedItems(rc, BulkRequests.parse(body, index, defaults, strictActions)), false)
+                .compose(items -> BulkRequests.execute(store, items, refresh.refreshes())
                         .compose(outcomes -> rc.vertx().executeBlocking(() -> {
                             ObjectNode response = NODES.objectNode();
                             response.put("took", (System.nanoTime() - started) / 1_000_000);
                             response.put("errors", outcomes.stream().anyMatch(WriteOutcome::failed));
                             ArrayNode itemsOut = response.putArray("items");
                             for (int i = 0; i < outcomes.size(); i++) {
-                                itemsOut.addObject().set(items.get(i).action(), outcome(outcomes.get(i)));
+                                WriteOutcome outcome = outcomes.get(i);
+                                // BulkItemResponse.toXContent: a success is the document's answer with its status.
+                                ObjectNode item = outcome.failed() ? failure(outcome)
+                                        : outcome(outcome, refresh).put("status", outcome.status());
+                                itemsOut.addObject().set(items.get(i).action(), item);
                             }
                             return encoding.encode(response);
                         }, false)))
                 .onSuccess(answer -> Responses.send(rc, 200, encoding, answer))
                 .onFailure(failure -> Responses.error(rc, failure));
+    }
+
+    /**
+     * Whether action lines are read strictly: REST API version 9 (the 9.x server, unless the body asks for version 8
+     * with {@code compatible-with=8}), as {@code BulkRequestParser.checkBulkActionIsProperlyClosed} decides.
+     */
+    private boolean strictActionLines(RoutingContext rc) {
+        Integer asked = MediaTypes.compatibleWith(rc.request().getHeader("content-type"));
+        return (asked == null ? version.major() : asked) >= 9;
     }
 
     /** Each item is authorized on its own index, as Elasticsearch authorizes bulk items: a refused item fails alone. */
@@ -251,43 +278,70 @@ final class SeedingEndpoints {
     /** {@code DELETE /{index}/_doc/{id}} ({@code RestDeleteAction}), with the same conditions as an index. */
     void deleteDocument(RoutingContext rc) {
         RestParams params = RequestContext.params(rc);
-        boolean refresh = refresh(params);
+        RefreshPolicy refresh = RefreshPolicy.parse(params.get("refresh"));
         WriteCondition condition = condition(params);
-        params.accept("timeout", "wait_for_active_shards", "routing").rejectUnconsumed();
+        BulkRequests.Options options = new BulkRequests.Options(params.get("routing"), null, false, false);
+        params.checkTimeValue("timeout");
+        params.checkActiveShardCount("wait_for_active_shards");
+        params.rejectUnconsumed();
         BulkRequests.Item item = new BulkRequests.Item("delete", rc.pathParam("index"), rc.pathParam("id"), null, null, null,
-                condition);
+                condition, options);
         writeOne(rc, item, "indices:data/write/delete", refresh);
     }
 
+    /** {@code RestIndexAction}'s parameters. */
     private void indexDocument(RoutingContext rc, String defaultOpType) {
         RestParams params = RequestContext.params(rc);
-        boolean refresh = refresh(params);
+        RefreshPolicy refresh = RefreshPolicy.parse(params.get("refresh"));
         String opType = params.get("op_type", defaultOpType);
         WriteCondition condition = condition(params);
-        params.accept("timeout", "wait_for_active_shards").rejectUnconsumed();
+        BulkRequests.Options options = options(params);
+        params.flag("include_source_on_error", true);
+        params.checkTimeValue("timeout");
+        params.checkActiveShardCount("wait_for_active_shards");
+        params.rejectUnconsumed();
         if (!opType.equals("index") && !opType.equals("create")) {
             throw EsException.illegalArgument("opType must be 'create' or 'index', found: [" + opType + "]");
         }
         byte[] source = requireBody(rc);
         BulkRequests.Item item = BulkRequests.documentItem(opType, rc.pathParam("index"), rc.pathParam("id"), source)
-                .when(condition);
+                .when(condition).with(options);
         writeOne(rc, item, "indices:data/write/index", refresh);
+    }
+
+    /** {@code routing}, {@code pipeline}, {@code require_alias} and {@code require_data_stream} from the URL. */
+    private static BulkRequests.Options options(RestParams params) {
+        return new BulkRequests.Options(params.get("routing"), params.get("pipeline"), params.flag("require_alias", false),
+                params.flag("require_data_stream", false));
     }
 
     /**
      * One document written outside {@code _bulk}: validated before it is authorized (as {@code IndexRequest.validate}
-     * and {@code DeleteRequest.validate} run), then answered with its outcome, or with its failure as the error.
+     * and {@code DeleteRequest.validate} run), then answered with its outcome ({@code RestToXContentListener}: no
+     * {@code status} field, and a {@code Location} when created), or with its failure as the error.
      */
-    private void writeOne(RoutingContext rc, BulkRequests.Item item, String action, boolean refresh) {
+    private void writeOne(RoutingContext rc, BulkRequests.Item item, String action, RefreshPolicy refresh) {
         BulkRequests.validate(List.of(item));
         access.index(rc, action, item.index());
-        BulkRequests.execute(store, List.of(item), refresh)
+        BulkRequests.execute(store, List.of(item), refresh.refreshes())
                 .compose(outcomes -> {
                     WriteOutcome outcome = outcomes.get(0);
                     return outcome.failed() ? Future.failedFuture(outcome.error()) : Future.succeededFuture(outcome);
                 })
-                .onSuccess(outcome -> Responses.json(rc, outcome.status(), outcome(outcome)))
+                .onSuccess(outcome -> {
+                    if (outcome.status() == 201) {
+                        rc.response().putHeader("Location", location(outcome, item.options().routing()));
+                    }
+                    Responses.json(rc, outcome.status(), outcome(outcome, refresh));
+                })
                 .onFailure(failure -> Responses.error(rc, failure));
+    }
+
+    /** {@code DocWriteResponse.getLocation}: each part URL-encoded on its own. */
+    private static String location(WriteOutcome outcome, String routing) {
+        String path = "/" + URLEncoder.encode(outcome.index(), StandardCharsets.UTF_8) + "/_doc/"
+                + URLEncoder.encode(outcome.id(), StandardCharsets.UTF_8);
+        return routing == null ? path : path + "?routing=" + URLEncoder.encode(routing, StandardCharsets.UTF_8);
     }
 
     /**
@@ -303,14 +357,68 @@ final class SeedingEndpoints {
                 ? WriteCondition.VersionType.INTERNAL : WriteCondition.VersionType.parse(type));
     }
 
+    /**
+     * {@code DELETE /{index}} ({@code RestDeleteIndexAction}) for results indices: each named index's documents go, as
+     * the index would; the job aliases are not indices ({@code IndexNameExpressionResolver} refuses them for a delete),
+     * and with {@code action.destructive_requires_name} at its 8.x default no wildcard or {@code _all} is allowed
+     * ({@code DestructiveOperations}). Every name is checked before anything is deleted.
+     */
+    void deleteIndex(RoutingContext rc) {
+        RestParams params = RequestContext.params(rc);
+        // IndicesOptions: a missing index is skipped rather than refused when asked; the others only shape wildcards.
+        boolean ignoreUnavailable = params.flag("ignore_unavailable", false);
+        params.checkTimeValue("timeout");
+        params.checkTimeValue("master_timeout");
+        params.accept("allow_no_indices", "expand_wildcards").rejectUnconsumed();
+        // Strings.splitStringByCommaToArray: empty names dropped.
+        List<String> names = java.util.Arrays.stream(rc.pathParam("index").split(",")).filter(name -> !name.isEmpty()).toList();
+        if (names.isEmpty() || names.stream().anyMatch(name -> name.equals("_all") || name.contains("*"))) {
+            throw EsException.illegalArgument("Wildcard expressions or all indices are not allowed");
+        }
+        names.forEach(name -> access.index(rc, "indices:admin/delete", name));
+        store.jobs()
+                .compose(jobs -> {
+                    for (String name : names) {
+                        boolean aliasOfJob = ResultIndices.aliasedJob(name)
+                                .filter(jobId -> jobs.stream().anyMatch(job -> job.path("job_id").asText().equals(jobId)))
+                                .isPresent();
+                        if (aliasOfJob) {
+                            throw EsException.illegalArgument("The provided expression [" + name
+                                    + "] matches an alias, specify the corresponding concrete indices instead.");
+                        }
+                        if (!name.equals(ResultIndices.SHARED) && !name.startsWith(ResultIndices.CUSTOM_PREFIX)
+                                && !ignoreUnavailable) {
+                            throw EsException.indexNotFound(name);
+                        }
+                    }
+                    List<String> results = names.stream().filter(name -> name.equals(ResultIndices.SHARED)
+                            || name.startsWith(ResultIndices.CUSTOM_PREFIX)).toList();
+                    return deleteEach(results, 0, jobs, ignoreUnavailable);
+                })
+                .onSuccess(ignored -> Responses.json(rc, 200, NODES.objectNode().put("acknowledged", true)))
+                .onFailure(failure -> Responses.error(rc, failure));
+    }
+
+    /**
+     * Deletes the indices one after the other. The shared index and a job's custom index exist while the server
+     * does; any other custom index exists if it held documents.
+     */
+    private Future<Void> deleteEach(List<String> names, int next, List<ObjectNode> jobs, boolean ignoreUnavailable) {
+        if (next == names.size()) {
+            return Future.succeededFuture();
+        }
+        String name = names.get(next);
+        boolean known = name.equals(ResultIndices.SHARED) || jobs.stream().anyMatch(job -> ResultIndices.ofJob(job).equals(name));
+        return store.deleteIndex(name).compose(held -> held || known || ignoreUnavailable
+                ? deleteEach(names, next + 1, jobs, ignoreUnavailable) : Future.failedFuture(EsException.indexNotFound(name)));
+    }
+
     void refresh(RoutingContext rc) {
         RequestContext.params(rc).accept("ignore_unavailable", "allow_no_indices", "expand_wildcards").rejectUnconsumed();
         String index = rc.pathParam("index");
         access.index(rc, "indices:admin/refresh", index == null ? ResultIndices.SHARED : index);
         if (index != null && !index.startsWith(ResultIndices.PREFIX) && !index.equals("_all") && !index.equals("*")) {
-            throw EsException.of(404, "index_not_found_exception", "no such index [" + index + "]")
-                    .withMetadata("resource.type", "index_or_alias").withMetadata("resource.id", index)
-                    .withMetadata("index", index);
+            throw EsException.indexNotFound(index);
         }
         store.refresh()
                 .onSuccess(ignored -> {
@@ -321,17 +429,6 @@ final class SeedingEndpoints {
                 .onFailure(failure -> Responses.error(rc, failure));
     }
 
-    private static boolean refresh(RestParams params) {
-        String value = params.get("refresh");
-        if (value == null || value.equals("false")) {
-            return false;
-        }
-        if (value.isEmpty() || value.equals("true") || value.equals("wait_for")) {
-            return true;
-        }
-        throw EsException.illegalArgument("Unknown value for refresh: [" + value + "].");
-    }
-
     private static byte[] requireBody(RoutingContext rc) {
         byte[] body = RequestContext.body(rc);
         if (body.length == 0) {
@@ -340,25 +437,37 @@ final class SeedingEndpoints {
         return body;
     }
 
-    private static ObjectNode outcome(WriteOutcome outcome) {
+    /**
+     * {@code DocWriteResponse.innerToXContent}: {@code _index}, {@code _id}, {@code _version}, {@code result},
+     * {@code forced_refresh} when a refresh was forced, {@code _shards}, {@code _seq_no}, {@code _primary_term}.
+     */
+    private static ObjectNode outcome(WriteOutcome outcome, RefreshPolicy refresh) {
         ObjectNode out = NODES.objectNode();
         out.put("_index", outcome.index());
-        if (outcome.id() != null) {
-            out.put("_id", outcome.id());
-        }
-        if (outcome.failed()) {
-            out.put("status", outcome.status());
-            ObjectNode error = (ObjectNode) Responses.body(outcome.error(), false).get("error");
-            error.remove("root_cause");
-            out.set("error", error);
-            return out;
-        }
+        out.put("_id", outcome.id());
         out.put("_version", outcome.version());
         out.put("result", outcome.result());
+        if (refresh.forces()) {
+            out.put("forced_refresh", true);
+        }
         out.set("_shards", shards());
         out.put("_seq_no", outcome.seqNo());
-        out.put("_primary_term", 1);
+        out.put("_primary_term", WriteCondition.PRIMARY_TERM);
+        return out;
+    }
+
+    /**
+     * {@code BulkItemResponse.toXContent} for a failed item: {@code _index}, {@code _id} (null when none was given or
+     * made), {@code status}, {@code error}.
+     */
+    private static ObjectNode failure(WriteOutcome outcome) {
+        ObjectNode out = NODES.objectNode();
+        out.put("_index", outcome.index());
+        out.put("_id", outcome.id());
         out.put("status", outcome.status());
+        ObjectNode error = (ObjectNode) Responses.body(outcome.error(), false).get("error");
+        error.remove("root_cause");
+        out.set("error", error);
         return out;
     }
 

@@ -82,6 +82,68 @@ public final class RestParams {
         }
     }
 
+    /**
+     * {@code RestRequest.paramAsTime} ({@code TimeValue.parseTimeValue}): read and checked only, as nothing here waits.
+     * A whole number with a unit ({@code nanos}, {@code micros}, {@code ms}, {@code s}, {@code m}, {@code h},
+     * {@code d}), or {@code -1} or {@code 0} alone.
+     */
+    public void checkTimeValue(String name) {
+        String value = get(name);
+        if (value == null) {
+            return;
+        }
+        String normalized = value.toLowerCase(java.util.Locale.ROOT).trim();
+        // The units in parseTimeValue's order: "ms" before "s", and "m" matched on the value as given.
+        for (String unit : List.of("nanos", "micros", "ms", "s", "m", "h", "d")) {
+            if (unit.equals("m") ? value.endsWith(unit) : normalized.endsWith(unit)) {
+                checkTimeNumber(name, value, normalized.substring(0, normalized.length() - unit.length()).trim());
+                return;
+            }
+        }
+        if (!normalized.matches("-0*1") && !normalized.matches("0+")) {
+            throw EsException.illegalArgument("failed to parse setting [" + name + "] with value [" + value
+                    + "] as a time value: unit is missing or unrecognized");
+        }
+    }
+
+    private static void checkTimeNumber(String name, String value, String number) {
+        long parsed;
+        try {
+            parsed = Long.parseLong(number);
+        } catch (NumberFormatException notWhole) {
+            try {
+                Double.parseDouble(number);
+            } catch (NumberFormatException notNumber) {
+                throw EsException.illegalArgument("failed to parse [" + value + "]");
+            }
+            throw EsException.illegalArgument("failed to parse [" + value + "], fractional time values are not supported");
+        }
+        if (parsed < -1) {
+            throw EsException.illegalArgument("failed to parse setting [" + name + "] with value [" + value
+                    + "] as a time value: negative durations are not supported");
+        }
+    }
+
+    /**
+     * {@code wait_for_active_shards} ({@code ActiveShardCount.parseString}): {@code all} or a count of at least 0;
+     * read and checked only, as every results index is one shard with no replica and is always active.
+     */
+    public void checkActiveShardCount(String name) {
+        String value = get(name);
+        if (value == null || value.equals("all")) {
+            return;
+        }
+        int count;
+        try {
+            count = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw EsException.illegalArgument("cannot parse ActiveShardCount[" + value + "]");
+        }
+        if (count < 0) {
+            throw EsException.illegalArgument("shard count cannot be a negative value");
+        }
+    }
+
     /** Parameters an endpoint takes but has no use for here: accepted, never unrecognized. */
     public RestParams accept(String... names) {
         consumed.addAll(List.of(names));

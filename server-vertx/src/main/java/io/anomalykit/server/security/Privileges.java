@@ -49,6 +49,7 @@ final class Privileges {
         index("index", List.of("indices:data/write/index*", "indices:data/write/bulk*", "indices:data/write/update*"));
         index("create_doc", List.of("indices:data/write/index*", "indices:data/write/bulk*"));
         index("delete", List.of("indices:data/write/delete*", "indices:data/write/bulk*"));
+        index("delete_index", List.of("indices:admin/delete", "indices:admin/data_stream/delete"));
         index("view_index_metadata", List.of("indices:admin/get*", "indices:admin/mappings/get*"));
         index("maintenance", List.of("indices:admin/refresh*", "indices:admin/flush*", "indices:admin/forcemerge*"));
         index("manage", List.of("indices:admin/*", "indices:monitor/*"));

@@ -316,6 +316,36 @@ public final class ClusterResultsStore implements ResultsStore {
                         ? Future.succeededFuture(false) : Future.failedFuture(failure)));
     }
 
+    /**
+     * The index is deleted in the cluster, as Elasticsearch deletes it. The shared one is made again at once, with
+     * every job's aliases, since the jobs stay and their results go there.
+     */
+    @Override
+    public Future<Boolean> deleteIndex(String index) {
+        return client.unlessReadOnly(() -> {
+            Future<Boolean> deleted = index.equals(RESULTS_INDEX)
+                    ? client.call(HttpMethod.POST, "/" + RESULTS_INDEX + "/_count", null)
+                            .compose(count -> client.call(HttpMethod.DELETE, "/" + RESULTS_INDEX, null)
+                                    .compose(ignored -> client.call(HttpMethod.PUT, "/" + RESULTS_INDEX, NODES.objectNode()))
+                                    .compose(ignored -> jobs())
+                                    .compose(this::addAliases)
+                                    .map(count.path("count").asLong() > 0))
+                    : client.call(HttpMethod.DELETE, "/" + ClusterClient.encode(index), null).map(true);
+            return deleted.recover(failure -> ClusterClient.isNotFound(failure) ? Future.succeededFuture(false)
+                    : Future.failedFuture(failure));
+        });
+    }
+
+    private Future<Void> addAliases(List<ObjectNode> jobs) {
+        if (jobs.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        ObjectNode body = NODES.objectNode();
+        ArrayNode actions = body.putArray("actions");
+        jobs.forEach(job -> actions.addAll((ArrayNode) aliases("add", job.path("job_id").asText()).get("actions")));
+        return client.call(HttpMethod.POST, "/_aliases", body).mapEmpty();
+    }
+
     @Override
     public Future<Boolean> deleteJob(String jobId) {
         return client.unlessReadOnly(() -> {

@@ -154,6 +154,12 @@ public final class DiskWatermark {
                 return store.deleteJob(jobId);
             }
 
+            /** Deleting an index frees space: Elasticsearch allows it under the flood-stage block. */
+            @Override
+            public Future<Boolean> deleteIndex(String index) {
+                return store.deleteIndex(index);
+            }
+
             @Override
             public Future<Void> close() {
                 return store.close();

@@ -34,6 +34,7 @@ import org.apache.lucene.search.TopFieldCollectorManager;
 import org.apache.lucene.search.TopFieldDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 
 import java.io.IOException;
@@ -389,6 +390,57 @@ public final class LuceneResultsStore implements ResultsStore {
                 return true;
             }
         }, false);
+    }
+
+    @Override
+    public Future<Boolean> deleteIndex(String index) {
+        return vertx.executeBlocking(() -> {
+            boolean held;
+            synchronized (writeLock) {
+                reopenLookup();
+                List<String> ids = idsIn(index);
+                for (String id : ids) {
+                    writer.deleteDocuments(new Term(LuceneFields.ID, id));
+                    versions.deleted(id);
+                }
+                held = !ids.isEmpty();
+                if (held) {
+                    commit();
+                    // A new document with one of these ids starts again at version 1, as in a new index.
+                    reopenLookup();
+                }
+            }
+            visible.maybeRefreshBlocking();
+            return held;
+        }, false);
+    }
+
+    /**
+     * The ids of an index's documents, read from the stored fields of every result: the index is stored, not indexed
+     * (ids are unique across indices here), and deleting an index is rare enough to afford the scan.
+     */
+    private List<String> idsIn(String index) throws IOException {
+        List<String> ids = new ArrayList<>();
+        IndexSearcher searcher = lookup.acquire();
+        try {
+            for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+                StoredFields stored = leaf.reader().storedFields();
+                Bits live = leaf.reader().getLiveDocs();
+                for (int doc = 0; doc < leaf.reader().maxDoc(); doc++) {
+                    if (live != null && !live.get(doc)) {
+                        continue;
+                    }
+                    // Only results have an index: jobs never match.
+                    Document fields = stored.document(doc, Set.of(LuceneFields.ID, LuceneFields.INDEX));
+                    if (index.equals(fields.get(LuceneFields.INDEX))) {
+                        ids.add(fields.get(LuceneFields.ID));
+                    }
+                }
+            }
+        } finally {
+            lookup.release(searcher);
+        }
+        return ids;
     }
 
     @Override

@@ -36,6 +36,14 @@ public interface ResultsStore {
      */
     Future<Optional<StoredDocument>> get(String index, String id);
 
+    /**
+     * Deletes every document of a concrete results index ({@code .ml-anomalies-shared} or a custom one), as deleting
+     * the index does in Elasticsearch; jobs are left as they are.
+     *
+     * @return false if the index held nothing (or, in a store that keeps indices as such, did not exist)
+     */
+    Future<Boolean> deleteIndex(String index);
+
     Future<Optional<ObjectNode>> job(String jobId);
 
     /** Every job's configuration, in job id order. */

@@ -1,10 +1,13 @@
 package io.anomalykit.server.write;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anomalykit.server.error.EsException;
+import io.anomalykit.server.query.RestParams;
 import io.anomalykit.server.query.ResultsRequestParser;
 import io.anomalykit.server.store.ResultIndices;
 import io.anomalykit.server.store.ResultsStore;
@@ -14,6 +17,7 @@ import io.anomalykit.server.store.WriteOutcome;
 import io.vertx.core.Future;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,19 +36,18 @@ public final class BulkRequests {
 
     private static final ObjectMapper JSON = new ObjectMapper(ResultsRequestParser.STRICT_JSON);
     private static final Set<String> ACTIONS = Set.of("index", "create", "update", "delete");
-    private static final Set<String> METADATA = Set.of("_index", "_id", "routing", "pipeline", "require_alias",
-            "if_seq_no", "if_primary_term", "version", "version_type", "dynamic_templates", "retry_on_conflict",
-            "_source", "require_data_stream", "list_executed_pipelines", "op_type");
+    /** {@code DocWriteRequest.validateDocIdLength}. */
+    private static final int MAX_ID_BYTES = 512;
 
     private BulkRequests() {
     }
 
     /** One action of the request as written: the document (read, and as sent), or the reason its item fails. */
     public record Item(String action, String index, String id, ObjectNode document, byte[] json, EsException failure,
-                       WriteCondition condition) {
+                       WriteCondition condition, Options options) {
 
         public Item(String action, String index, String id, ObjectNode document, byte[] json, EsException failure) {
-            this(action, index, id, document, json, failure, WriteCondition.NONE);
+            this(action, index, id, document, json, failure, WriteCondition.NONE, Options.NONE);
         }
 
         public static Item failed(String action, String index, String id, EsException failure) {
@@ -53,7 +56,12 @@ public final class BulkRequests {
 
         /** The same item under conditions. */
         public Item when(WriteCondition condition) {
-            return new Item(action, index, id, document, json, failure, condition);
+            return new Item(action, index, id, document, json, failure, condition, options);
+        }
+
+        /** The same item with the options of its request or action line. */
+        public Item with(Options options) {
+            return new Item(action, index, id, document, json, failure, condition, options);
         }
 
         WriteOp.Kind kind() {
@@ -66,16 +74,60 @@ public final class BulkRequests {
     }
 
     /**
-     * The conditions of an action line ({@code BulkRequestParser}: {@code if_seq_no}, {@code if_primary_term},
-     * {@code version}, {@code version_type}).
+     * What a write request says beyond its document and conditions ({@code DocWriteRequest}'s routing, pipeline,
+     * {@code require_alias}, {@code require_data_stream}), from the URL or, in {@code _bulk}, an action line.
+     *
+     * @param routing  kept for the answer's {@code Location}: every results index has one shard, so routing places a
+     *                 document nowhere else
+     * @param pipeline null for none; {@code _none} is Elasticsearch's name for none
      */
-    static WriteCondition condition(JsonNode metadata) {
-        long ifSeqNo = number(metadata, "if_seq_no", WriteCondition.UNASSIGNED_SEQ_NO);
-        long ifPrimaryTerm = number(metadata, "if_primary_term", 0);
-        long version = number(metadata, "version", WriteCondition.MATCH_ANY);
-        WriteCondition.VersionType type = metadata.hasNonNull("version_type")
-                ? WriteCondition.VersionType.parse(metadata.get("version_type").asText()) : WriteCondition.VersionType.INTERNAL;
-        return conditionOf(ifSeqNo, ifPrimaryTerm, version, type);
+    public record Options(String routing, String pipeline, boolean requireAlias, boolean requireDataStream) {
+
+        public static final Options NONE = new Options(null, null, false, false);
+
+        /** An empty routing is none ({@code IndexRequest.routing}). */
+        public Options {
+            routing = routing == null || routing.isEmpty() ? null : routing;
+        }
+
+        /** {@code IngestService.NOOP_PIPELINE_NAME}. */
+        private static final String NO_PIPELINE = "_none";
+
+        Options withRouting(String value) {
+            return new Options(value, pipeline, requireAlias, requireDataStream);
+        }
+
+        Options withPipeline(String value) {
+            return new Options(routing, value, requireAlias, requireDataStream);
+        }
+
+        Options withRequireAlias(boolean value) {
+            return new Options(routing, pipeline, value, requireDataStream);
+        }
+
+        Options withRequireDataStream(boolean value) {
+            return new Options(routing, pipeline, requireAlias, value);
+        }
+
+        /**
+         * Why a write to {@code index} cannot go ahead, in the order Elasticsearch finds it: the ingest pipeline first
+         * ({@code IngestService}: there are none here), then {@code BulkOperation}'s {@code require_alias} and
+         * {@code require_data_stream} checks (a results index is never a data stream); else null.
+         */
+        EsException refusal(String index, boolean isAlias) {
+            if (pipeline != null && !pipeline.equals(NO_PIPELINE)) {
+                return EsException.illegalArgument("pipeline with id [" + pipeline + "] does not exist");
+            }
+            if (requireAlias && !isAlias) {
+                return EsException.indexNotFound(index,
+                        "no such index [" + index + "] and [require_alias] request flag is [true] and [" + index + "] is not an alias");
+            }
+            if (requireDataStream) {
+                return EsException.of(404, "resource_not_found_exception",
+                        "[require_data_stream] request flag is [true] and [" + index + "] is not a data stream");
+            }
+            return null;
+        }
     }
 
     /**
@@ -91,29 +143,38 @@ public final class BulkRequests {
         return new WriteCondition(ifSeqNo, ifPrimaryTerm, version, type);
     }
 
-    private static long number(JsonNode metadata, String field, long absent) {
-        JsonNode value = metadata.get(field);
-        if (value == null || value.isNull()) {
-            return absent;
-        }
-        if (value.isIntegralNumber()) {
-            return value.asLong();
+    /** {@code XContentParser.longValue}: a number, or a string holding one. */
+    private static long longValue(JsonParser parser) throws IOException {
+        if (parser.currentToken().isNumeric()) {
+            return parser.getLongValue();
         }
         try {
-            return Long.parseLong(value.asText());
+            return Long.parseLong(parser.getText());
         } catch (NumberFormatException e) {
-            throw EsException.illegalArgument("For input string: \"" + value.asText() + "\"");
+            throw EsException.illegalArgument("For input string: \"" + parser.getText() + "\"");
         }
     }
 
+    /** {@code XContentParser.booleanValue}: a boolean, or the string {@code true} or {@code false}. */
+    private static boolean booleanValue(JsonParser parser) throws IOException {
+        JsonToken token = parser.currentToken();
+        if (token == JsonToken.VALUE_TRUE || token == JsonToken.VALUE_FALSE) {
+            return token == JsonToken.VALUE_TRUE;
+        }
+        return RestParams.parseBoolean(parser.getText());
+    }
+
     /**
-     * {@code BulkRequest.validate}: every item's own validation ({@code IndexRequest.validate},
+     * {@code BulkRequest.validate}: at least one item, and every item's own validation ({@code IndexRequest.validate},
      * {@code DeleteRequest.validate}), all errors in one answer.
      */
     public static void validate(List<Item> items) {
         List<String> errors = new ArrayList<>();
+        if (items.isEmpty()) {
+            errors.add("no requests added");
+        }
         for (Item item : items) {
-            errors.addAll(item.condition().validate(item.kind(), item.id()));
+            errors.addAll(validationErrors(item));
         }
         if (!errors.isEmpty()) {
             StringBuilder reason = new StringBuilder("Validation Failed: ");
@@ -124,15 +185,53 @@ public final class BulkRequests {
         }
     }
 
-    /** @param defaultIndex the index of {@code /{index}/_bulk}, or null */
-    public static List<Item> parse(byte[] body, String defaultIndex) {
+    /**
+     * One item's errors in Elasticsearch's order: the index ({@code ReplicationRequest.validate}), a delete's id, the
+     * conditions, then an index or create's id length ({@code DocWriteRequest.validateDocIdLength}) and pipeline. A
+     * create refused for its conditions is not looked at further, as {@code IndexRequest.validate} returns early.
+     */
+    private static List<String> validationErrors(Item item) {
+        List<String> errors = new ArrayList<>();
+        if (item.index() == null) {
+            errors.add("index is missing");
+        }
+        WriteOp.Kind kind = item.kind();
+        if (kind == WriteOp.Kind.DELETE && (item.id() == null || item.id().isEmpty())) {
+            errors.add("id is missing");
+        }
+        List<String> conditionErrors = item.condition().validate(kind, item.id());
+        errors.addAll(conditionErrors);
+        if (kind == WriteOp.Kind.DELETE || kind == WriteOp.Kind.CREATE && !conditionErrors.isEmpty()) {
+            return errors;
+        }
+        int idBytes = item.id() == null ? 0 : item.id().getBytes(StandardCharsets.UTF_8).length;
+        if (idBytes > MAX_ID_BYTES) {
+            errors.add("id [" + item.id() + "] is too long, must be no longer than " + MAX_ID_BYTES + " bytes but was: " + idBytes);
+        }
+        if (item.options().pipeline() != null && item.options().pipeline().isEmpty()) {
+            errors.add("pipeline cannot be an empty string");
+        }
+        return errors;
+    }
+
+    /**
+     * Reads a body as {@code BulkRequestParser} does, line by line: blank lines between actions are skipped, an
+     * action line without a document line after it (the body's end) is dropped.
+     *
+     * @param defaultIndex   the index of {@code /{index}/_bulk}, or null
+     * @param defaults       the request's own routing, pipeline and flags, which an action line may override
+     * @param strictActions  whether an action line must end where its action object does (REST API version 9); 8.19
+     *                       reads no further than the action's metadata and ignores the rest
+     */
+    public static List<Item> parse(byte[] body, String defaultIndex, Options defaults, boolean strictActions) {
         if (body.length > 0 && body[body.length - 1] != '\n') {
             throw EsException.illegalArgument("The bulk request must be terminated by a newline [\\n]");
         }
         List<Item> items = new ArrayList<>();
         // Lines are found in the bytes and each document is read from them: no copy of the body as text.
         int[] starts = lineStarts(body);
-        int lines = starts.length;
+        // The last "line" is the empty rest after the final newline: no line of the request.
+        int lines = starts.length - 1;
         int lineNumber = 0;
         while (lineNumber < lines) {
             int start = starts[lineNumber];
@@ -140,35 +239,30 @@ public final class BulkRequests {
             if (isBlank(body, start, end)) {
                 continue;
             }
-            JsonNode action = readActionLine(new String(body, start, end - start, StandardCharsets.UTF_8), lineNumber);
-            String name = action.fieldNames().next();
-            JsonNode metadata = action.get(name);
-            WriteCondition condition = condition(metadata);
-            if (name.equals("index") && metadata.hasNonNull("op_type")) {
-                // BulkRequestParser: an index action with op_type create is a create; any other value, an index.
-                name = metadata.get("op_type").asText().equals("create") ? "create" : "index";
-            }
-            String index = metadata.has("_index") ? metadata.get("_index").asText() : defaultIndex;
-            String id = metadata.has("_id") ? metadata.get("_id").asText() : null;
-            if (index == null) {
-                throw EsException.of(400, "action_request_validation_exception", "Validation Failed: 1: index is missing;");
-            }
-            if (name.equals("delete")) {
-                if (id == null) {
-                    throw EsException.of(400, "action_request_validation_exception", "Validation Failed: 1: id is missing;");
-                }
-                items.add(new Item(name, index, id, null, null, null, condition));
+            ActionLine action = readActionLine(body, start, end, lineNumber, defaultIndex, defaults, strictActions);
+            if (action.name().equals("delete")) {
+                items.add(new Item("delete", action.index(), action.id(), null, null, null, action.condition(), action.options()));
                 continue;
             }
-            if (lineNumber >= lines || lineNumber == lines - 1 && isBlank(body, starts[lineNumber], body.length)) {
-                throw EsException.of(400, "action_request_validation_exception", "Validation Failed: 1: source is missing;");
+            if (lineNumber >= lines) {
+                break;
             }
             int sourceStart = starts[lineNumber];
-            items.add(documentItem(name, index, id, body, sourceStart, lineEnd(body, starts, lineNumber++) - sourceStart)
-                    .when(condition));
+            Item document = action.name().equals("update")
+                    ? Item.failed("update", action.index(), action.id(), EsException.illegalArgument(
+                            "partial updates are not supported by this server: index the whole result document instead"))
+                    : documentItem(action.name(), action.index(), action.id(), body, sourceStart,
+                            lineEnd(body, starts, lineNumber) - sourceStart);
+            lineNumber++;
+            items.add(document.when(action.condition()).with(action.options()));
         }
         validate(items);
         return items;
+    }
+
+    /** A body of {@code _bulk} lines, read as Elasticsearch 8.19 reads them, with no request-level defaults. */
+    public static List<Item> parse(byte[] body) {
+        return parse(body, null, Options.NONE, false);
     }
 
     /** Where each line starts; a body ending in a newline has a last, empty line, as splitting the text would give. */
@@ -220,19 +314,21 @@ public final class BulkRequests {
                     if (item.failure() != null) {
                         throw item.failure();
                     }
+                    // A job's alias exists only while its job does.
+                    boolean alias = ResultIndices.aliasedJob(item.index()).map(jobId -> jobs.get(jobId).result().isPresent())
+                            .orElse(false);
+                    EsException refusal = item.options().refusal(item.index(), alias);
+                    if (refusal != null) {
+                        throw refusal;
+                    }
                     String concrete = resolve(item.index(), jobId -> jobs.get(jobId).result());
-                    WriteOp op = switch (item.action()) {
-                        case "delete" -> new WriteOp(WriteOp.Kind.DELETE, concrete, item.id(), null, null, item.condition());
-                        case "create" -> new WriteOp(WriteOp.Kind.CREATE, concrete, item.id(), item.document(), item.json(),
-                                item.condition());
-                        case "index" -> new WriteOp(WriteOp.Kind.INDEX, concrete, item.id(), item.document(), item.json(),
-                                item.condition());
-                        default -> throw EsException.illegalArgument(
-                                "partial updates are not supported by this server: index the whole result document instead");
-                    };
+                    if (item.kind() != WriteOp.Kind.DELETE && item.id() != null && item.id().isEmpty()) {
+                        // IndexRouting.process, once the index is known.
+                        throw EsException.illegalArgument("if _id is specified it must not be empty");
+                    }
                     positions.add(outcomes.size());
                     outcomes.add(null);
-                    operations.add(op);
+                    operations.add(new WriteOp(item.kind(), concrete, item.id(), item.document(), item.json(), item.condition()));
                 } catch (EsException failure) {
                     outcomes.add(WriteOutcome.failed(item.index(), item.id(), failure));
                 }
@@ -296,46 +392,126 @@ public final class BulkRequests {
         return Arrays.copyOfRange(body, start, end);
     }
 
-    private static JsonNode readActionLine(String line, int lineNumber) {
-        JsonNode action;
-        try {
-            action = JSON.readTree(line);
-        } catch (IOException e) {
-            throw EsException.illegalArgument("Malformed action/metadata line [" + lineNumber
-                    + "], expected START_OBJECT or END_OBJECT but found [" + firstToken(line) + "]");
-        }
-        if (action == null || !action.isObject()) {
-            throw EsException.illegalArgument("Malformed action/metadata line [" + lineNumber
-                    + "], expected START_OBJECT or END_OBJECT but found [" + firstToken(line) + "]");
-        }
-        if (action.size() != 1 || !ACTIONS.contains(action.fieldNames().next())) {
-            String found = action.isEmpty() ? "END_OBJECT" : action.fieldNames().next();
-            throw EsException.illegalArgument("Malformed action/metadata line [" + lineNumber
-                    + "], expected field [create], [delete], [index] or [update] but found [" + found + "]");
-        }
-        JsonNode metadata = action.elements().next();
-        if (!metadata.isObject()) {
-            throw EsException.illegalArgument("Malformed action/metadata line [" + lineNumber
-                    + "], expected START_OBJECT but found [" + firstToken(metadata.toString()) + "]");
-        }
-        for (Map.Entry<String, JsonNode> field : metadata.properties()) {
-            if (!METADATA.contains(field.getKey())) {
-                throw EsException.illegalArgument("Action/metadata line [" + lineNumber
-                        + "] contains an unknown parameter [" + field.getKey() + "]");
-            }
-        }
-        return action;
+    /** One action line: the action (an index with {@code op_type: create} is a create), its target and options. */
+    private record ActionLine(String name, String index, String id, WriteCondition condition, Options options) {
     }
 
-    private static String firstToken(String text) {
-        String trimmed = text.trim();
-        if (trimmed.startsWith("[")) {
-            return "START_ARRAY";
+    /**
+     * {@code BulkRequestParser.parseActionLine}, token by token: which token each place must hold and the message
+     * when it does not, the metadata Elasticsearch knows, simple values only (null ignored, whatever the field).
+     */
+    private static ActionLine readActionLine(byte[] body, int start, int end, int line, String defaultIndex, Options defaults,
+                                             boolean strict) {
+        try (JsonParser parser = ResultsRequestParser.STRICT_JSON.createParser(body, start, end - start)) {
+            JsonToken token = parser.nextToken();
+            if (token != JsonToken.START_OBJECT) {
+                throw malformed(line, "expected START_OBJECT but found [" + ResultsRequestParser.tokenName(token) + "]");
+            }
+            token = parser.nextToken();
+            if (token != JsonToken.FIELD_NAME) {
+                throw malformed(line, "expected FIELD_NAME but found [" + ResultsRequestParser.tokenName(token) + "]");
+            }
+            String action = parser.currentName();
+            if (!ACTIONS.contains(action)) {
+                throw malformed(line, "expected field [create], [delete], [index] or [update] but found [" + action + "]");
+            }
+            String index = defaultIndex;
+            String id = null;
+            String opType = null;
+            long version = WriteCondition.MATCH_ANY;
+            WriteCondition.VersionType versionType = WriteCondition.VersionType.INTERNAL;
+            long ifSeqNo = WriteCondition.UNASSIGNED_SEQ_NO;
+            long ifPrimaryTerm = 0;
+            boolean dynamicTemplates = false;
+            Options options = defaults;
+            token = parser.nextToken();
+            if (token == JsonToken.START_OBJECT) {
+                while ((token = parser.nextToken()) != JsonToken.END_OBJECT) {
+                    String field = parser.currentName();
+                    token = parser.nextToken();
+                    if (token == JsonToken.START_ARRAY) {
+                        throw malformed(line, "expected a simple value for field [" + field + "] but found [START_ARRAY]");
+                    }
+                    if (token == JsonToken.START_OBJECT) {
+                        if (!field.equals("dynamic_templates") && !field.equals("_source")) {
+                            throw malformed(line, "expected a simple value for field [" + field + "] but found [START_OBJECT]");
+                        }
+                        // Both only matter to what this server does not do: dynamic mappings and update answers.
+                        JsonNode value = JSON.readTree(parser);
+                        dynamicTemplates |= field.equals("dynamic_templates") && !value.isEmpty();
+                        continue;
+                    }
+                    if (token == JsonToken.VALUE_NULL) {
+                        continue;
+                    }
+                    switch (field) {
+                        case "_index" -> index = parser.getText();
+                        case "_id" -> id = parser.getText();
+                        case "routing" -> options = options.withRouting(parser.getText());
+                        case "op_type" -> opType = parser.getText();
+                        case "version" -> version = longValue(parser);
+                        case "version_type" -> versionType = WriteCondition.VersionType.parse(parser.getText());
+                        case "if_seq_no" -> ifSeqNo = longValue(parser);
+                        case "if_primary_term" -> ifPrimaryTerm = longValue(parser);
+                        case "retry_on_conflict" -> longValue(parser);
+                        case "pipeline" -> options = options.withPipeline(parser.getText());
+                        case "_source" -> parser.getText();
+                        case "require_alias" -> options = options.withRequireAlias(booleanValue(parser));
+                        case "require_data_stream" -> options = options.withRequireDataStream(booleanValue(parser));
+                        case "list_executed_pipelines" -> booleanValue(parser);
+                        default -> throw EsException.illegalArgument(
+                                "Action/metadata line [" + line + "] contains an unknown parameter [" + field + "]");
+                    }
+                }
+            } else if (token != JsonToken.END_OBJECT) {
+                throw malformed(line, "expected START_OBJECT or END_OBJECT but found ["
+                        + ResultsRequestParser.tokenName(token) + "]");
+            }
+            if (strict) {
+                requireClosed(parser, line);
+            }
+            WriteCondition condition = conditionOf(ifSeqNo, ifPrimaryTerm, version, versionType);
+            if (action.equals("delete") && dynamicTemplates) {
+                throw EsException.illegalArgument("Delete request in line [" + line + "] does not accept dynamic_templates");
+            }
+            if (action.equals("update")) {
+                if (version != WriteCondition.MATCH_ANY || versionType != WriteCondition.VersionType.INTERNAL) {
+                    throw EsException.illegalArgument(
+                            "Update requests do not support versioning. Please use `if_seq_no` and `if_primary_term` instead");
+                }
+                if (options.requireDataStream()) {
+                    throw EsException.illegalArgument("Update requests do not support the `require_data_stream` flag, "
+                            + "as data streams do not support update operations");
+                }
+                if (dynamicTemplates) {
+                    throw EsException.illegalArgument("Update request in line [" + line + "] does not accept dynamic_templates");
+                }
+            }
+            String name = action.equals("index") && opType != null ? (opType.equals("create") ? "create" : "index") : action;
+            return new ActionLine(name, index, id, condition, options);
+        } catch (JsonParseException e) {
+            throw ResultsRequestParser.jsonSyntaxError(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        if (trimmed.startsWith("\"")) {
-            return "VALUE_STRING";
+    }
+
+    /**
+     * {@code BulkRequestParser.checkBulkActionIsProperlyClosed} for REST API version 9: the action object is the
+     * whole line.
+     */
+    private static void requireClosed(JsonParser parser, int line) throws IOException {
+        JsonToken token = parser.nextToken();
+        if (token != JsonToken.END_OBJECT) {
+            throw malformed(line, "expected END_OBJECT but found [" + ResultsRequestParser.tokenName(token) + "]");
         }
-        return trimmed.isEmpty() ? "null" : "VALUE_NUMBER";
+        if (parser.nextToken() != null) {
+            throw EsException.illegalArgument("Malformed action/metadata line [" + line + "], unexpected data after the closing brace");
+        }
+    }
+
+    private static EsException malformed(int line, String expectation) {
+        return EsException.illegalArgument("Malformed action/metadata line [" + line + "], " + expectation);
     }
 
     /**
@@ -349,9 +525,7 @@ public final class BulkRequests {
         }
         Optional<String> jobId = ResultIndices.aliasedJob(name);
         if (jobId.isPresent()) {
-            return jobs.apply(jobId.get()).map(ResultIndices::ofJob).orElseThrow(() -> EsException.of(404,
-                    "index_not_found_exception", "no such index [" + name + "]").withMetadata("resource.type", "index_or_alias")
-                    .withMetadata("resource.id", name).withMetadata("index", name));
+            return jobs.apply(jobId.get()).map(ResultIndices::ofJob).orElseThrow(() -> EsException.indexNotFound(name));
         }
         throw EsException.illegalArgument("index [" + name + "] is not a machine learning results index: this server stores "
                 + "results only, in [" + ResultIndices.SHARED + "], [" + ResultIndices.CUSTOM_PREFIX + "*] or a job's aliases");

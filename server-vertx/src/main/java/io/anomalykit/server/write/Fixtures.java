@@ -61,7 +61,7 @@ public final class Fixtures {
 
     /** Applies a {@code _bulk} body and refreshes. */
     public static Future<LoadReport> loadBulk(ResultsStore store, byte[] ndjson) {
-        return BulkRequests.execute(store, BulkRequests.parse(ndjson, null), true).map(Fixtures::report);
+        return BulkRequests.execute(store, BulkRequests.parse(ndjson), true).map(Fixtures::report);
     }
 
     public static Future<LoadReport> loadFile(ResultsStore store, Path file) {

@@ -126,6 +126,7 @@ class BypassCatalogueTest {
                 anonymous("index a document", "PUT", "/.ml-anomalies-shared/_doc/x"),
                 anonymous("refresh", "POST", "/_refresh"),
                 anonymous("delete a job", "DELETE", "/_ml/anomaly_detectors/it-ops-kpi"),
+                anonymous("delete the results index", "DELETE", "/.ml-anomalies-shared"),
                 anonymous("cluster health", "GET", "/_cluster/health"),
                 refused("no privileges, records", "GET", RECORDS),
                 refused("no privileges, legacy prefix", "GET", "/_xpack/ml/anomaly_detectors/it-ops-kpi/results/records"),
@@ -136,6 +137,7 @@ class BypassCatalogueTest {
                 refused("no privileges, forwarded superuser", "GET", RECORDS, "X-Forwarded-User: elastic"),
                 refused("no privileges, get a job", "GET", "/_ml/anomaly_detectors/it-ops-kpi"),
                 refused("no privileges, delete a job", "DELETE", "/_ml/anomaly_detectors/it-ops-kpi"),
+                refused("no privileges, delete the results index", "DELETE", "/.ml-anomalies-shared"),
                 refused("no privileges, cluster health", "GET", "/_cluster/health"),
                 new Attempt("ML user creating a job", "PUT", "/_ml/anomaly_detectors/intruder",
                         List.of(basic("ml-user:" + PASSWORD), "Content-Type: application/json"),
@@ -143,6 +145,8 @@ class BypassCatalogueTest {
                 new Attempt("ML user indexing a document", "PUT", "/.ml-anomalies-shared/_doc/x",
                         List.of(basic("ml-user:" + PASSWORD), "Content-Type: application/json"),
                         "{\"job_id\":\"it-ops-kpi\",\"result_type\":\"record\",\"timestamp\":1}", 403),
+                new Attempt("ML user deleting the results index", "DELETE", "/.ml-anomalies-shared",
+                        List.of(basic("ml-user:" + PASSWORD)), null, 403),
                 new Attempt("ML user deleting a job with a method override", "DELETE", "/_ml/anomaly_detectors/it-ops-kpi",
                         List.of(basic("ml-user:" + PASSWORD), "X-HTTP-Method-Override: GET"), null, 403));
     }

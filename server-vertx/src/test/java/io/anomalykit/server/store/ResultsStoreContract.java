@@ -385,6 +385,32 @@ public abstract class ResultsStoreContract {
         assertThat(await(store.search(byScore(ResultType.RECORD, true))).total()).isZero();
     }
 
+    /**
+     * Deleting an index (Elasticsearch's {@code DELETE /{index}}) removes its documents, from searches and gets, and
+     * no other index's; the job stays, and an id written again starts over as a new document.
+     */
+    @Test
+    void deletingAnIndexRemovesItsDocumentsOnly() {
+        String custom = ".ml-anomalies-custom-contract";
+        index(record("shared-1", 1, 10), record("shared-2", 2, 20));
+        await(store.write(List.of(new WriteOp(WriteOp.Kind.INDEX, custom, "kept", record("kept", 3, 30))), true));
+
+        assertThat(await(store.deleteIndex(".ml-anomalies-shared"))).isTrue();
+        await(store.refresh());
+        assertThat(await(store.get(".ml-anomalies-shared", "shared-1"))).isEmpty();
+        assertThat(await(store.get(custom, "kept"))).isPresent();
+        assertThat(await(store.job(JOB))).isPresent();
+        assertThat(await(store.deleteIndex(".ml-anomalies-shared"))).as("nothing left to delete").isFalse();
+
+        WriteOutcome again = index(record("shared-1", 1, 10)).get(0);
+        assertThat(again.result()).isEqualTo("created");
+        assertThat(again.version()).isEqualTo(1);
+        assertThat(await(store.deleteIndex(custom))).isTrue();
+        assertThat(await(store.get(custom, "kept"))).isEmpty();
+        assertThat(await(store.get(".ml-anomalies-shared", "shared-1"))).isPresent();
+        assertThat(await(store.deleteIndex(".ml-anomalies-custom-never-written"))).isFalse();
+    }
+
     private void reopen() {
         await(store.close());
         store = await(open(vertx, location));
