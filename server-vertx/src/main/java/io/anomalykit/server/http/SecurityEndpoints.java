@@ -4,14 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anomalykit.server.error.EsException;
+import io.anomalykit.server.query.RestParams;
 import io.anomalykit.server.security.ApiKeys;
+import io.anomalykit.server.security.AuthenticateResponse;
 import io.anomalykit.server.security.NativeRealm;
+import io.anomalykit.server.security.Principal;
 import io.anomalykit.server.security.Security;
 import io.anomalykit.server.security.UserRequests;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 
 import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 
 /** Elasticsearch's user and role APIs, over the native realm. */
 final class SecurityEndpoints {
@@ -43,13 +48,12 @@ final class SecurityEndpoints {
                 .onFailure(failure -> Responses.error(rc, failure));
     }
 
+    /** {@code RestGetUsersAction}: {@code _security/user} lists every user, {@code _security/user/a,b} those named. */
     void getUser(RoutingContext rc) {
-        RequestContext.params(rc).rejectUnconsumed();
+        RequestContext.params(rc).accept("with_profile_uid").rejectUnconsumed();
         access.cluster(rc, "cluster:admin/xpack/security/user/get");
-        String username = rc.pathParam("username");
-        realm().describeUser(username).ifPresentOrElse(
-                user -> Responses.json(rc, 200, NODES.objectNode().set(username, user)),
-                () -> Responses.json(rc, 404, NODES.objectNode()));
+        List<String> names = names(rc, "username");
+        described(rc, names, realm().describeUsers(names));
     }
 
     void deleteUser(RoutingContext rc) {
@@ -97,13 +101,25 @@ final class SecurityEndpoints {
                 .onFailure(failure -> Responses.error(rc, failure));
     }
 
+    /** {@code RestGetRolesAction}: {@code _security/role} lists every role, {@code _security/role/a,b} those named. */
     void getRole(RoutingContext rc) {
         RequestContext.params(rc).rejectUnconsumed();
         access.cluster(rc, "cluster:admin/xpack/security/role/get");
-        String name = rc.pathParam("name");
-        realm().describeRole(name).ifPresentOrElse(
-                role -> Responses.json(rc, 200, NODES.objectNode().set(name, role)),
-                () -> Responses.json(rc, 404, NODES.objectNode()));
+        List<String> names = names(rc, "name");
+        described(rc, names, realm().describeRoles(names));
+    }
+
+    /** {@code RestRequest.paramAsStringArray}: the path's comma-separated names; none for the list route. */
+    private static List<String> names(RoutingContext rc, String param) {
+        String names = rc.pathParam(param);
+        return names == null || names.isEmpty() ? List.of() : List.of(names.split(","));
+    }
+
+    /** 404 with an empty object when names were asked for and none was found, as both get actions answer. */
+    private static void described(RoutingContext rc, List<String> asked, Map<String, ObjectNode> found) {
+        ObjectNode body = NODES.objectNode();
+        found.forEach(body::set);
+        Responses.json(rc, !asked.isEmpty() && found.isEmpty() ? 404 : 200, body);
     }
 
     void deleteRole(RoutingContext rc) {
@@ -116,9 +132,38 @@ final class SecurityEndpoints {
         RequestContext.params(rc).accept("refresh").rejectUnconsumed();
         JsonNode body = body(rc);
         access.cluster(rc, "cluster:admin/xpack/security/api_key/create");
-        keys().create(access.principal(rc), body)
+        Principal caller = access.principal(rc);
+        keys().create(caller, AuthenticateResponse.user(security, caller), body)
                 .onSuccess(created -> Responses.json(rc, 200, created))
                 .onFailure(failure -> Responses.error(rc, failure));
+    }
+
+    /**
+     * {@code RestGetApiKeyAction}: keys by {@code id}, {@code name}, {@code username}, {@code realm_name}, or the
+     * caller's own with {@code owner=true}; {@code with_limited_by} and {@code with_profile_uid} are refused, as this
+     * server does not render what they add.
+     */
+    void getApiKeys(RoutingContext rc) {
+        RestParams params = RequestContext.params(rc);
+        String id = params.get("id");
+        String name = params.get("name");
+        String username = params.get("username");
+        String realmName = params.get("realm_name");
+        boolean owner = params.flag("owner", false);
+        boolean activeOnly = params.flag("active_only", false);
+        params.rejectUnconsumed();
+        ApiKeys.validateGet(id, name, username, realmName, owner);
+        access.cluster(rc, "cluster:admin/xpack/security/api_key/get");
+        Responses.json(rc, 200, keys().list(access.principal(rc), owner, id, name, username, realmName, activeOnly));
+    }
+
+    /**
+     * Role mappings give roles to users of external realms (LDAP, Active Directory, SAML, PKI), which this server does
+     * not have: the role-mapping APIs are refused rather than answered as if a mapping had been kept.
+     */
+    void roleMappingsUnsupported(RoutingContext rc) {
+        throw EsException.illegalArgument("role mappings are not supported by this server: it has no external realm "
+                + "(LDAP, Active Directory, SAML, PKI) whose users they could map");
     }
 
     void invalidateApiKeys(RoutingContext rc) {
