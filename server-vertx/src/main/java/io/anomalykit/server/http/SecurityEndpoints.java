@@ -131,6 +131,7 @@ final class SecurityEndpoints {
     void createApiKey(RoutingContext rc) {
         RequestContext.params(rc).accept("refresh").rejectUnconsumed();
         JsonNode body = body(rc);
+        ApiKeys.validateCreate(body);
         access.cluster(rc, "cluster:admin/xpack/security/api_key/create");
         Principal caller = access.principal(rc);
         keys().create(caller, AuthenticateResponse.user(security, caller), body)

@@ -54,17 +54,12 @@ public final class ApiKeys {
     }
 
     /**
-     * Issues a key for the principal: the answer Elasticsearch gives, with the secret shown this one time. The request
-     * is checked first as {@code CreateApiKeyRequest.validate} checks it, every error in one answer.
+     * Issues a key for the principal: the answer Elasticsearch gives, with the secret shown this one time.
      *
      * @param ownerDetails the owner as their realm describes them, kept as the key's creator
+     * @param request      a request {@link #validateCreate} accepted
      */
     public Future<ObjectNode> create(Principal owner, ObjectNode ownerDetails, JsonNode request) {
-        try {
-            validateCreate(request);
-        } catch (EsException e) {
-            return Future.failedFuture(e);
-        }
         String name = request.get("name").asText();
         Long expiration = null;
         if (request.hasNonNull("expiration")) {
@@ -107,7 +102,7 @@ public final class ApiKeys {
      * {@code CreateApiKeyRequest.validate}: the name (required, at most 256 characters, no surrounding whitespace, no
      * leading underscore), metadata keys without a leading underscore, and each role descriptor as a role is checked.
      */
-    private static void validateCreate(JsonNode request) {
+    public static void validateCreate(JsonNode request) {
         List<String> errors = new ArrayList<>();
         String name = request.path("name").isValueNode() ? request.path("name").asText() : "";
         if (name.isEmpty()) {
