@@ -108,13 +108,8 @@ public final class NativeRealm {
      * realm knows, the lookups in the other realms add no error, so Elasticsearch answers an empty validation failure.
      */
     public Future<Void> changePassword(String username, String hash, Predicate<String> fileRealmUser) {
-        if (users.containsKey(username) || username.equals("elastic")) {
+        if (users.containsKey(username) || UserRequests.RESERVED_USERS.contains(username)) {
             return changePasswordHash(username, hash);
-        }
-        if (UserRequests.RESERVED_USERS.contains(username)) {
-            // Elasticsearch would enable the built-in user with this password; this server has no such user.
-            return Future.failedFuture(EsException.illegalArgument("user [" + username + "] is a reserved user this server "
-                    + "does not have; [elastic] is its only reserved user"));
         }
         String reason = "Validation Failed: ";
         if (fileRealmUser.test(username)) {

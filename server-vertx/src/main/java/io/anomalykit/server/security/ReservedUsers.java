@@ -42,6 +42,11 @@ final class ReservedUsers {
     private ReservedUsers() {
     }
 
+    /** The roles a reserved user has; none for a name that is not reserved. */
+    static List<String> roles(String name) {
+        return USERS.stream().filter(user -> user.name().equals(name)).findFirst().map(Reserved::roles).orElse(List.of());
+    }
+
     /** The user as the get-user API and {@code _authenticate} show it, enabled as Elasticsearch's are by default. */
     static Optional<ObjectNode> describe(String name) {
         return USERS.stream().filter(user -> user.name().equals(name)).findFirst().map(ReservedUsers::render);

@@ -241,6 +241,15 @@ public final class Security {
         }
         Supplier<EsException> failed = () -> unauthenticated("unable to authenticate user [" + user
                 + "] for REST request [" + uri + "]");
+        if (UserRequests.RESERVED_USERS.contains(user)) {
+            // ReservedRealm, first in the chain: the other built-in users log in once the change-password API gave
+            // them a password.
+            Optional<String> hash = nativeRealm == null ? Optional.empty() : nativeRealm.reservedPasswordHash(user);
+            if (hash.isEmpty()) {
+                throw failed.get();
+            }
+            return check(user, password, hash.get(), new Principal(user, ReservedUsers.roles(user), "reserved"), failed);
+        }
         Realm current = realm.get();
         String fileHash = current.passwordHashes().get(user);
         if (fileHash != null) {

@@ -95,6 +95,23 @@ class SecurityAdministrationHttpTest {
     }
 
     @Test
+    void aBuiltInUserLogsInOnceTheChangePasswordApiGaveItAPassword() {
+        String kibana = TestServer.basic("kibana_system", "kibana-password");
+        assertThat(server.send("GET", "/_security/_authenticate", null, JSON, kibana).status()).as("no password yet")
+                .isEqualTo(401);
+        Answer changed = server.send("PUT", "/_security/user/kibana_system/_password", "{\"password\":\"kibana-password\"}",
+                JSON, SU);
+        assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+        Answer who = server.send("GET", "/_security/_authenticate", null, JSON, kibana);
+        assertThat(who.status()).isEqualTo(200);
+        assertThat(who.json().get("roles").toString()).isEqualTo("[\"kibana_system\"]");
+        assertThat(who.json().get("metadata").toString()).isEqualTo("{\"_reserved\":true}");
+        assertThat(who.json().get("authentication_realm").toString()).isEqualTo("{\"name\":\"reserved\",\"type\":\"reserved\"}");
+        assertThat(server.send("GET", "/_security/_authenticate", null, JSON, TestServer.basic("kibana_system", "wrong-pw"))
+                .status()).isEqualTo(401);
+    }
+
+    @Test
     void getRoleListsTheBuiltInRolesThenTheNativeOnesInTheDescriptorsShape() {
         Answer put = server.send("PUT", "/_security/role/analyst", "{\"description\":\"Reads one job\",\"run_as\":[\"bob\"],"
                 + "\"indices\":[{\"query\":{\"term\":{\"job_id\":\"it-ops-kpi\"}},\"privileges\":[\"read\"],"
