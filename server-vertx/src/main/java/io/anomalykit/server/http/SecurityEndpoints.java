@@ -1,10 +1,16 @@
 package io.anomalykit.server.http;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anomalykit.server.error.EsException;
 import io.anomalykit.server.query.RestParams;
+import io.anomalykit.server.query.ResultsRequestParser;
+import io.anomalykit.server.query.Suggestions;
 import io.anomalykit.server.security.ApiKeys;
 import io.anomalykit.server.security.AuthenticateResponse;
 import io.anomalykit.server.security.NativeRealm;
@@ -17,6 +23,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Elasticsearch's user and role APIs, over the native realm. */
 final class SecurityEndpoints {
@@ -130,13 +137,61 @@ final class SecurityEndpoints {
 
     void createApiKey(RoutingContext rc) {
         RequestContext.params(rc).accept("refresh").rejectUnconsumed();
-        JsonNode body = body(rc);
+        JsonNode body = parseCreateApiKey(RequestContext.body(rc));
         ApiKeys.validateCreate(body);
         access.cluster(rc, "cluster:admin/xpack/security/api_key/create");
         Principal caller = access.principal(rc);
         keys().create(caller, AuthenticateResponse.user(security, caller), body)
                 .onSuccess(created -> Responses.json(rc, 200, created))
                 .onFailure(failure -> Responses.error(rc, failure));
+    }
+
+    /** The fields of {@code CreateApiKeyRequestBuilder}'s {@code api_key_request} parser, and the tokens each takes. */
+    private static final Map<String, Set<JsonToken>> CREATE_FIELDS = Map.of(
+            "name", Set.of(JsonToken.VALUE_STRING),
+            "expiration", Set.of(JsonToken.VALUE_STRING),
+            "role_descriptors", Set.of(JsonToken.START_OBJECT, JsonToken.START_ARRAY),
+            "metadata", Set.of(JsonToken.START_OBJECT));
+
+    /**
+     * Reads a create-API-key body as the strict {@code api_key_request} parser does: an unknown field or a value of
+     * the wrong type is an {@code x_content_parse_exception} at its place, and {@code name} is required.
+     */
+    private static ObjectNode parseCreateApiKey(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw EsException.of(400, "parse_exception", "request body is required");
+        }
+        try (JsonParser parser = ResultsRequestParser.STRICT_JSON.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                JsonLocation location = parser.currentTokenLocation();
+                throw EsException.parse(location.getLineNr(), location.getColumnNr(),
+                        "[api_key_request] Expected START_OBJECT but was: " + parser.currentToken(), null);
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonLocation location = parser.currentTokenLocation();
+                if (!CREATE_FIELDS.containsKey(field)) {
+                    throw EsException.parse(location.getLineNr(), location.getColumnNr(), "[api_key_request] unknown field ["
+                            + field + "]" + Suggestions.parserSuffix(field, CREATE_FIELDS.keySet()), null);
+                }
+                JsonToken value = parser.nextToken();
+                if (!CREATE_FIELDS.get(field).contains(value)) {
+                    JsonLocation at = parser.currentTokenLocation();
+                    throw EsException.parse(at.getLineNr(), at.getColumnNr(), "[api_key_request] " + field
+                            + " doesn't support values of type: " + value, null);
+                }
+                parser.skipChildren();
+            }
+            ObjectNode request = (ObjectNode) Responses.JSON.readTree(body);
+            if (!request.has("name")) {
+                throw EsException.illegalArgument("Required [name]");
+            }
+            return request;
+        } catch (JsonParseException e) {
+            throw ResultsRequestParser.jsonSyntaxError(e);
+        } catch (IOException e) {
+            throw EsException.of(400, "x_content_parse_exception", String.valueOf(e.getMessage()));
+        }
     }
 
     /**

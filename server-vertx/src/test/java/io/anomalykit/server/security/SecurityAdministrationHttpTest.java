@@ -258,6 +258,14 @@ class SecurityAdministrationHttpTest {
         Answer spaces = server.send("POST", "/_security/api_key", "{\"name\":\" " + "x".repeat(256) + "\"}", JSON, SU);
         assertThat(spaces.errorReason()).isEqualTo("Validation Failed: 1: api key name may not be more than 256 characters "
                 + "long;2: api key name may not begin or end with whitespace;");
+        Answer unknown = server.send("POST", "/_security/api_key", "{\"name\":\"k\",\"nmae\":1}", JSON, SU);
+        assertThat(unknown.errorType()).as("CreateApiKeyRequestBuilder's strict parser").isEqualTo("x_content_parse_exception");
+        assertThat(unknown.errorReason()).isEqualTo("[1:13] [api_key_request] unknown field [nmae]");
+        Answer number = server.send("POST", "/_security/api_key", "{\"name\":7}", JSON, SU);
+        assertThat(number.errorReason()).isEqualTo("[1:9] [api_key_request] name doesn't support values of type: VALUE_NUMBER");
+        Answer noName = server.send("POST", "/_security/api_key", "{\"expiration\":\"1d\"}", JSON, SU);
+        assertThat(noName.errorType()).isEqualTo("illegal_argument_exception");
+        assertThat(noName.errorReason()).isEqualTo("Required [name]");
         Answer missing = server.send("POST", "/_security/api_key", "{\"name\":\"\"}", JSON,
                 TestServer.basic("alice", "alice-password"));
         assertThat(missing.status()).as("validation comes before authorization").isEqualTo(400);
