@@ -178,7 +178,7 @@ final class SecurityEndpoints {
                 if (!CREATE_FIELDS.get(field).contains(value)) {
                     JsonLocation at = parser.currentTokenLocation();
                     throw EsException.parse(at.getLineNr(), at.getColumnNr(), "[api_key_request] " + field
-                            + " doesn't support values of type: " + value, null);
+                            + " doesn't support values of type: " + ResultsRequestParser.tokenName(value), null);
                 }
                 parser.skipChildren();
             }
