@@ -127,6 +127,12 @@ public final class ApiKeys {
             errors.addAll(Role.validationErrors(null, descriptor.getValue()));
         }
         RequestValidation.failIfAny(errors);
+        try {
+            Role.parseFile(request.path("role_descriptors"));
+        } catch (IllegalArgumentException e) {
+            // a descriptor authorization could not read (an index group without names): refused now, never a 500 later
+            throw EsException.illegalArgument(e.getMessage());
+        }
     }
 
     /** {@code GetApiKeyRequest.validate}, which runs before authorization. */

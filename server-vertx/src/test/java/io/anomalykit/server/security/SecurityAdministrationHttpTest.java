@@ -266,6 +266,10 @@ class SecurityAdministrationHttpTest {
         Answer noName = server.send("POST", "/_security/api_key", "{\"expiration\":\"1d\"}", JSON, SU);
         assertThat(noName.errorType()).isEqualTo("illegal_argument_exception");
         assertThat(noName.errorReason()).isEqualTo("Required [name]");
+        Answer nameless = server.send("POST", "/_security/api_key", "{\"name\":\"k\",\"role_descriptors\":{\"r\":"
+                + "{\"indices\":[{\"privileges\":[\"read\"]}]}}}", JSON, SU);
+        assertThat(nameless.status()).as("an index group without names is refused, not kept").isEqualTo(400);
+        assertThat(nameless.errorReason()).isEqualTo("role [r] has an index grant without names");
         Answer missing = server.send("POST", "/_security/api_key", "{\"name\":\"\"}", JSON,
                 TestServer.basic("alice", "alice-password"));
         assertThat(missing.status()).as("validation comes before authorization").isEqualTo(400);
