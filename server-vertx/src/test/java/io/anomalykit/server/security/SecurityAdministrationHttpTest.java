@@ -81,6 +81,10 @@ class SecurityAdministrationHttpTest {
                 .isEqualTo("[\"remote_monitoring_collector\",\"remote_monitoring_agent\"]");
         assertThat(all.json().get("alice").toString()).as("User.toXContent's order, no password").isEqualTo(ALICE);
 
+        assertThat(keys(server.send("GET", "/_security/user/", null, JSON, SU).json())).as("RestGetUsersAction's route")
+                .hasSize(8);
+        assertThat(keys(server.send("GET", "/_security/role/", null, JSON, SU).json())).as("RestGetRolesAction's route")
+                .hasSize(3);
         Answer elastic = server.send("GET", "/_security/user/elastic", null, JSON, SU);
         assertThat(elastic.status()).isEqualTo(200);
         assertThat(elastic.body()).isEqualTo("{\"elastic\":" + RESERVED_ELASTIC + "}");
