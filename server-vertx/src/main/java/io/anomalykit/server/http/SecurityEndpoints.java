@@ -25,10 +25,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Elasticsearch's user and role APIs, over the native realm. */
+/** Elasticsearch's user, role and API key APIs, over the native realm and the API keys. */
 final class SecurityEndpoints {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    /** The fields of {@code CreateApiKeyRequestBuilder}'s {@code api_key_request} parser, and the tokens each takes. */
+    private static final Map<String, Set<JsonToken>> CREATE_FIELDS = Map.of(
+            "name", Set.of(JsonToken.VALUE_STRING),
+            "expiration", Set.of(JsonToken.VALUE_STRING),
+            "role_descriptors", Set.of(JsonToken.START_OBJECT, JsonToken.START_ARRAY),
+            "metadata", Set.of(JsonToken.START_OBJECT));
 
     private final Security security;
     private final Access access;
@@ -146,13 +153,6 @@ final class SecurityEndpoints {
                 .onFailure(failure -> Responses.error(rc, failure));
     }
 
-    /** The fields of {@code CreateApiKeyRequestBuilder}'s {@code api_key_request} parser, and the tokens each takes. */
-    private static final Map<String, Set<JsonToken>> CREATE_FIELDS = Map.of(
-            "name", Set.of(JsonToken.VALUE_STRING),
-            "expiration", Set.of(JsonToken.VALUE_STRING),
-            "role_descriptors", Set.of(JsonToken.START_OBJECT, JsonToken.START_ARRAY),
-            "metadata", Set.of(JsonToken.START_OBJECT));
-
     /**
      * Reads a create-API-key body as the strict {@code api_key_request} parser does: an unknown field or a value of
      * the wrong type is an {@code x_content_parse_exception} at its place, and {@code name} is required.
@@ -165,7 +165,7 @@ final class SecurityEndpoints {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 JsonLocation location = parser.currentTokenLocation();
                 throw EsException.parse(location.getLineNr(), location.getColumnNr(),
-                        "[api_key_request] Expected START_OBJECT but was: " + parser.currentToken(), null);
+                        "[api_key_request] Expected START_OBJECT but was: " + ResultsRequestParser.tokenName(parser.currentToken()), null);
             }
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
