@@ -23,29 +23,43 @@ final class RoleDescriptors {
 
     /**
      * The built-in roles, the one definition both authorization ({@link Role#BUILT_IN}) and the get-role API read.
-     * {@code ReservedRolesStore}'s descriptors, without what this server does not model: the superuser's second index
-     * group (read on restricted indices), its remote indices and clusters, and the roles' descriptions.
+     * {@code ReservedRolesStore}'s descriptors, descriptions included, without what this server does not model: the
+     * superuser's second index group (read on restricted indices) and its remote indices and clusters.
      */
     static final Map<String, ObjectNode> BUILT_IN = new LinkedHashMap<>();
 
     static {
         BUILT_IN.put("superuser", builtIn("""
                 {"cluster":["all"],"indices":[{"names":["*"],"privileges":["all"],"allow_restricted_indices":false}],
-                 "applications":[{"application":"*","privileges":["*"],"resources":["*"]}],"run_as":["*"]}"""));
+                 "applications":[{"application":"*","privileges":["*"],"resources":["*"]}],"run_as":["*"],
+                 "description":"Grants full access to cluster management and data indices. This role also grants direct \
+                read-only access to restricted indices like .security. A user with this role can impersonate any other user \
+                in the system, manage security and create roles with unlimited privileges. Take extra care when assigning \
+                it to a user."}"""));
         BUILT_IN.put("machine_learning_admin", builtIn("""
                 {"cluster":["manage_ml"],"indices":[
                   {"names":[".ml-anomalies*",".ml-notifications*",".ml-state*",".ml-meta*",".ml-stats-*"],
                    "privileges":["view_index_metadata","read"],"allow_restricted_indices":true},
                   {"names":[".ml-annotations*"],"privileges":["view_index_metadata","read","write"],
                    "allow_restricted_indices":false}],
-                 "applications":[{"application":"kibana-*","privileges":["reserved_ml_admin"],"resources":["*"]}]}"""));
+                 "applications":[{"application":"kibana-*","privileges":["reserved_ml_admin"],"resources":["*"]}],
+                 "description":"Provides all of the privileges of the machine_learning_user role plus the full use of the \
+                machine learning APIs. Grants manage_ml cluster privileges, read access to .ml-anomalies*, \
+                .ml-notifications*, .ml-state*, .ml-meta* indices and write access to .ml-annotations* indices. Machine \
+                learning administrators also need index privileges for source and destination indices and roles that grant \
+                access to Kibana."}"""));
         BUILT_IN.put("machine_learning_user", builtIn("""
                 {"cluster":["monitor_ml"],"indices":[
                   {"names":[".ml-anomalies*",".ml-notifications*"],"privileges":["view_index_metadata","read"],
                    "allow_restricted_indices":false},
                   {"names":[".ml-annotations*"],"privileges":["view_index_metadata","read","write"],
                    "allow_restricted_indices":false}],
-                 "applications":[{"application":"kibana-*","privileges":["reserved_ml_user"],"resources":["*"]}]}"""));
+                 "applications":[{"application":"kibana-*","privileges":["reserved_ml_user"],"resources":["*"]}],
+                 "description":"Grants the minimum privileges required to view machine learning configuration, status, and \
+                work with results. This role grants monitor_ml cluster privileges, read access to the .ml-notifications and \
+                .ml-anomalies* indices (which store machine learning results), and write access to .ml-annotations* \
+                indices. Machine learning users also need index privileges for source and destination indices and roles \
+                that grant access to Kibana. "}"""));
     }
 
     private RoleDescriptors() {

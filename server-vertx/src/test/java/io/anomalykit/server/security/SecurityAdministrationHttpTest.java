@@ -137,8 +137,13 @@ class SecurityAdministrationHttpTest {
         assertThat(all.json().get("superuser").toString()).isEqualTo("{\"cluster\":[\"all\"],\"indices\":[{\"names\":[\"*\"],"
                 + "\"privileges\":[\"all\"],\"allow_restricted_indices\":false}],\"applications\":[{\"application\":\"*\","
                 + "\"privileges\":[\"*\"],\"resources\":[\"*\"]}],\"run_as\":[\"*\"],\"metadata\":{\"_reserved\":true},"
-                + "\"transient_metadata\":{\"enabled\":true}}");
+                + "\"transient_metadata\":{\"enabled\":true},\"description\":\"Grants full access to cluster management and "
+                + "data indices. This role also grants direct read-only access to restricted indices like .security. A user "
+                + "with this role can impersonate any other user in the system, manage security and create roles with "
+                + "unlimited privileges. Take extra care when assigning it to a user.\"}");
         assertThat(all.json().at("/machine_learning_user/applications/0/privileges/0").asText()).isEqualTo("reserved_ml_user");
+        assertThat(all.json().at("/machine_learning_user/description").asText()).endsWith("roles that grant access to Kibana. ");
+        assertThat(all.json().at("/machine_learning_admin/indices/0/allow_restricted_indices").asBoolean()).isTrue();
 
         Answer some = server.send("GET", "/_security/role/analyst,nope,machine_learning_user", null, JSON, SU);
         assertThat(keys(some.json())).containsExactly("machine_learning_user", "analyst");
