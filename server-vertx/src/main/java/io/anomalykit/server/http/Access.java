@@ -1,5 +1,7 @@
 package io.anomalykit.server.http;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.anomalykit.server.security.AuthenticateResponse;
 import io.anomalykit.server.security.CredentialPool;
 import io.anomalykit.server.security.Principal;
 import io.anomalykit.server.security.Security;
@@ -59,8 +61,9 @@ final class Access {
         }
     }
 
-    String apiKeyName(String id) {
-        return security.apiKeyName(id);
+    /** {@code _security/_authenticate}'s answer for the caller. */
+    ObjectNode authentication(RoutingContext rc) {
+        return AuthenticateResponse.of(security, principal(rc));
     }
 
     /** Who the request runs as; with security off, an anonymous superuser-like principal. */

@@ -141,13 +141,20 @@ public final class AnomalyRoutes {
         add(router, body, "/:index/_refresh", Map.of(HttpMethod.POST, seeding::refresh, HttpMethod.GET, seeding::refresh));
         add(router, body, "/_cluster/health", Map.of(HttpMethod.GET, cluster::health));
         add(router, body, "/_security/_authenticate", Map.of(HttpMethod.GET, cluster::authenticate));
+        add(router, body, "/_security/user", Map.of(HttpMethod.GET, securityApis::getUser));
         add(router, body, "/_security/user/:username", Map.of(HttpMethod.PUT, securityApis::putUser,
                 HttpMethod.POST, securityApis::putUser, HttpMethod.GET, securityApis::getUser,
                 HttpMethod.DELETE, securityApis::deleteUser));
         add(router, body, "/_security/user/:username/_password", Map.of(HttpMethod.PUT, securityApis::changePassword,
                 HttpMethod.POST, securityApis::changePassword));
         add(router, body, "/_security/api_key", Map.of(HttpMethod.POST, securityApis::createApiKey,
-                HttpMethod.PUT, securityApis::createApiKey, HttpMethod.DELETE, securityApis::invalidateApiKeys));
+                HttpMethod.PUT, securityApis::createApiKey, HttpMethod.GET, securityApis::getApiKeys,
+                HttpMethod.DELETE, securityApis::invalidateApiKeys));
+        add(router, body, "/_security/role_mapping", Map.of(HttpMethod.GET, securityApis::roleMappingsUnsupported));
+        add(router, body, "/_security/role_mapping/:name", Map.of(HttpMethod.GET, securityApis::roleMappingsUnsupported,
+                HttpMethod.PUT, securityApis::roleMappingsUnsupported, HttpMethod.POST, securityApis::roleMappingsUnsupported,
+                HttpMethod.DELETE, securityApis::roleMappingsUnsupported));
+        add(router, body, "/_security/role", Map.of(HttpMethod.GET, securityApis::getRole));
         add(router, body, "/_security/role/:name", Map.of(HttpMethod.PUT, securityApis::putRole,
                 HttpMethod.POST, securityApis::putRole, HttpMethod.GET, securityApis::getRole,
                 HttpMethod.DELETE, securityApis::deleteRole));

@@ -1,9 +1,7 @@
 package io.anomalykit.server.http;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.anomalykit.server.security.Principal;
 import io.vertx.ext.web.RoutingContext;
 
 
@@ -62,24 +60,7 @@ final class ClusterEndpoints {
     /** {@code GET _security/_authenticate}: who the credentials belong to, for any authenticated user. */
     void authenticate(RoutingContext rc) {
         RequestContext.params(rc).rejectUnconsumed();
-        Principal principal = access.principal(rc);
-        ObjectNode body = JsonNodeFactory.instance.objectNode();
-        body.put("username", principal.username());
-        ArrayNode roles = body.putArray("roles");
-        principal.roles().forEach(roles::add);
-        body.putNull("full_name");
-        body.putNull("email");
-        body.putObject("metadata");
-        body.put("enabled", true);
-        body.putObject("authentication_realm").put("name", principal.realm()).put("type", principal.realm());
-        body.putObject("lookup_realm").put("name", principal.realm()).put("type", principal.realm());
-        if (principal.apiKeyId() != null) {
-            body.put("authentication_type", "api_key");
-            body.putObject("api_key").put("id", principal.apiKeyId()).put("name", access.apiKeyName(principal.apiKeyId()));
-        } else {
-            body.put("authentication_type", "realm");
-        }
-        Responses.json(rc, 200, body);
+        Responses.json(rc, 200, access.authentication(rc));
     }
 
     void health(RoutingContext rc) {

@@ -14,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -52,18 +53,14 @@ public final class ApiKeys {
         });
     }
 
-    /** Issues a key for the principal: the answer Elasticsearch gives, with the secret shown this one time. */
-    public Future<ObjectNode> create(Principal owner, JsonNode request) {
-        String name = request.path("name").asText(null);
-        if (name == null || name.isBlank()) {
-            return Future.failedFuture(EsException.of(400, "action_request_validation_exception",
-                    "Validation Failed: 1: api key name is required;"));
-        }
-        try {
-            Role.parseFile(request.path("role_descriptors"));
-        } catch (IllegalArgumentException e) {
-            return Future.failedFuture(EsException.illegalArgument(e.getMessage()));
-        }
+    /**
+     * Issues a key for the principal: the answer Elasticsearch gives, with the secret shown this one time.
+     *
+     * @param ownerDetails the owner as their realm describes them, kept as the key's creator
+     * @param request      a request {@link #validateCreate} accepted
+     */
+    public Future<ObjectNode> create(Principal owner, ObjectNode ownerDetails, JsonNode request) {
+        String name = request.get("name").asText();
         Long expiration = null;
         if (request.hasNonNull("expiration")) {
             Matcher time = TIME_VALUE.matcher(request.get("expiration").asText());
@@ -82,6 +79,9 @@ public final class ApiKeys {
         owner.roles().forEach(ownerRoles::add);
         key.set("role_descriptors", request.path("role_descriptors").isObject() ? request.get("role_descriptors")
                 : JSON.createObjectNode());
+        key.set("metadata", request.path("metadata").isObject() ? request.get("metadata") : JSON.createObjectNode());
+        key.putObject("creator").put("principal", owner.username()).setAll(ownerDetails.retain("full_name", "email",
+                "metadata"));
         if (expiration != null) {
             key.put("expiration", expiration);
         }
@@ -96,6 +96,119 @@ public final class ApiKeys {
             answer.put("encoded", Base64.getEncoder().encodeToString((id + ":" + secret).getBytes(StandardCharsets.UTF_8)));
             return answer;
         });
+    }
+
+    /**
+     * {@code CreateApiKeyRequest.validate}: the name (required, at most 256 characters, no surrounding whitespace, no
+     * leading underscore), metadata keys without a leading underscore, and each role descriptor as a role is checked.
+     */
+    public static void validateCreate(JsonNode request) {
+        List<String> errors = new ArrayList<>();
+        String name = request.path("name").isValueNode() ? request.path("name").asText() : "";
+        if (name.isEmpty()) {
+            errors.add("api key name is required");
+        } else {
+            if (name.length() > 256) {
+                errors.add("api key name may not be more than 256 characters long");
+            }
+            if (!name.equals(name.trim())) {
+                errors.add("api key name may not begin or end with whitespace");
+            }
+            if (name.startsWith("_")) {
+                errors.add("api key name may not begin with an underscore");
+            }
+        }
+        if (request.path("metadata").isObject()
+                && request.get("metadata").properties().stream().anyMatch(field -> field.getKey().startsWith("_"))) {
+            errors.add("API key metadata keys may not start with [_]");
+        }
+        for (Map.Entry<String, JsonNode> descriptor : request.path("role_descriptors").properties()) {
+            // RoleDescriptorRequestValidator: the privileges, without the role-name rules of the put-role API.
+            errors.addAll(Role.validationErrors(null, descriptor.getValue()));
+        }
+        RequestValidation.failIfAny(errors);
+        try {
+            Role.parseFile(request.path("role_descriptors"));
+        } catch (IllegalArgumentException e) {
+            // a descriptor authorization could not read (an index group without names): refused now, never a 500 later
+            throw EsException.illegalArgument(e.getMessage());
+        }
+    }
+
+    /** {@code GetApiKeyRequest.validate}, which runs before authorization. */
+    public static void validateGet(String id, String name, String username, String realmName, boolean owner) {
+        List<String> errors = new ArrayList<>();
+        boolean byUser = hasText(username) || hasText(realmName);
+        if ((hasText(id) || hasText(name)) && byUser) {
+            errors.add("username or realm name must not be specified when the api key id or api key name is specified");
+        }
+        if (owner && byUser) {
+            errors.add("neither username nor realm-name may be specified when retrieving owned API keys");
+        }
+        if (hasText(id) && hasText(name)) {
+            errors.add("only one of [api key id, api key name] can be specified");
+        }
+        RequestValidation.failIfAny(errors);
+    }
+
+    private static boolean hasText(String value) {
+        return value != null && !value.isBlank();
+    }
+
+    /** The key's owner as they were when it was made, for {@code _authenticate}; empty for a key made before that was kept. */
+    Optional<ObjectNode> owner(String id) {
+        ObjectNode key = keys.get(id);
+        return key == null || !key.has("creator") ? Optional.empty() : Optional.of(key.get("creator").deepCopy());
+    }
+
+    /**
+     * {@code GET _security/api_key} ({@code ApiKeyService.getApiKeys}, {@code ApiKey.toXContent}): the keys matching
+     * every filter given, oldest first; none is an empty list, not an error.
+     *
+     * @param owner    only the caller's keys: {@code owner=true}
+     * @param name     a name, or a prefix ending in {@code *}
+     */
+    public ObjectNode list(Principal caller, boolean owner, String id, String name, String username, String realmName,
+                           boolean activeOnly) {
+        String user = owner ? caller.username() : username;
+        String realm = owner ? caller.realmName() : realmName;
+        ArrayNode listed = JSON.createArrayNode();
+        keys.values().stream()
+                .filter(key -> id == null || key.get("id").asText().equals(id))
+                .filter(key -> name == null || Privileges.matches(name, key.get("name").asText()))
+                .filter(key -> user == null || key.get("owner").asText().equals(user))
+                .filter(key -> realm == null || Principal.realmName(key.get("owner_realm").asText()).equals(realm))
+                .filter(key -> !activeOnly || active(key))
+                .sorted(Comparator.comparingLong(key -> key.get("creation").asLong()))
+                .forEach(key -> listed.add(describe(key)));
+        ObjectNode answer = JSON.createObjectNode();
+        answer.set("api_keys", listed);
+        return answer;
+    }
+
+    private boolean active(ObjectNode key) {
+        return !key.get("invalidated").asBoolean()
+                && !(key.hasNonNull("expiration") && key.get("expiration").asLong() <= clock.getAsLong());
+    }
+
+    private static ObjectNode describe(ObjectNode key) {
+        ObjectNode shown = JSON.createObjectNode().put("id", key.get("id").asText()).put("name", key.get("name").asText())
+                .put("type", "rest").put("creation", key.get("creation").asLong());
+        if (key.hasNonNull("expiration")) {
+            shown.put("expiration", key.get("expiration").asLong());
+        }
+        shown.put("invalidated", key.get("invalidated").asBoolean());
+        if (key.hasNonNull("invalidation")) {
+            shown.put("invalidation", key.get("invalidation").asLong());
+        }
+        shown.put("username", key.get("owner").asText());
+        shown.put("realm", Principal.realmName(key.get("owner_realm").asText()));
+        shown.put("realm_type", key.get("owner_realm").asText());
+        shown.set("metadata", key.path("metadata").isObject() ? key.get("metadata") : JSON.createObjectNode());
+        ObjectNode descriptors = shown.putObject("role_descriptors");
+        key.path("role_descriptors").properties().forEach(entry ->
+                descriptors.set(entry.getKey(), RoleDescriptors.render(entry.getValue())));
+        return shown;
     }
 
     /** Invalidates keys by id or by name. */
@@ -122,7 +235,7 @@ public final class ApiKeys {
                 previously.add(id);
                 continue;
             }
-            ObjectNode changed = key.deepCopy().put("invalidated", true);
+            ObjectNode changed = key.deepCopy().put("invalidated", true).put("invalidation", clock.getAsLong());
             invalidated.add(id);
             chain = chain.compose(ignored -> store.put(KIND, id, changed)).map(ignored -> {
                 keys.put(id, changed);
@@ -132,20 +245,35 @@ public final class ApiKeys {
         return chain.map(ignored -> answer.put("error_count", 0));
     }
 
-    /** The principal a presented {@code id:secret} stands for, if the key is valid, unexpired and not invalidated. */
-    Optional<Principal> authenticate(String id, String secret) {
+    /** A presented key's principal, or why it was refused, in {@code ApiKeyService}'s words. */
+    record Outcome(Principal principal, String failure) {
+    }
+
+    /**
+     * The principal a presented {@code id:secret} stands for if the key is valid, unexpired and not invalidated,
+     * checked in {@code ApiKeyService.validateApiKeyCredentials}'s order: found, not invalidated, the secret, unexpired.
+     */
+    Outcome authenticate(String id, String secret) {
         ObjectNode key = keys.get(id);
         String presented = sha256(secret);
         String expected = key == null ? sha256("no-such-key") : key.get("secret_sha256").asText();
         boolean same = MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8),
                 expected.getBytes(StandardCharsets.UTF_8));
-        if (key == null || !same || key.get("invalidated").asBoolean()
-                || key.hasNonNull("expiration") && key.get("expiration").asLong() <= clock.getAsLong()) {
-            return Optional.empty();
+        if (key == null) {
+            return new Outcome(null, "unable to find apikey with id " + id);
+        }
+        if (key.get("invalidated").asBoolean()) {
+            return new Outcome(null, "api key [" + id + "] has been invalidated");
+        }
+        if (!same) {
+            return new Outcome(null, "invalid credentials for API key [" + id + "]");
+        }
+        if (key.hasNonNull("expiration") && key.get("expiration").asLong() <= clock.getAsLong()) {
+            return new Outcome(null, "api key is expired");
         }
         List<String> roles = new ArrayList<>();
         key.get("owner_roles").forEach(role -> roles.add(role.asText()));
-        return Optional.of(new Principal(key.get("owner").asText(), roles, "_es_api_key", id));
+        return new Outcome(new Principal(key.get("owner").asText(), roles, "_es_api_key", id), null);
     }
 
     /** The roles a key is narrowed to; empty means the owner's roles alone. */

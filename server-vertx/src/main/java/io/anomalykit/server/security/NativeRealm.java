@@ -9,9 +9,12 @@ import io.anomalykit.server.store.SecurityStore;
 import io.vertx.core.Future;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
@@ -105,13 +108,8 @@ public final class NativeRealm {
      * realm knows, the lookups in the other realms add no error, so Elasticsearch answers an empty validation failure.
      */
     public Future<Void> changePassword(String username, String hash, Predicate<String> fileRealmUser) {
-        if (users.containsKey(username) || username.equals("elastic")) {
+        if (users.containsKey(username) || UserRequests.RESERVED_USERS.contains(username)) {
             return changePasswordHash(username, hash);
-        }
-        if (UserRequests.RESERVED_USERS.contains(username)) {
-            // Elasticsearch would enable the built-in user with this password; this server has no such user.
-            return Future.failedFuture(EsException.illegalArgument("user [" + username + "] is a reserved user this server "
-                    + "does not have; [elastic] is its only reserved user"));
         }
         String reason = "Validation Failed: ";
         if (fileRealmUser.test(username)) {
@@ -150,13 +148,24 @@ public final class NativeRealm {
         });
     }
 
-    /** The user as the get-user API shows it: never the password hash. */
-    public Optional<ObjectNode> describeUser(String username) {
-        return user(username).map(user -> {
-            ObjectNode shown = user.deepCopy();
-            shown.remove("password_hash");
-            return shown;
-        });
+    /**
+     * The get-user API ({@code TransportGetUsersAction}): with no names, every reserved user then every native one;
+     * otherwise the reserved users named, then the native ones, each once; never a password hash.
+     */
+    public Map<String, ObjectNode> describeUsers(List<String> names) {
+        Map<String, ObjectNode> found = new LinkedHashMap<>();
+        Collection<String> reservedNames = names.isEmpty() ? ReservedUsers.NAMES : names;
+        reservedNames.forEach(name -> ReservedUsers.describe(name).ifPresent(user -> found.put(name, user)));
+        Collection<String> nativeNames = names.isEmpty() ? new TreeSet<>(users.keySet()) : names;
+        for (String name : nativeNames) {
+            ObjectNode user = users.get(name);
+            if (user != null && !found.containsKey(name)) {
+                ObjectNode shown = user.deepCopy();
+                shown.remove("password_hash");
+                found.put(name, shown);
+            }
+        }
+        return found;
     }
 
     /** Creates or updates a role in Elasticsearch's role format. @return true when created */
@@ -186,14 +195,7 @@ public final class NativeRealm {
      * @throws EsException a 400 {@code action_request_validation_exception} listing every error
      */
     public static void validateRole(String name, JsonNode descriptor) {
-        List<String> errors = Role.validationErrors(name, descriptor);
-        if (!errors.isEmpty()) {
-            StringBuilder reason = new StringBuilder("Validation Failed: ");
-            for (int i = 0; i < errors.size(); i++) {
-                reason.append(i + 1).append(": ").append(errors.get(i)).append(';');
-            }
-            throw EsException.of(400, "action_request_validation_exception", reason.toString());
-        }
+        RequestValidation.failIfAny(Role.validationErrors(name, descriptor));
     }
 
     /** {@code TransportDeleteRoleAction}: a built-in role cannot be deleted. */
@@ -209,8 +211,23 @@ public final class NativeRealm {
         });
     }
 
-    public Optional<ObjectNode> describeRole(String name) {
-        return Optional.ofNullable(roleDescriptors.get(name)).map(ObjectNode::deepCopy);
+    /**
+     * The get-role API ({@code TransportGetRolesAction}): with no names, every built-in role then every native one;
+     * otherwise the built-in roles named, then the native ones, each in {@code RoleDescriptor.toXContent}'s shape.
+     */
+    public Map<String, ObjectNode> describeRoles(List<String> names) {
+        Map<String, ObjectNode> found = new LinkedHashMap<>();
+        Collection<String> builtInNames = names.isEmpty() ? RoleDescriptors.BUILT_IN.keySet() : names;
+        builtInNames.stream().filter(RoleDescriptors.BUILT_IN::containsKey)
+                .forEach(name -> found.put(name, RoleDescriptors.BUILT_IN.get(name).deepCopy()));
+        Collection<String> nativeNames = names.isEmpty() ? new TreeSet<>(roleDescriptors.keySet()) : names;
+        for (String name : nativeNames) {
+            ObjectNode descriptor = roleDescriptors.get(name);
+            if (descriptor != null && !found.containsKey(name)) {
+                found.put(name, RoleDescriptors.render(descriptor));
+            }
+        }
+        return found;
     }
 
     private void cacheRole(String name, ObjectNode descriptor) {

@@ -1,8 +1,10 @@
 package io.anomalykit.server.security;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,16 +21,9 @@ record Role(String name, Set<String> cluster, List<IndexGrant> indices) {
         }
     }
 
-    /** Elasticsearch's built-in roles that matter for results (ReservedRolesStore). */
-    static final Map<String, Role> BUILT_IN = Map.of(
-            "superuser", new Role("superuser", Set.of("all"), List.of(new IndexGrant(List.of("*"), Set.of("all")))),
-            "machine_learning_user", new Role("machine_learning_user", Set.of("monitor_ml"), List.of(
-                    new IndexGrant(List.of(".ml-anomalies*", ".ml-notifications*"), Set.of("view_index_metadata", "read")),
-                    new IndexGrant(List.of(".ml-annotations*"), Set.of("view_index_metadata", "read", "write")))),
-            "machine_learning_admin", new Role("machine_learning_admin", Set.of("manage_ml"), List.of(
-                    new IndexGrant(List.of(".ml-anomalies*", ".ml-notifications*", ".ml-state*", ".ml-meta*", ".ml-stats-*"),
-                            Set.of("view_index_metadata", "read")),
-                    new IndexGrant(List.of(".ml-annotations*"), Set.of("view_index_metadata", "read", "write")))));
+    /** Elasticsearch's built-in roles that matter for results, read from their descriptors. */
+    static final Map<String, Role> BUILT_IN = Collections.unmodifiableMap(parseFile(
+            new ObjectMapper().valueToTree(RoleDescriptors.BUILT_IN)));
 
     boolean grantsCluster(String action) {
         return cluster.stream().anyMatch(name -> grants(Privileges.CLUSTER, name, action));
@@ -75,7 +70,9 @@ record Role(String name, Set<String> cluster, List<IndexGrant> indices) {
      */
     static List<String> validationErrors(String name, JsonNode descriptor) {
         List<String> errors = new ArrayList<>();
-        if (!UserRequests.validName(name)) {
+        if (name == null) {
+            // an API key's role descriptor: its name is not checked
+        } else if (!UserRequests.validName(name)) {
             errors.add("Role names must be at least 1 and no more than " + UserRequests.MAX_NAME_LENGTH + " characters. They "
                     + "can contain alphanumeric characters (a-z, A-Z, 0-9), spaces, punctuation, and printable symbols in the "
                     + "Basic Latin (ASCII) block. Leading or trailing whitespace is not allowed.");

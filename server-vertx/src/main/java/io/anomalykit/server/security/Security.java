@@ -208,15 +208,22 @@ public final class Security {
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             throw unauthenticated("missing authentication credentials for REST request [" + uri + "]");
         }
+        // UsernamePasswordToken.extractToken: nothing after the scheme, undecodable base64 and no colon are each refused
+        // with their own message; an empty user name is a user like any other, and unknown.
+        String credentials = authorization.substring(6).trim();
+        if (credentials.isEmpty()) {
+            throw unauthenticated("invalid basic authentication header value");
+        }
         String decoded;
         try {
-            decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+            decoded = new String(Base64.getDecoder().decode(credentials), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw unauthenticated("missing authentication credentials for REST request [" + uri + "]");
+            throw withChallenges(EsException.of(401, "security_exception", "invalid basic authentication header encoding",
+                    EsException.illegalArgument(e.getMessage())));
         }
         int colon = decoded.indexOf(':');
-        if (colon <= 0) {
-            throw unauthenticated("missing authentication credentials for REST request [" + uri + "]");
+        if (colon < 0) {
+            throw unauthenticated("invalid basic authentication header value");
         }
         String user = decoded.substring(0, colon);
         String password = decoded.substring(colon + 1);
@@ -234,6 +241,15 @@ public final class Security {
         }
         Supplier<EsException> failed = () -> unauthenticated("unable to authenticate user [" + user
                 + "] for REST request [" + uri + "]");
+        if (UserRequests.RESERVED_USERS.contains(user)) {
+            // ReservedRealm, first in the chain: the other built-in users log in once the change-password API gave
+            // them a password.
+            Optional<String> hash = nativeRealm == null ? Optional.empty() : nativeRealm.reservedPasswordHash(user);
+            if (hash.isEmpty()) {
+                throw failed.get();
+            }
+            return check(user, password, hash.get(), new Principal(user, ReservedUsers.roles(user), "reserved"), failed);
+        }
         Realm current = realm.get();
         String fileHash = current.passwordHashes().get(user);
         if (fileHash != null) {
@@ -270,22 +286,28 @@ public final class Security {
         });
     }
 
+    /**
+     * An {@code ApiKey} header. A key that is not accepted gets Elasticsearch's answer for credentials no authenticator
+     * accepted, with the key's own failure under {@code additional_unsuccessful_credentials}
+     * ({@code AuthenticatorChain}, {@code Authenticator.Context.addUnsuccessfulMessageToMetadata}).
+     */
     private Principal authenticateApiKey(String encoded) {
+        String failure = "invalid ApiKey value";
         try {
             String decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
             if (colon > 0) {
-                Optional<Principal> principal = apiKeys.authenticate(decoded.substring(0, colon),
-                        decoded.substring(colon + 1));
-                if (principal.isPresent()) {
-                    return principal.get();
+                ApiKeys.Outcome outcome = apiKeys.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1));
+                if (outcome.principal() != null) {
+                    return outcome.principal();
                 }
+                failure = outcome.failure();
             }
         } catch (IllegalArgumentException e) {
-            // not base64: the same answer as a wrong key
+            failure = e.getMessage();
         }
         throw unauthenticated("unable to authenticate with provided credentials and anonymous access is not allowed for "
-                + "this request");
+                + "this request").withMetadata("additional_unsuccessful_credentials", "API key: " + failure);
     }
 
     /** The cache of verified passwords: a hit needs no bcrypt, so it is answered on the calling thread. */
@@ -395,9 +417,12 @@ public final class Security {
     }
 
     private static EsException unauthenticated(String reason) {
-        return EsException.of(401, "security_exception", reason)
-                .withHeader("WWW-Authenticate", BASIC_CHALLENGE)
-                .withHeader("WWW-Authenticate", API_KEY_CHALLENGE);
+        return withChallenges(EsException.of(401, "security_exception", reason));
+    }
+
+    /** {@code DefaultAuthenticationFailureHandler}: every 401 carries the challenges of the enabled schemes. */
+    private static EsException withChallenges(EsException failure) {
+        return failure.withHeader("WWW-Authenticate", BASIC_CHALLENGE).withHeader("WWW-Authenticate", API_KEY_CHALLENGE);
     }
 
     /** {@code key:value} lines of a realm file; a missing file has none. */

@@ -16,8 +16,7 @@ import java.util.Set;
 public final class UserRequests {
 
     /** {@code ClientReservedRealm.isReserved}: the reserved realm's users, which only change their passwords. */
-    public static final Set<String> RESERVED_USERS = Set.of("elastic", "kibana", "kibana_system", "logstash_system",
-            "beats_system", "apm_system", "remote_monitoring_user");
+    public static final Set<String> RESERVED_USERS = ReservedUsers.NAMES;
 
     /** {@code NativeRealmValidationUtil.MAX_NAME_LENGTH}: the longest name that fits a native realm document id. */
     static final int MAX_NAME_LENGTH = 507;
@@ -135,7 +134,7 @@ public final class UserRequests {
         if (request.metadata() != null && request.metadata().properties().stream().anyMatch(e -> e.getKey().startsWith("_"))) {
             errors.add("metadata keys may not start with [_]");
         }
-        failIfAny(errors);
+        RequestValidation.failIfAny(errors);
     }
 
     /**
@@ -154,17 +153,7 @@ public final class UserRequests {
                 errors.add("Role" + NAME_RULE);
             }
         }
-        failIfAny(errors);
-    }
-
-    private static void failIfAny(List<String> errors) {
-        if (!errors.isEmpty()) {
-            StringBuilder reason = new StringBuilder("Validation Failed: ");
-            for (int i = 0; i < errors.size(); i++) {
-                reason.append(i + 1).append(": ").append(errors.get(i)).append(';');
-            }
-            throw EsException.of(400, "action_request_validation_exception", reason.toString());
-        }
+        RequestValidation.failIfAny(errors);
     }
 
     /** {@code Validation.isValidUserOrRoleName}: printable ASCII, 1 to 507 characters, no space at either end. */
