@@ -6,6 +6,7 @@ import io.anomalykit.server.http.ConnectionLimits;
 import io.anomalykit.server.http.EmulatedVersion;
 import io.anomalykit.server.security.ApiKeys;
 import io.anomalykit.server.security.CredentialPool;
+import io.anomalykit.server.security.LoginThrottle;
 import io.anomalykit.server.security.NativeRealm;
 import io.anomalykit.server.security.Security;
 import io.anomalykit.server.security.SecuritySettings;
@@ -171,6 +172,8 @@ public final class AnomalyServer {
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int loginThrottleAttempts;
+        private Duration loginThrottleWindow = LoginThrottle.DEFAULT_WINDOW;
         private long maxInFlightBodyBytes = defaultMaxInFlightBodyBytes();
         private long floodStageFreeBytes = -1;
         private DiskWatermark.FreeSpace freeSpace;
@@ -330,6 +333,25 @@ public final class AnomalyServer {
             return this;
         }
 
+        /**
+         * Failed password logins allowed from one source address within {@link #loginThrottleWindow} (default 0: no
+         * throttling, as Elasticsearch); past them that address's password logins get the 401 of a wrong password at
+         * once, without a password check, until the window ends.
+         */
+        public Builder loginThrottleAttempts(int value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("login throttle attempts must be 0 or more, not [" + value + "]");
+            }
+            loginThrottleAttempts = value;
+            return this;
+        }
+
+        /** How long an address's failed logins count, from its first (default 60 s). */
+        public Builder loginThrottleWindow(Duration value) {
+            loginThrottleWindow = positive(value, "login throttle window");
+            return this;
+        }
+
         private static Duration positive(Duration value, String name) {
             if (value.isNegative() || value.isZero()) {
                 throw new IllegalArgumentException(name + " must be positive, not [" + value + "]");
@@ -423,7 +445,8 @@ public final class AnomalyServer {
             Router router = Router.router(runtime);
             CredentialPool credentials = new CredentialPool(credentialThreads, credentialQueue);
             credentials.bind(runtime);
-            AnomalyRoutes.mount(router, store, security, clock, true, maxBodyBytes, compatibility, credentials);
+            AnomalyRoutes.mount(router, store, security, clock, true, maxBodyBytes, compatibility, credentials,
+                    new LoginThrottle(loginThrottleAttempts, loginThrottleWindow));
             long reloadTimer = runtime.setPeriodic(REALM_RELOAD_MILLIS, id -> runtime.executeBlocking(() -> {
                 security.reloadIfChanged();
                 return null;
