@@ -71,11 +71,11 @@ public final class AnomalyServer {
     private final SecurityStore securityStore;
     private final AtomicInteger inFlight;
     private final boolean tls;
-    private final long reloadTimer;
+    private final List<Long> timers;
     private final CredentialPool credentials;
 
     private AnomalyServer(Vertx vertx, boolean ownsVertx, HttpServer http, ResultsStore store, SecurityStore securityStore,
-                          AtomicInteger inFlight, boolean tls, long reloadTimer, CredentialPool credentials) {
+                          AtomicInteger inFlight, boolean tls, List<Long> timers, CredentialPool credentials) {
         this.vertx = vertx;
         this.ownsVertx = ownsVertx;
         this.http = http;
@@ -83,7 +83,7 @@ public final class AnomalyServer {
         this.securityStore = securityStore;
         this.inFlight = inFlight;
         this.tls = tls;
-        this.reloadTimer = reloadTimer;
+        this.timers = timers;
         this.credentials = credentials;
     }
 
@@ -121,7 +121,7 @@ public final class AnomalyServer {
 
     /** Lets in-flight requests finish (up to 30 s), closes the listener and connections, then closes the stores. */
     public Future<Void> close() {
-        vertx.cancelTimer(reloadTimer);
+        timers.forEach(vertx::cancelTimer);
         Future<Void> stopped = drained(System.currentTimeMillis() + DRAIN_MILLIS)
                 .compose(ignored -> http.close())
                 .recover(ignored -> Future.succeededFuture())
@@ -177,6 +177,7 @@ public final class AnomalyServer {
         private long maxInFlightBodyBytes = defaultMaxInFlightBodyBytes();
         private long floodStageFreeBytes = -1;
         private DiskWatermark.FreeSpace freeSpace;
+        private Duration diskCheckInterval = DiskWatermark.DEFAULT_CHECK_INTERVAL;
         private Function<Vertx, Future<ResultsStore>> resultsStore;
         private Function<Vertx, Future<SecurityStore>> securityStore;
 
@@ -370,6 +371,15 @@ public final class AnomalyServer {
             return this;
         }
 
+        /**
+         * How often the free space of the data path is read (default 30 s, as Elasticsearch's
+         * {@code cluster.info.update.interval}); writes are judged by the last reading.
+         */
+        public Builder diskCheckInterval(Duration value) {
+            diskCheckInterval = positive(value, "disk check interval");
+            return this;
+        }
+
         /** Where the free space of the data path is read from (default: its file system); for tests and tools. */
         public Builder freeSpace(DiskWatermark.FreeSpace value) {
             freeSpace = Objects.requireNonNull(value);
@@ -411,7 +421,9 @@ public final class AnomalyServer {
                     .compose(objects -> NativeRealm.load(objects)
                             .compose(realm -> ApiKeys.load(objects, clock::millis)
                                     .map(keys -> Security.load(this.security, realm, keys)))
-                            .compose(loaded -> preload(store).compose(ignored -> listen(runtime, owns, store, objects, loaded)))
+                            .compose(loaded -> preload(store).compose(ignored -> listen(runtime, owns, store, objects, loaded,
+                                    resultsStore != null && securityStore != null ? List.of()
+                                            : List.of(watermark.watch(runtime, diskCheckInterval)))))
                             .recover(failure -> closeBoth(store, objects).transform(ignored -> Future.failedFuture(failure)))));
             if (!owns) {
                 return started;
@@ -440,17 +452,19 @@ public final class AnomalyServer {
             return chain;
         }
 
+        /** @param started the periodic tasks already started, cancelled when the server closes */
         private Future<AnomalyServer> listen(Vertx runtime, boolean owns, ResultsStore store, SecurityStore objects,
-                                             Security security) {
+                                             Security security, List<Long> started) {
             Router router = Router.router(runtime);
             CredentialPool credentials = new CredentialPool(credentialThreads, credentialQueue);
             credentials.bind(runtime);
             AnomalyRoutes.mount(router, store, security, clock, true, maxBodyBytes, compatibility, credentials,
                     new LoginThrottle(loginThrottleAttempts, loginThrottleWindow));
-            long reloadTimer = runtime.setPeriodic(REALM_RELOAD_MILLIS, id -> runtime.executeBlocking(() -> {
+            List<Long> timers = new ArrayList<>(started);
+            timers.add(runtime.setPeriodic(REALM_RELOAD_MILLIS, id -> runtime.executeBlocking(() -> {
                 security.reloadIfChanged();
                 return null;
-            }, false));
+            }, false)));
             HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
                     .setMaxInitialLineLength(16 * 1024).setMaxHeaderSize(16 * 1024).setCompressionSupported(true)
                     .setDecompressionSupported(true)
@@ -477,9 +491,9 @@ public final class AnomalyServer {
                         }
                     }).invalidRequestHandler(invalid).listen()
                     .map(server -> new AnomalyServer(runtime, owns, server, store, objects, inFlight,
-                            tlsCertificate != null, reloadTimer, credentials))
+                            tlsCertificate != null, timers, credentials))
                     .onFailure(failure -> {
-                        runtime.cancelTimer(reloadTimer);
+                        timers.forEach(runtime::cancelTimer);
                         credentials.close();
                     });
         }

@@ -121,12 +121,16 @@ public final class Launcher {
     /** Bytes that must stay free on the data path, else writes are refused (default min(5% of the disk, 100 GB); 0 off). */
     static final Setting FLOOD_STAGE_FREE_BYTES = new Setting("flood_stage_free_bytes");
 
+    /** Seconds between readings of the data path's free space (default 30, as cluster.info.update.interval). */
+    static final Setting DISK_CHECK_INTERVAL = new Setting("disk_check_interval");
+
     /** The settings that are whole numbers, each with its least and greatest allowed value. */
     static final Map<Setting, long[]> COUNTS = Map.of(CREDENTIAL_THREADS, new long[] {1, 1024},
             CREDENTIAL_QUEUE, new long[] {0, Integer.MAX_VALUE}, IDLE_TIMEOUT, new long[] {1, 3600},
             HEADER_TIMEOUT, new long[] {1, 3600}, MAX_CONNECTIONS, new long[] {1, Integer.MAX_VALUE},
             MAX_IN_FLIGHT_BYTES, new long[] {1, Long.MAX_VALUE}, FLOOD_STAGE_FREE_BYTES, new long[] {0, Long.MAX_VALUE},
-            LOGIN_THROTTLE_ATTEMPTS, new long[] {0, Integer.MAX_VALUE}, LOGIN_THROTTLE_WINDOW, new long[] {1, 86_400});
+            LOGIN_THROTTLE_ATTEMPTS, new long[] {0, Integer.MAX_VALUE}, LOGIN_THROTTLE_WINDOW, new long[] {1, 86_400},
+            DISK_CHECK_INTERVAL, new long[] {1, 3600});
 
     /** The resolved settings of one start. */
     static final class Settings {
@@ -355,6 +359,9 @@ public final class Launcher {
             }
             if (counts.containsKey(FLOOD_STAGE_FREE_BYTES)) {
                 builder.floodStageFreeBytes(counts.get(FLOOD_STAGE_FREE_BYTES));
+            }
+            if (counts.containsKey(DISK_CHECK_INTERVAL)) {
+                builder.diskCheckInterval(java.time.Duration.ofSeconds(counts.get(DISK_CHECK_INTERVAL)));
             }
         }
 
