@@ -56,9 +56,12 @@ public final class AnomalyServer {
     /** Open connections allowed at once. */
     public static final int DEFAULT_MAX_CONNECTIONS = 1000;
 
-    /** Half the heap: request bodies held at once, over all requests. */
+    /**
+     * The heap, as Elasticsearch's {@code network.breaker.inflight_requests.limit} (100%): with its overhead of 2, request
+     * bodies of half the heap at once, over all requests.
+     */
     public static long defaultMaxInFlightBodyBytes() {
-        return Runtime.getRuntime().maxMemory() / 2;
+        return Runtime.getRuntime().maxMemory();
     }
 
     /** How long close() lets in-flight requests finish. */
@@ -322,9 +325,10 @@ public final class AnomalyServer {
         }
 
         /**
-         * Request body bytes held in memory at once, over all requests (default half the heap), as Elasticsearch's
-         * in-flight requests breaker: a request whose declared body would go beyond it is answered 429
-         * {@code circuit_breaking_exception} before its body is read.
+         * The in-flight requests breaker's limit (default the heap), as Elasticsearch's: the request body bytes held at
+         * once, over all requests, times its overhead of 2, may not go beyond it. A request whose declared body would
+         * pass it is answered 429 {@code circuit_breaking_exception} before its body is read; a chunked one when the
+         * chunk that passes it arrives (the rest is read and dropped, and the answer sent at its end).
          */
         public Builder maxInFlightBodyBytes(long value) {
             if (value < 1) {
@@ -481,13 +485,13 @@ public final class AnomalyServer {
             Handler<HttpServerRequest> invalid = AnomalyRoutes.invalidRequestHandler();
             return runtime.createHttpServer(options).connectionHandler(limits::connected).requestHandler(request -> {
                         inFlight.incrementAndGet();
-                        EsException refused = limits.admit(request, inFlight::decrementAndGet);
-                        if (refused != null) {
-                            AnomalyRoutes.reject(request, refused);
+                        ConnectionLimits.Admission admitted = limits.admit(request, inFlight::decrementAndGet);
+                        if (admitted.refused() != null) {
+                            AnomalyRoutes.reject(request, admitted.refused());
                         } else if (hasUndecodableQuery(request)) {
                             invalid.handle(request);
                         } else {
-                            router.handle(request);
+                            router.handle(admitted.request());
                         }
                     }).invalidRequestHandler(invalid).listen()
                     .map(server -> new AnomalyServer(runtime, owns, server, store, objects, inFlight,

@@ -110,7 +110,7 @@ public final class Launcher {
     static final Setting HEADER_TIMEOUT = new Setting("header_timeout");
     /** Open connections allowed at once (default 1000). */
     static final Setting MAX_CONNECTIONS = new Setting("max_connections");
-    /** Request body bytes held in memory at once over all requests (default half the heap). */
+    /** The in-flight breaker's limit: request body bytes held at once, times 2 (default the heap). */
     static final Setting MAX_IN_FLIGHT_BYTES = new Setting("max_in_flight_bytes");
 
     /** Failed password logins allowed from one address within the window before its logins are refused (default 0: off). */
