@@ -194,6 +194,11 @@ public final class AnomalyRoutes {
             } else {
                 error = EsException.illegalArgument("invalid HTTP request [" + request.uri() + "]");
             }
+            if (request.decoderResult().isFailure()) {
+                // The connection cannot be read past a request the decoder failed on: Vert.x closes it after this
+                // answer, and the client is told so instead of finding its next request on a closed connection.
+                request.response().putHeader("Connection", "close");
+            }
             request.response().setStatusCode(error.status())
                     .putHeader("content-type", "application/json")
                     .putHeader("X-elastic-product", "Elasticsearch")
