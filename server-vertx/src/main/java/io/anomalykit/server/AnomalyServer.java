@@ -425,9 +425,13 @@ public final class AnomalyServer {
                     .compose(objects -> NativeRealm.load(objects)
                             .compose(realm -> ApiKeys.load(objects, clock::millis)
                                     .map(keys -> Security.load(this.security, realm, keys)))
-                            .compose(loaded -> preload(store).compose(ignored -> listen(runtime, owns, store, objects, loaded,
-                                    resultsStore != null && securityStore != null ? List.of()
-                                            : List.of(watermark.watch(runtime, diskCheckInterval)))))
+                            .compose(loaded -> {
+                                // Read before the preloads write, so they meet the flood stage too.
+                                List<Long> watching = resultsStore != null && securityStore != null ? List.of()
+                                        : List.of(watermark.watch(runtime, diskCheckInterval));
+                                return preload(store).compose(ignored -> listen(runtime, owns, store, objects, loaded,
+                                        watching)).onFailure(failure -> watching.forEach(runtime::cancelTimer));
+                            })
                             .recover(failure -> closeBoth(store, objects).transform(ignored -> Future.failedFuture(failure)))));
             if (!owns) {
                 return started;

@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class KillNineTest {
 
-    private static final int ITERATIONS = Integer.getInteger("anomalykit.kill.iterations", 3);
+    private static final int ITERATIONS = Integer.getInteger("anomalykit.kill.iterations", 2);
     private static final String JOB = "kill-nine";
     private static final String INDEX = ".ml-anomalies-.write-" + JOB;
 
