@@ -156,7 +156,10 @@ public final class ConnectionLimits {
             this.held = held;
             delegate.endHandler(ignored -> {
                 if (refused != null) {
-                    AnomalyRoutes.reject(delegate, refused);
+                    // Unless it was answered meanwhile (a failed authentication, the body size limit).
+                    if (!delegate.response().ended()) {
+                        AnomalyRoutes.reject(delegate, refused);
+                    }
                 } else if (downstreamEnd != null) {
                     downstreamEnd.handle(null);
                 }

@@ -29,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Fuzzed requests against every route: bad JSON, wrong types, huge numbers, odd Unicode (lone surrogates, NUL, bytes
- * that are not UTF-8), odd and unknown methods, odd content types, deep nesting, oversized headers and bodies, odd
- * paths and percent-encodings. Every request must get an answer (no dropped connection, no hang), never a 5xx, never
+ * that are not UTF-8), odd and unknown methods, odd content types, deep nesting, oversized headers and bodies (some sent
+ * chunked), odd paths and percent-encodings. Every request must get an answer (no dropped connection, no hang), never a 5xx, never
  * HTML, and a 4xx has Elasticsearch's JSON error body (or, where Elasticsearch answers a missing document or user with
  * a 404 that is no error, that body). Seeded: the seed is printed, and {@code -Danomalykit.fuzz.seed=N} replays it;
  * {@code -Danomalykit.fuzz.requests=N} sets how many (the {@code reliability} profile sends 100,000).
@@ -76,7 +76,7 @@ class FuzzTest {
                 Requests.Request request = requests.next();
                 String problem;
                 try {
-                    RawHttp.Answer answer = http.exchange(request.head(), request.body(), request.isHead());
+                    RawHttp.Answer answer = http.exchange(request.head(), request.wire(), request.isHead());
                     byClass[answer.status() / 100]++;
                     problem = judge(request, answer);
                 } catch (IOException e) {
@@ -167,7 +167,8 @@ class FuzzTest {
     /** The request generator: each class of odd input, over every route. */
     static final class Requests {
 
-        record Request(String method, String target, List<String> headers, byte[] body) {
+        /** @param chunked whether the body is sent in chunks, without a Content-Length */
+        record Request(String method, String target, List<String> headers, byte[] body, boolean chunked) {
             boolean isHead() {
                 return method.equals("HEAD");
             }
@@ -175,14 +176,31 @@ class FuzzTest {
             byte[] head() {
                 StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n");
                 headers.forEach(header -> head.append(header).append("\r\n"));
-                head.append("Content-Length: ").append(body.length).append("\r\n");
+                head.append(chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + body.length).append("\r\n");
                 return head.toString().getBytes(StandardCharsets.UTF_8);
+            }
+
+            /** The body as sent: in chunks of up to 1,000 bytes when chunked. */
+            byte[] wire() {
+                if (!chunked) {
+                    return body;
+                }
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                for (int from = 0; from < body.length; from += 1000) {
+                    int length = Math.min(1000, body.length - from);
+                    out.writeBytes((Integer.toHexString(length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(body, from, length);
+                    out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+                }
+                out.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                return out.toByteArray();
             }
 
             String describe() {
                 String text = new String(body, StandardCharsets.UTF_8);
                 String headerText = String.join(" | ", headers);
-                return method + " " + abbreviate(target) + " [" + abbreviate(headerText) + "] body(" + body.length + "): "
+                return method + " " + abbreviate(target) + " [" + abbreviate(headerText) + "] body(" + body.length
+                        + (chunked ? ", chunked" : "") + "): "
                         + abbreviate(text);
             }
 
@@ -265,7 +283,7 @@ class FuzzTest {
                     headers.add("Content-Type: " + type);
                 }
             }
-            return new Request(method, target, headers, body);
+            return new Request(method, target, headers, body, body.length > 0 && random.nextInt(10) == 0);
         }
 
         private String target() {
