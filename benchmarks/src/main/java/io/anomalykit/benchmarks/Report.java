@@ -59,17 +59,25 @@ final class Report {
 
     private static final String SIDE_BY_SIDE = "<!-- side by side: written by benchmarks/run.sh SIZES --mode side-by-side -->";
 
-    /** The page with its embedded-store part replaced and its side-by-side part, if any, kept. */
+    /** The last part of the page, figures measured by the server's tests, which no run writes. */
+    private static final String MEASURED_BY_TESTS = "<!-- measured by tests: kept by benchmarks/run.sh -->";
+
+    /** The page with its embedded-store part replaced and its side-by-side and measured-by-tests parts, if any, kept. */
     static String withEmbedded(String page, List<Run> runs, String arguments) {
         int marker = page.indexOf(SIDE_BY_SIDE);
+        if (marker < 0) {
+            marker = page.indexOf(MEASURED_BY_TESTS);
+        }
         return markdown(runs, arguments) + (marker < 0 ? "" : "\n" + page.substring(marker));
     }
 
-    /** The page with its side-by-side part replaced and its embedded-store part kept. */
+    /** The page with its side-by-side part replaced and its embedded-store and measured-by-tests parts kept. */
     static String withSideBySide(String page, List<Run> runs, String arguments) {
         int marker = page.indexOf(SIDE_BY_SIDE);
-        String embedded = marker < 0 ? page : page.substring(0, marker);
-        return embedded.stripTrailing() + "\n\n" + sideBySide(runs, arguments);
+        int tests = page.indexOf(MEASURED_BY_TESTS);
+        String embedded = page.substring(0, marker >= 0 ? marker : tests >= 0 ? tests : page.length());
+        String kept = tests < 0 ? "" : "\n" + page.substring(tests).stripTrailing() + "\n";
+        return embedded.stripTrailing() + "\n\n" + sideBySide(runs, arguments).stripTrailing() + "\n" + kept;
     }
 
     private static String sideBySide(List<Run> runs, String arguments) {

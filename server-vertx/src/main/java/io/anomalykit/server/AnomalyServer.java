@@ -6,6 +6,7 @@ import io.anomalykit.server.http.ConnectionLimits;
 import io.anomalykit.server.http.EmulatedVersion;
 import io.anomalykit.server.security.ApiKeys;
 import io.anomalykit.server.security.CredentialPool;
+import io.anomalykit.server.security.LoginThrottle;
 import io.anomalykit.server.security.NativeRealm;
 import io.anomalykit.server.security.Security;
 import io.anomalykit.server.security.SecuritySettings;
@@ -55,9 +56,12 @@ public final class AnomalyServer {
     /** Open connections allowed at once. */
     public static final int DEFAULT_MAX_CONNECTIONS = 1000;
 
-    /** Half the heap: request bodies held at once, over all requests. */
+    /**
+     * The heap, as Elasticsearch's {@code network.breaker.inflight_requests.limit} (100%): with its overhead of 2, request
+     * bodies of half the heap at once, over all requests.
+     */
     public static long defaultMaxInFlightBodyBytes() {
-        return Runtime.getRuntime().maxMemory() / 2;
+        return Runtime.getRuntime().maxMemory();
     }
 
     /** How long close() lets in-flight requests finish. */
@@ -70,11 +74,11 @@ public final class AnomalyServer {
     private final SecurityStore securityStore;
     private final AtomicInteger inFlight;
     private final boolean tls;
-    private final long reloadTimer;
+    private final List<Long> timers;
     private final CredentialPool credentials;
 
     private AnomalyServer(Vertx vertx, boolean ownsVertx, HttpServer http, ResultsStore store, SecurityStore securityStore,
-                          AtomicInteger inFlight, boolean tls, long reloadTimer, CredentialPool credentials) {
+                          AtomicInteger inFlight, boolean tls, List<Long> timers, CredentialPool credentials) {
         this.vertx = vertx;
         this.ownsVertx = ownsVertx;
         this.http = http;
@@ -82,7 +86,7 @@ public final class AnomalyServer {
         this.securityStore = securityStore;
         this.inFlight = inFlight;
         this.tls = tls;
-        this.reloadTimer = reloadTimer;
+        this.timers = timers;
         this.credentials = credentials;
     }
 
@@ -120,7 +124,7 @@ public final class AnomalyServer {
 
     /** Lets in-flight requests finish (up to 30 s), closes the listener and connections, then closes the stores. */
     public Future<Void> close() {
-        vertx.cancelTimer(reloadTimer);
+        timers.forEach(vertx::cancelTimer);
         Future<Void> stopped = drained(System.currentTimeMillis() + DRAIN_MILLIS)
                 .compose(ignored -> http.close())
                 .recover(ignored -> Future.succeededFuture())
@@ -171,9 +175,12 @@ public final class AnomalyServer {
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int loginThrottleAttempts;
+        private Duration loginThrottleWindow = LoginThrottle.DEFAULT_WINDOW;
         private long maxInFlightBodyBytes = defaultMaxInFlightBodyBytes();
         private long floodStageFreeBytes = -1;
         private DiskWatermark.FreeSpace freeSpace;
+        private Duration diskCheckInterval = DiskWatermark.DEFAULT_CHECK_INTERVAL;
         private Function<Vertx, Future<ResultsStore>> resultsStore;
         private Function<Vertx, Future<SecurityStore>> securityStore;
 
@@ -318,15 +325,35 @@ public final class AnomalyServer {
         }
 
         /**
-         * Request body bytes held in memory at once, over all requests (default half the heap), as Elasticsearch's
-         * in-flight requests breaker: a request whose declared body would go beyond it is answered 429
-         * {@code circuit_breaking_exception} before its body is read.
+         * The in-flight requests breaker's limit (default the heap), as Elasticsearch's: the request body bytes held at
+         * once, over all requests, times its overhead of 2, may not go beyond it. A request whose declared body would
+         * pass it is answered 429 {@code circuit_breaking_exception} before its body is read; a chunked one when the
+         * chunk that passes it arrives (the rest is read and dropped, and the answer sent at its end).
          */
         public Builder maxInFlightBodyBytes(long value) {
             if (value < 1) {
                 throw new IllegalArgumentException("max in-flight body bytes must be at least 1, not [" + value + "]");
             }
             maxInFlightBodyBytes = value;
+            return this;
+        }
+
+        /**
+         * Failed password logins allowed from one source address within {@link #loginThrottleWindow} (default 0: no
+         * throttling, as Elasticsearch); past them that address's password logins get the 401 of a wrong password at
+         * once, without a password check, until the window ends.
+         */
+        public Builder loginThrottleAttempts(int value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("login throttle attempts must be 0 or more, not [" + value + "]");
+            }
+            loginThrottleAttempts = value;
+            return this;
+        }
+
+        /** How long an address's failed logins count, from its first (default 60 s). */
+        public Builder loginThrottleWindow(Duration value) {
+            loginThrottleWindow = positive(value, "login throttle window");
             return this;
         }
 
@@ -345,6 +372,15 @@ public final class AnomalyServer {
          */
         public Builder floodStageFreeBytes(long value) {
             floodStageFreeBytes = value;
+            return this;
+        }
+
+        /**
+         * How often the free space of the data path is read (default 30 s, as Elasticsearch's
+         * {@code cluster.info.update.interval}); writes are judged by the last reading.
+         */
+        public Builder diskCheckInterval(Duration value) {
+            diskCheckInterval = positive(value, "disk check interval");
             return this;
         }
 
@@ -389,7 +425,13 @@ public final class AnomalyServer {
                     .compose(objects -> NativeRealm.load(objects)
                             .compose(realm -> ApiKeys.load(objects, clock::millis)
                                     .map(keys -> Security.load(this.security, realm, keys)))
-                            .compose(loaded -> preload(store).compose(ignored -> listen(runtime, owns, store, objects, loaded)))
+                            .compose(loaded -> {
+                                // Read before the preloads write, so they meet the flood stage too.
+                                List<Long> watching = resultsStore != null && securityStore != null ? List.of()
+                                        : List.of(watermark.watch(runtime, diskCheckInterval));
+                                return preload(store).compose(ignored -> listen(runtime, owns, store, objects, loaded,
+                                        watching)).onFailure(failure -> watching.forEach(runtime::cancelTimer));
+                            })
                             .recover(failure -> closeBoth(store, objects).transform(ignored -> Future.failedFuture(failure)))));
             if (!owns) {
                 return started;
@@ -418,16 +460,19 @@ public final class AnomalyServer {
             return chain;
         }
 
+        /** @param started the periodic tasks already started, cancelled when the server closes */
         private Future<AnomalyServer> listen(Vertx runtime, boolean owns, ResultsStore store, SecurityStore objects,
-                                             Security security) {
+                                             Security security, List<Long> started) {
             Router router = Router.router(runtime);
             CredentialPool credentials = new CredentialPool(credentialThreads, credentialQueue);
             credentials.bind(runtime);
-            AnomalyRoutes.mount(router, store, security, clock, true, maxBodyBytes, compatibility, credentials);
-            long reloadTimer = runtime.setPeriodic(REALM_RELOAD_MILLIS, id -> runtime.executeBlocking(() -> {
+            AnomalyRoutes.mount(router, store, security, clock, true, maxBodyBytes, compatibility, credentials,
+                    new LoginThrottle(loginThrottleAttempts, loginThrottleWindow));
+            List<Long> timers = new ArrayList<>(started);
+            timers.add(runtime.setPeriodic(REALM_RELOAD_MILLIS, id -> runtime.executeBlocking(() -> {
                 security.reloadIfChanged();
                 return null;
-            }, false));
+            }, false)));
             HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
                     .setMaxInitialLineLength(16 * 1024).setMaxHeaderSize(16 * 1024).setCompressionSupported(true)
                     .setDecompressionSupported(true)
@@ -444,19 +489,19 @@ public final class AnomalyServer {
             Handler<HttpServerRequest> invalid = AnomalyRoutes.invalidRequestHandler();
             return runtime.createHttpServer(options).connectionHandler(limits::connected).requestHandler(request -> {
                         inFlight.incrementAndGet();
-                        EsException refused = limits.admit(request, inFlight::decrementAndGet);
-                        if (refused != null) {
-                            AnomalyRoutes.reject(request, refused);
+                        ConnectionLimits.Admission admitted = limits.admit(request, inFlight::decrementAndGet);
+                        if (admitted.refused() != null) {
+                            AnomalyRoutes.reject(request, admitted.refused());
                         } else if (hasUndecodableQuery(request)) {
                             invalid.handle(request);
                         } else {
-                            router.handle(request);
+                            router.handle(admitted.request());
                         }
                     }).invalidRequestHandler(invalid).listen()
                     .map(server -> new AnomalyServer(runtime, owns, server, store, objects, inFlight,
-                            tlsCertificate != null, reloadTimer, credentials))
+                            tlsCertificate != null, timers, credentials))
                     .onFailure(failure -> {
-                        runtime.cancelTimer(reloadTimer);
+                        timers.forEach(runtime::cancelTimer);
                         credentials.close();
                     });
         }

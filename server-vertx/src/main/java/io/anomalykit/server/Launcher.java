@@ -110,17 +110,27 @@ public final class Launcher {
     static final Setting HEADER_TIMEOUT = new Setting("header_timeout");
     /** Open connections allowed at once (default 1000). */
     static final Setting MAX_CONNECTIONS = new Setting("max_connections");
-    /** Request body bytes held in memory at once over all requests (default half the heap). */
+    /** The in-flight breaker's limit: request body bytes held at once, times 2 (default the heap). */
     static final Setting MAX_IN_FLIGHT_BYTES = new Setting("max_in_flight_bytes");
+
+    /** Failed password logins allowed from one address within the window before its logins are refused (default 0: off). */
+    static final Setting LOGIN_THROTTLE_ATTEMPTS = new Setting("login_throttle_attempts");
+    /** Seconds an address's failed logins count, from its first (default 60). */
+    static final Setting LOGIN_THROTTLE_WINDOW = new Setting("login_throttle_window");
 
     /** Bytes that must stay free on the data path, else writes are refused (default min(5% of the disk, 100 GB); 0 off). */
     static final Setting FLOOD_STAGE_FREE_BYTES = new Setting("flood_stage_free_bytes");
+
+    /** Seconds between readings of the data path's free space (default 30, as cluster.info.update.interval). */
+    static final Setting DISK_CHECK_INTERVAL = new Setting("disk_check_interval");
 
     /** The settings that are whole numbers, each with its least and greatest allowed value. */
     static final Map<Setting, long[]> COUNTS = Map.of(CREDENTIAL_THREADS, new long[] {1, 1024},
             CREDENTIAL_QUEUE, new long[] {0, Integer.MAX_VALUE}, IDLE_TIMEOUT, new long[] {1, 3600},
             HEADER_TIMEOUT, new long[] {1, 3600}, MAX_CONNECTIONS, new long[] {1, Integer.MAX_VALUE},
-            MAX_IN_FLIGHT_BYTES, new long[] {1, Long.MAX_VALUE}, FLOOD_STAGE_FREE_BYTES, new long[] {0, Long.MAX_VALUE});
+            MAX_IN_FLIGHT_BYTES, new long[] {1, Long.MAX_VALUE}, FLOOD_STAGE_FREE_BYTES, new long[] {0, Long.MAX_VALUE},
+            LOGIN_THROTTLE_ATTEMPTS, new long[] {0, Integer.MAX_VALUE}, LOGIN_THROTTLE_WINDOW, new long[] {1, 86_400},
+            DISK_CHECK_INTERVAL, new long[] {1, 3600});
 
     /** The resolved settings of one start. */
     static final class Settings {
@@ -341,8 +351,17 @@ public final class Launcher {
             if (counts.containsKey(MAX_IN_FLIGHT_BYTES)) {
                 builder.maxInFlightBodyBytes(counts.get(MAX_IN_FLIGHT_BYTES));
             }
+            if (counts.containsKey(LOGIN_THROTTLE_ATTEMPTS)) {
+                builder.loginThrottleAttempts(counts.get(LOGIN_THROTTLE_ATTEMPTS).intValue());
+            }
+            if (counts.containsKey(LOGIN_THROTTLE_WINDOW)) {
+                builder.loginThrottleWindow(java.time.Duration.ofSeconds(counts.get(LOGIN_THROTTLE_WINDOW)));
+            }
             if (counts.containsKey(FLOOD_STAGE_FREE_BYTES)) {
                 builder.floodStageFreeBytes(counts.get(FLOOD_STAGE_FREE_BYTES));
+            }
+            if (counts.containsKey(DISK_CHECK_INTERVAL)) {
+                builder.diskCheckInterval(java.time.Duration.ofSeconds(counts.get(DISK_CHECK_INTERVAL)));
             }
         }
 

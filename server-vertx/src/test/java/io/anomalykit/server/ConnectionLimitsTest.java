@@ -160,7 +160,7 @@ class ConnectionLimitsTest {
 
     @Test
     void bodiesBeyondTheInFlightBreakerGetElasticsearchs429() throws Exception {
-        start(AnomalyServer.builder().maxInFlightBodyBytes(64 * 1024).headerTimeout(Duration.ofSeconds(60)));
+        start(AnomalyServer.builder().maxInFlightBodyBytes(128 * 1024).headerTimeout(Duration.ofSeconds(60)));
         int size = 40_000;
         String head = "POST /_bulk HTTP/1.1\r\nHost: x\r\nAuthorization: " + TestServer.SUPERUSER_AUTHORIZATION
                 + "\r\nContent-Type: application/x-ndjson\r\nContent-Length: " + size + "\r\n\r\n";
@@ -186,9 +186,10 @@ class ConnectionLimitsTest {
         assertThat(error.path("status").asInt()).isEqualTo(429);
         assertThat(error.at("/error/type").asText()).isEqualTo("circuit_breaking_exception");
         assertThat(error.at("/error/reason").asText()).isEqualTo("[inflight_requests] Data too large, data for "
-                + "[<http_request>] would be [80000/78.1kb], which is larger than the limit of [65536/64kb]");
-        assertThat(error.at("/error/bytes_wanted").asLong()).isEqualTo(80_000);
-        assertThat(error.at("/error/bytes_limit").asLong()).isEqualTo(65_536);
+                + "[<http_request>] would be [160000/156.2kb], which is larger than the limit of [131072/128kb]");
+        // ChildMemoryCircuitBreaker.limit: the bytes held times network.breaker.inflight_requests.overhead (2).
+        assertThat(error.at("/error/bytes_wanted").asLong()).isEqualTo(160_000);
+        assertThat(error.at("/error/bytes_limit").asLong()).isEqualTo(131_072);
         assertThat(error.at("/error/durability").asText()).isEqualTo("TRANSIENT");
         assertThat(error.at("/error/root_cause/0/type").asText()).isEqualTo("circuit_breaking_exception");
         // The held body completes and is answered; then the room is back.
@@ -203,6 +204,84 @@ class ConnectionLimitsTest {
                 return false;
             }
         }, "a large body is accepted once the held one is answered");
+    }
+
+    private boolean accepted(String request) {
+        try (Socket next = new Socket("127.0.0.1", server.port())) {
+            next.setSoTimeout(30_000);
+            write(next, request);
+            String answer = readAnswer(next);
+            return answer.startsWith("HTTP/1.1 ") && !answer.startsWith("HTTP/1.1 429");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String chunk(String data) {
+        return Integer.toHexString(data.getBytes(StandardCharsets.UTF_8).length) + "\r\n" + data + "\r\n";
+    }
+
+    private static final String BULK_LINE = "{\"index\":{\"_index\":\".ml-anomalies-shared\"}}\n";
+
+    private static String bulkHead(String framing) {
+        return "POST /_bulk HTTP/1.1\r\nHost: x\r\nAuthorization: " + TestServer.SUPERUSER_AUTHORIZATION
+                + "\r\nContent-Type: application/x-ndjson\r\n" + framing + "\r\n\r\n";
+    }
+
+    /**
+     * Elasticsearch counts a chunked body too (RestController charges the aggregated content); here it is counted as
+     * its chunks arrive, so a body still arriving holds its bytes, and one that passes the limit is refused.
+     */
+    @Test
+    void chunkedBodiesAreCountedAsTheyArrive() throws Exception {
+        start(AnomalyServer.builder().maxInFlightBodyBytes(128 * 1024).headerTimeout(Duration.ofSeconds(60)));
+        // 40,000 bytes of a chunked body that has not ended: held.
+        Socket held = open();
+        write(held, bulkHead("Transfer-Encoding: chunked") + chunk(BULK_LINE.repeat(40_000 / BULK_LINE.length()))
+                + chunk(" ".repeat(40_000 % BULK_LINE.length())));
+        int size = 30_000;
+        String body = BULK_LINE.repeat(size / BULK_LINE.length()) + " ".repeat(size % BULK_LINE.length());
+        String[] refused = new String[1];
+        waitFor(() -> {
+            try (Socket next = new Socket("127.0.0.1", server.port())) {
+                next.setSoTimeout(30_000);
+                write(next, bulkHead("Content-Length: " + size) + body);
+                refused[0] = readAnswer(next);
+                return refused[0].startsWith("HTTP/1.1 429");
+            } catch (IOException e) {
+                return false;
+            }
+        }, "a declared body is refused while the chunked one is held");
+        var error = TestServer.JSON.readTree(refused[0].substring(refused[0].indexOf("\r\n\r\n") + 4));
+        assertThat(error.at("/error/reason").asText()).isEqualTo("[inflight_requests] Data too large, data for "
+                + "[<http_request>] would be [140000/136.7kb], which is larger than the limit of [131072/128kb]");
+        // Ending it: it is answered, and its bytes are released.
+        write(held, "0\r\n\r\n");
+        assertThat(readAnswer(held)).startsWith("HTTP/1.1 ").doesNotStartWith("HTTP/1.1 429");
+        waitFor(() -> accepted(bulkHead("Content-Length: " + size) + body), "the chunked body's bytes are released");
+
+        // A chunked body that passes the limit on its own: the rest is read and dropped, then 429 on the same
+        // connection, which stays usable; nothing of it was written.
+        Socket big = open();
+        StringBuilder chunks = new StringBuilder(bulkHead("Transfer-Encoding: chunked"));
+        for (int i = 0; i < 70; i++) {
+            chunks.append(chunk(BULK_LINE.repeat(1000 / BULK_LINE.length()) + " ".repeat(1000 % BULK_LINE.length())));
+        }
+        write(big, chunks.append("0\r\n\r\n").toString());
+        String answer = readAnswer(big);
+        assertThat(answer).startsWith("HTTP/1.1 429");
+        var tripped = TestServer.JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+        assertThat(tripped.at("/error/type").asText()).isEqualTo("circuit_breaking_exception");
+        assertThat(tripped.at("/error/bytes_wanted").asLong()).isGreaterThan(131_072);
+        assertThat(tripped.at("/error/bytes_wanted").asLong() % 2).as("twice the bytes held").isZero();
+        assertThat(tripped.at("/error/reason").asText()).matches("\\[inflight_requests\\] Data too large, data for "
+                + "\\[<http_request>\\] would be \\[\\d+/[\\d.]+kb\\], which is larger than the limit of \\[131072/128kb\\]");
+        // 60,000 bytes fit (120,000 of 131,072) only when nothing of the refused body is still counted.
+        int most = 60_000;
+        waitFor(() -> accepted(bulkHead("Content-Length: " + most) + BULK_LINE.repeat(most / BULK_LINE.length())
+                + " ".repeat(most % BULK_LINE.length())), "the refused body's bytes are released");
+        write(big, get("/_cluster/health"));
+        assertThat(readAnswer(big)).startsWith("HTTP/1.1 200");
     }
 
     @Test

@@ -3,9 +3,11 @@ package io.anomalykit.server.http;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anomalykit.server.security.AuthenticateResponse;
 import io.anomalykit.server.security.CredentialPool;
+import io.anomalykit.server.security.LoginThrottle;
 import io.anomalykit.server.security.Principal;
 import io.anomalykit.server.security.Security;
 import io.vertx.core.Future;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
@@ -19,10 +21,12 @@ final class Access {
 
     private final Security security;
     private final CredentialPool credentials;
+    private final LoginThrottle throttle;
 
-    Access(Security security, CredentialPool credentials) {
+    Access(Security security, CredentialPool credentials, LoginThrottle throttle) {
         this.security = security;
         this.credentials = credentials;
+        this.throttle = throttle;
     }
 
     /**
@@ -34,7 +38,9 @@ final class Access {
             return Future.succeededFuture();
         }
         credentials.bind(rc.vertx());
-        return security.authenticate(rc.request().getHeader("Authorization"), rc.request().uri(), credentials)
+        SocketAddress client = rc.request().remoteAddress();
+        return security.authenticate(rc.request().getHeader("Authorization"), rc.request().uri(), credentials,
+                        throttle.from(client == null ? null : client.hostAddress()))
                 .map(principal -> {
                     rc.put(PRINCIPAL, principal);
                     return null;

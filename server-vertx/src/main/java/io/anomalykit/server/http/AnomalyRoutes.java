@@ -3,6 +3,7 @@ package io.anomalykit.server.http;
 import io.anomalykit.server.error.EsException;
 import io.anomalykit.server.query.ResultType;
 import io.anomalykit.server.security.CredentialPool;
+import io.anomalykit.server.security.LoginThrottle;
 import io.anomalykit.server.security.Security;
 import io.anomalykit.server.store.ResultsStore;
 import io.vertx.core.Future;
@@ -71,7 +72,14 @@ public final class AnomalyRoutes {
      */
     public static void mount(Router router, ResultsStore store, Security security, Clock clock, boolean answerUnknownRoutes,
                              long maxBodyBytes, EmulatedVersion version, CredentialPool credentials) {
-        Access access = new Access(security, credentials);
+        mount(router, store, security, clock, answerUnknownRoutes, maxBodyBytes, version, credentials, LoginThrottle.OFF);
+    }
+
+    /** @param throttle failed password logins by source address, and when they are refused without a check */
+    public static void mount(Router router, ResultsStore store, Security security, Clock clock, boolean answerUnknownRoutes,
+                             long maxBodyBytes, EmulatedVersion version, CredentialPool credentials,
+                             LoginThrottle throttle) {
+        Access access = new Access(security, credentials, throttle);
         ResultsEndpoint results = new ResultsEndpoint(store, clock, access);
         SeedingEndpoints seeding = new SeedingEndpoints(store, clock, access, version);
         SecurityEndpoints securityApis = new SecurityEndpoints(security, access);
@@ -195,6 +203,11 @@ public final class AnomalyRoutes {
                 error = EsException.of(431, "too_long_http_header_exception", cause.getMessage());
             } else {
                 error = EsException.illegalArgument("invalid HTTP request [" + request.uri() + "]");
+            }
+            if (request.decoderResult().isFailure()) {
+                // The connection cannot be read past a request the decoder failed on: Vert.x closes it after this
+                // answer, and the client is told so instead of finding its next request on a closed connection.
+                request.response().putHeader("Connection", "close");
             }
             request.response().setStatusCode(error.status())
                     .putHeader("content-type", "application/json")

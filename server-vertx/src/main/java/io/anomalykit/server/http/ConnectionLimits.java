@@ -1,9 +1,13 @@
 package io.anomalykit.server.http;
 
 import io.anomalykit.server.error.EsException;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.internal.http.HttpServerRequestInternal;
+import io.vertx.core.internal.http.HttpServerRequestWrapper;
 
 import java.time.Duration;
 import java.util.Map;
@@ -21,6 +25,11 @@ public final class ConnectionLimits {
 
     /** Elasticsearch's name for the breaker, since 8.0 ({@code CircuitBreaker.IN_FLIGHT_REQUESTS}). */
     static final String BREAKER = "inflight_requests";
+    /**
+     * Elasticsearch's default {@code network.breaker.inflight_requests.overhead}: the bytes held are counted twice, for
+     * the structures a body becomes ({@code ChildMemoryCircuitBreaker} compares and reports the bytes times it).
+     */
+    static final double OVERHEAD = 2.0;
 
     private final Vertx vertx;
     private final int maxConnections;
@@ -82,14 +91,18 @@ public final class ConnectionLimits {
         });
     }
 
+    /** What {@link #admit} decided: the request to route, or the error to answer instead. */
+    public record Admission(HttpServerRequest request, EsException refused) {
+    }
+
     /**
      * A request whose headers have arrived: stops its connection's header deadline and reserves its declared body in
-     * the in-flight breaker.
+     * the in-flight breaker. A body without a {@code Content-Length} (chunked) is counted as its chunks arrive, through
+     * the request to route; past the limit its further chunks are dropped and it is answered 429 when it ends.
      *
      * @param onAnswered run once when its answer has been sent or its connection closed
-     * @return null to go on, or the 429 {@code circuit_breaking_exception} to answer instead
      */
-    public EsException admit(HttpServerRequest request, Runnable onAnswered) {
+    public Admission admit(HttpServerRequest request, Runnable onAnswered) {
         HttpConnection connection = request.connection();
         Connection state = connection == null ? null : connections.get(connection);
         if (state != null) {
@@ -101,11 +114,12 @@ public final class ConnectionLimits {
         }
         long declared = declaredLength(request);
         long wanted = bodyBytes.addAndGet(declared);
+        AtomicLong held = new AtomicLong(declared);
         boolean[] released = {false};
         Runnable answered = () -> {
             if (!released[0]) {
                 released[0] = true;
-                bodyBytes.addAndGet(-declared);
+                bodyBytes.addAndGet(-held.getAndSet(0));
                 if (state != null && --state.unanswered == 0 && connections.containsKey(connection)
                         && state.headerTimer < 0) {
                     awaitHeaders(connection, state);
@@ -115,10 +129,66 @@ public final class ConnectionLimits {
         };
         request.response().endHandler(ignored -> answered.run());
         request.response().closeHandler(ignored -> answered.run());
-        if (declared > 0 && wanted > maxInFlightBodyBytes) {
-            return tooLarge(wanted, maxInFlightBodyBytes);
+        if (declared > 0 && withOverhead(wanted) > maxInFlightBodyBytes) {
+            return new Admission(request, tooLarge(withOverhead(wanted), maxInFlightBodyBytes));
         }
-        return null;
+        if (declared > 0 || !(request instanceof HttpServerRequestInternal internal)) {
+            return new Admission(request, null);
+        }
+        return new Admission(new CountedBody(internal, held), null);
+    }
+
+    private static long withOverhead(long bytes) {
+        return (long) (bytes * OVERHEAD);
+    }
+
+    /**
+     * A body of unknown length, counted in the breaker chunk by chunk on its way to the body reader. Once a chunk would
+     * pass the limit, the body is refused: it is read to its end and dropped, and answered 429 then.
+     */
+    private final class CountedBody extends HttpServerRequestWrapper {
+        private final AtomicLong held;
+        private EsException refused;
+        private Handler<Void> downstreamEnd;
+
+        CountedBody(HttpServerRequestInternal request, AtomicLong held) {
+            super(request);
+            this.held = held;
+            delegate.endHandler(ignored -> {
+                if (refused != null) {
+                    // Unless it was answered meanwhile (a failed authentication, the body size limit).
+                    if (!delegate.response().ended()) {
+                        AnomalyRoutes.reject(delegate, refused);
+                    }
+                } else if (downstreamEnd != null) {
+                    downstreamEnd.handle(null);
+                }
+            });
+        }
+
+        @Override
+        public HttpServerRequest handler(Handler<Buffer> handler) {
+            delegate.handler(handler == null ? null : chunk -> {
+                if (refused != null) {
+                    return;
+                }
+                long wanted = bodyBytes.addAndGet(chunk.length());
+                held.addAndGet(chunk.length());
+                if (withOverhead(wanted) > maxInFlightBodyBytes) {
+                    refused = tooLarge(withOverhead(wanted), maxInFlightBodyBytes);
+                    bodyBytes.addAndGet(-held.getAndSet(0));
+                } else {
+                    handler.handle(chunk);
+                }
+            });
+            return this;
+        }
+
+        @Override
+        public HttpServerRequest endHandler(Handler<Void> handler) {
+            downstreamEnd = handler;
+            return this;
+        }
     }
 
     private static long declaredLength(HttpServerRequest request) {

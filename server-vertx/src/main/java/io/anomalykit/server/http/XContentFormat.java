@@ -7,6 +7,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import com.fasterxml.jackson.dataformat.smile.SmileFactory;
 import com.fasterxml.jackson.dataformat.smile.SmileGenerator;
@@ -180,7 +184,44 @@ enum XContentFormat {
         try {
             return mapper.writeValueAsBytes(tree);
         } catch (IOException e) {
-            throw new IllegalStateException("a tree always serialises", e);
+            // The binary and YAML generators refuse a lone surrogate (a request may echo one back in an error); as a
+            // UTF-8 encoder does, it becomes U+FFFD.
+            try {
+                return mapper.writeValueAsBytes(withoutLoneSurrogates(tree));
+            } catch (IOException again) {
+                again.addSuppressed(e);
+                throw new IllegalStateException("a tree always serialises", again);
+            }
         }
+    }
+
+    private static JsonNode withoutLoneSurrogates(JsonNode node) {
+        if (node.isTextual()) {
+            return TextNode.valueOf(wellFormed(node.textValue()));
+        }
+        if (node.isObject()) {
+            ObjectNode copy = JsonNodeFactory.instance.objectNode();
+            node.properties().forEach(field -> copy.set(wellFormed(field.getKey()), withoutLoneSurrogates(field.getValue())));
+            return copy;
+        }
+        if (node.isArray()) {
+            ArrayNode copy = JsonNodeFactory.instance.arrayNode();
+            node.forEach(item -> copy.add(withoutLoneSurrogates(item)));
+            return copy;
+        }
+        return node;
+    }
+
+    private static String wellFormed(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                out.append(c).append(text.charAt(++i));
+            } else {
+                out.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+            }
+        }
+        return out.toString();
     }
 }

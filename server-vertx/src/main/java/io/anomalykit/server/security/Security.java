@@ -176,7 +176,7 @@ public final class Security {
      * @throws EsException 401 {@code security_exception} with Elasticsearch's challenges
      */
     public Principal authenticate(String authorization, String uri) {
-        Attempt attempt = attempt(authorization, uri);
+        Attempt attempt = attempt(authorization, uri, LoginThrottle.Source.UNTHROTTLED);
         return attempt.principal() != null ? attempt.principal() : attempt.hashing().get();
     }
 
@@ -185,23 +185,26 @@ public final class Security {
      * reserved user, a password already verified for that user) is answered at once; a bcrypt check runs on the
      * credential pool, which refuses it with 429 when it is full.
      *
+     * @param from the request's source address, whose failed password logins are counted and may be throttled
      * @return a future failed with a 401 or 429 {@link EsException} when authentication fails
      */
-    public Future<Principal> authenticate(String authorization, String uri, CredentialPool pool) {
+    public Future<Principal> authenticate(String authorization, String uri, CredentialPool pool,
+                                          LoginThrottle.Source from) {
         Attempt attempt;
         try {
-            attempt = attempt(authorization, uri);
+            attempt = attempt(authorization, uri, from);
         } catch (EsException e) {
             return Future.failedFuture(e);
         }
-        return attempt.principal() != null ? Future.succeededFuture(attempt.principal()) : pool.submit(attempt.hashing());
+        return attempt.principal() != null ? Future.succeededFuture(attempt.principal())
+                : from.counted(pool.submit(attempt.hashing()));
     }
 
     /** Either a principal known without hashing, or the bcrypt check that decides. */
     private record Attempt(Principal principal, Supplier<Principal> hashing) {
     }
 
-    private Attempt attempt(String authorization, String uri) {
+    private Attempt attempt(String authorization, String uri, LoginThrottle.Source from) {
         if (authorization != null && authorization.regionMatches(true, 0, "ApiKey ", 0, 7) && apiKeys != null) {
             return new Attempt(authenticateApiKey(authorization.substring(7).trim()), null);
         }
@@ -227,6 +230,9 @@ public final class Security {
         }
         String user = decoded.substring(0, colon);
         String password = decoded.substring(colon + 1);
+        if (from.throttled()) {
+            throw unauthenticated("unable to authenticate user [" + user + "] for REST request [" + uri + "]");
+        }
         if (user.equals(RESERVED_SUPERUSER)) {
             // A password set through the change-password API replaces the configured one, as in Elasticsearch.
             Optional<String> changed = nativeRealm == null ? Optional.empty() : nativeRealm.reservedPasswordHash(user);
@@ -235,6 +241,7 @@ public final class Security {
                     : expected != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
                     password.getBytes(StandardCharsets.UTF_8));
             if (!same) {
+                from.failed();
                 throw unauthenticated("unable to authenticate user [" + user + "] for REST request [" + uri + "]");
             }
             return new Attempt(new Principal(user, List.of("superuser"), "reserved"), null);

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anomalykit.server.error.EsException;
 import io.anomalykit.server.query.ResultsQuery;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -19,14 +21,17 @@ import java.util.Optional;
  * the threshold, every write is refused with the 429 {@code cluster_block_exception} of the
  * {@code read-only-allow-delete} block ({@code IndexMetadata.INDEX_READ_ONLY_ALLOW_DELETE_BLOCK}, id 12, level WRITE);
  * reads, refreshes and deleting a job go on, and writes are accepted again as soon as the space is back (as
- * Elasticsearch releases the block since 7.4). The free space is asked for at each write, from a provider a test may
- * replace.
+ * Elasticsearch releases the block since 7.4). The free space is read on a timer, as Elasticsearch's
+ * {@code InternalClusterInfoService} reads it every {@code cluster.info.update.interval} (30 s), from a provider a test
+ * may replace; writes are judged by the last reading, so a write never waits for the file system.
  */
 public final class DiskWatermark {
 
     /** Elasticsearch's default flood stage: 95% used, with at most 100 GB of headroom kept free. */
     public static final double DEFAULT_FLOOD_STAGE_FRACTION_FREE = 0.05;
     public static final long DEFAULT_MAX_HEADROOM_BYTES = 100L * 1024 * 1024 * 1024;
+    /** Elasticsearch's default {@code cluster.info.update.interval}. */
+    public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(30);
 
     /** The space of the file system holding the data path. */
     public record Space(long usableBytes, long totalBytes) {
@@ -43,6 +48,8 @@ public final class DiskWatermark {
     private final FreeSpace freeSpace;
     private final long floodStageFreeBytes;
     private final String blockDescription;
+    /** The last reading's verdict; false until the first. */
+    private volatile boolean exceeded;
 
     /**
      * @param floodStageFreeBytes writes are refused while fewer bytes than this are free; a negative value means
@@ -68,8 +75,18 @@ public final class DiskWatermark {
         };
     }
 
-    /** Whether the flood stage is passed now; a file system that cannot be asked does not block. */
+    /** Whether the last reading of the free space passed the flood stage. */
     public boolean exceeded() {
+        return exceeded;
+    }
+
+    /**
+     * Reads the free space now and keeps the verdict; a file system that cannot be asked does not block. Blocking: off
+     * the event loop.
+     *
+     * @return the new verdict
+     */
+    public boolean refresh() {
         if (floodStageFreeBytes == 0) {
             return false;
         }
@@ -78,11 +95,23 @@ public final class DiskWatermark {
             space = freeSpace.space();
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "disk watermark: cannot read the free space: " + e.getMessage());
+            exceeded = false;
             return false;
         }
         long threshold = floodStageFreeBytes > 0 ? floodStageFreeBytes
                 : Math.min((long) (space.totalBytes() * DEFAULT_FLOOD_STAGE_FRACTION_FREE), DEFAULT_MAX_HEADROOM_BYTES);
-        return space.usableBytes() < threshold;
+        exceeded = space.usableBytes() < threshold;
+        return exceeded;
+    }
+
+    /**
+     * Reads the free space now, then every interval on a worker thread, one reading at a time.
+     *
+     * @return the timer, for {@link Vertx#cancelTimer}
+     */
+    public long watch(Vertx vertx, Duration interval) {
+        refresh();
+        return vertx.setPeriodic(Math.max(1, interval.toMillis()), id -> vertx.executeBlocking(this::refresh, true));
     }
 
     /**

@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,13 +38,17 @@ class DiskWatermarkHttpTest {
     Path data;
 
     private final AtomicLong usable = new AtomicLong(50 * GIB);
+    private final AtomicInteger reads = new AtomicInteger();
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private AnomalyServer server;
 
     @BeforeEach
     void start() throws Exception {
         server = AnomalyServer.builder().port(0).dataDirectory(data).floodStageFreeBytes(GIB)
-                .freeSpace(() -> new DiskWatermark.Space(usable.get(), 100 * GIB))
+                .diskCheckInterval(Duration.ofMillis(20)).freeSpace(() -> {
+                    reads.incrementAndGet();
+                    return new DiskWatermark.Space(usable.get(), 100 * GIB);
+                })
                 .security(new SecuritySettings(true, null, TestServer.ELASTIC_PASSWORD, true)).start()
                 .toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
     }
@@ -61,6 +66,20 @@ class DiskWatermarkHttpTest {
             request.header("Content-Type", type);
         }
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Sets the free space and waits until a whole reading has seen it: readings run one at a time, so the second to
+     * start after the change began after the first of them was judged.
+     */
+    private void free(long bytes) {
+        usable.set(bytes);
+        int seen = reads.get();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (reads.get() < seen + 2) {
+            assertThat(System.nanoTime()).as("the free space is read again within 30 s").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
     }
 
     private static JsonNode json(HttpResponse<String> answer) throws Exception {
@@ -83,7 +102,7 @@ class DiskWatermarkHttpTest {
         assertThat(send("PUT", "/_ml/anomaly_detectors/disk-job", JOB_BODY, "application/json").statusCode()).isEqualTo(200);
         assertThat(json(bulk("r1")).get("errors").asBoolean()).isFalse();
 
-        usable.set(GIB - 1);
+        free(GIB - 1);
         HttpResponse<String> job = send("PUT", "/_ml/anomaly_detectors/disk-job-2", JOB_BODY, "application/json");
         assertThat(job.statusCode()).isEqualTo(429);
         assertThat(json(job).at("/error/type").asText()).isEqualTo("cluster_block_exception");
@@ -114,7 +133,7 @@ class DiskWatermarkHttpTest {
         assertThat(json(records).get("count").asInt()).isEqualTo(1);
         assertThat(send("GET", "/_ml/anomaly_detectors/disk-job", null, null).statusCode()).isEqualTo(200);
 
-        usable.set(GIB);
+        free(GIB);
         assertThat(json(bulk("r2")).get("errors").asBoolean()).isFalse();
         assertThat(send("PUT", "/_ml/anomaly_detectors/disk-job-2", JOB_BODY, "application/json").statusCode())
                 .isEqualTo(200);
@@ -128,7 +147,7 @@ class DiskWatermarkHttpTest {
         assertThat(send("PUT", "/_ml/anomaly_detectors/disk-job", JOB_BODY, "application/json").statusCode()).isEqualTo(200);
         assertThat(json(bulk("gone")).get("errors").asBoolean()).isFalse();
 
-        usable.set(GIB - 1);
+        free(GIB - 1);
         HttpResponse<String> mixed = send("POST", "/_bulk?refresh=true",
                 "{\"index\":{\"_index\":\".ml-anomalies-shared\",\"_id\":\"new\"}}\n" + record(2000) + "\n"
                         + "{\"delete\":{\"_index\":\".ml-anomalies-shared\",\"_id\":\"gone\"}}\n", "application/x-ndjson");
@@ -146,14 +165,50 @@ class DiskWatermarkHttpTest {
         AtomicLong free = new AtomicLong();
         DiskWatermark small = new DiskWatermark(() -> new DiskWatermark.Space(free.get(), 100 * GIB), -1, "x");
         free.set(5 * GIB);
-        assertThat(small.exceeded()).isFalse();
+        assertThat(small.refresh()).isFalse();
         free.set(5 * GIB - 1);
-        assertThat(small.exceeded()).isTrue();
+        assertThat(small.refresh()).isTrue();
         DiskWatermark large = new DiskWatermark(() -> new DiskWatermark.Space(free.get(), 10_000 * GIB), -1, "x");
         free.set(100 * GIB);
-        assertThat(large.exceeded()).isFalse();
+        assertThat(large.refresh()).isFalse();
         free.set(100 * GIB - 1);
-        assertThat(large.exceeded()).isTrue();
-        assertThat(new DiskWatermark(() -> new DiskWatermark.Space(0, 100 * GIB), 0, "x").exceeded()).isFalse();
+        assertThat(large.refresh()).isTrue();
+        assertThat(new DiskWatermark(() -> new DiskWatermark.Space(0, 100 * GIB), 0, "x").refresh()).isFalse();
+    }
+
+    /** Writes are judged by the last reading (Elasticsearch's cluster.info.update.interval), not by one of their own. */
+    @Test
+    void theFreeSpaceIsReadOnATimerNotAtEachWrite() throws Exception {
+        AtomicLong free = new AtomicLong(50 * GIB);
+        AtomicInteger count = new AtomicInteger();
+        DiskWatermark watermark = new DiskWatermark(() -> {
+            count.incrementAndGet();
+            return new DiskWatermark.Space(free.get(), 100 * GIB);
+        }, GIB, "x");
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            long timer = watermark.watch(vertx, Duration.ofHours(1));
+            assertThat(count.get()).as("read once when watching starts").isEqualTo(1);
+            free.set(0);
+            for (int i = 0; i < 100; i++) {
+                assertThat(watermark.exceeded()).as("the cached reading").isFalse();
+            }
+            assertThat(count.get()).isEqualTo(1);
+            vertx.cancelTimer(timer);
+
+            watermark.watch(vertx, Duration.ofMillis(20));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!watermark.exceeded()) {
+                assertThat(System.nanoTime()).as("the timer's reading sees the full disk").isLessThan(deadline);
+                Thread.onSpinWait();
+            }
+            free.set(50 * GIB);
+            while (watermark.exceeded()) {
+                assertThat(System.nanoTime()).as("and the space coming back").isLessThan(deadline);
+                Thread.onSpinWait();
+            }
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
+        }
     }
 }
