@@ -253,6 +253,7 @@ public final class Security {
             // them a password.
             Optional<String> hash = nativeRealm == null ? Optional.empty() : nativeRealm.reservedPasswordHash(user);
             if (hash.isEmpty()) {
+                from.failed();
                 throw failed.get();
             }
             return check(user, password, hash.get(), new Principal(user, ReservedUsers.roles(user), "reserved"), failed);
@@ -271,6 +272,7 @@ public final class Security {
                     new Principal(user, NativeRealm.roleNames(nativeUser.get()), "native"), failed);
         }
         if (nativeUser.isPresent()) {
+            from.failed();
             throw failed.get();
         }
         // Cost what a known user costs, so timing does not tell which users exist.
