@@ -41,13 +41,16 @@ final class SeedingEndpoints {
         String jobId = rc.pathParam("job_id");
         ObjectNode job = Jobs.fromCreateRequest(jobId, RequestContext.body(rc), clock.millis(), version.number());
         access.cluster(rc, "cluster:admin/xpack/ml/job/put");
-        store.createJob(jobId, job)
+        store.jobs()
+                .compose(existing -> {
+                    Jobs.checkNamesAgainst(job, existing);
+                    return store.createJob(jobId, job);
+                })
                 .onSuccess(created -> {
                     if (created) {
                         Responses.json(rc, 200, job);
                     } else {
-                        Responses.error(rc, EsException.of(400, "resource_already_exists_exception",
-                                "The job cannot be created with the Id '" + jobId + "'. The Id is already used."));
+                        Responses.error(rc, Jobs.idTaken(jobId));
                     }
                 })
                 .onFailure(failure -> Responses.error(rc, failure));

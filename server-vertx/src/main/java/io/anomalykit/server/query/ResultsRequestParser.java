@@ -311,7 +311,7 @@ public final class ResultsRequestParser {
     }
 
     /** Token names as Elasticsearch's XContent parser prints them. */
-    static String tokenName(JsonToken token) {
+    public static String tokenName(JsonToken token) {
         if (token == null) {
             return "null";
         }
