@@ -81,24 +81,10 @@ final class SeedingEndpoints {
                     ObjectNode body = NODES.objectNode();
                     body.put("count", matched.size());
                     ArrayNode out = body.putArray("jobs");
-                    matched.forEach(job -> out.add(excludeGenerated ? withoutGenerated(job) : job));
+                    matched.forEach(job -> out.add(Jobs.rendered(job, excludeGenerated)));
                     Responses.json(rc, 200, body);
                 })
                 .onFailure(failure -> Responses.error(rc, failure));
-    }
-
-    /**
-     * {@code Job.doXContentBody} with {@code exclude_generated}: the fields Elasticsearch made, not the creator, are left
-     * out (and {@code created_by} from {@code custom_settings}), so the job can be created again elsewhere.
-     */
-    private static ObjectNode withoutGenerated(ObjectNode job) {
-        ObjectNode out = job.deepCopy();
-        out.remove(List.of("job_type", "job_version", "create_time", "finished_time", "model_snapshot_id", "deleting",
-                "model_snapshot_min_version", "datafeed_config"));
-        if (out.path("custom_settings").isObject()) {
-            ((ObjectNode) out.get("custom_settings")).remove("created_by");
-        }
-        return out;
     }
 
     /** {@code ExpandedIdsMatcher}: tokens, which of them must match, and what each job answers to (its id and groups). */

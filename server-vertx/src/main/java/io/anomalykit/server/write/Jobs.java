@@ -30,6 +30,17 @@ public final class Jobs {
     private static final String SHARED_RESULTS_INDEX = "shared";
     private static final String CUSTOM_RESULTS_INDEX_PREFIX = "custom-";
 
+    /** {@code Job.doXContentBody}'s order of the top-level fields. */
+    private static final List<String> FIELD_ORDER = List.of("job_id", "job_type", "job_version", "create_time",
+            "finished_time", "model_snapshot_id", "deleting", "model_snapshot_min_version", "custom_settings",
+            "datafeed_config", "groups", "description", "analysis_config", "analysis_limits", "data_description",
+            "model_plot_config", "renormalization_window_days", "background_persist_interval",
+            "model_snapshot_retention_days", "daily_model_snapshot_retention_after_days", "results_retention_days",
+            "system_annotations_retention_days", "results_index_name", "allow_lazy_open", "blocked");
+    /** What {@code exclude_generated} leaves out. */
+    private static final Set<String> GENERATED = Set.of("job_type", "job_version", "create_time", "finished_time",
+            "model_snapshot_id", "deleting", "model_snapshot_min_version", "datafeed_config");
+
     private Jobs() {
     }
 
@@ -193,7 +204,7 @@ public final class Jobs {
     }
 
     /**
-     * The created job in {@code Job.doXContentBody}'s order, with what creation fills in: type, version, creation time,
+     * The created job, with what creation fills in: type, version, creation time,
      * {@code analysis_limits} defaults ({@code validateAnalysisLimitsAndSetDefaults}), the snapshot retention defaults
      * ({@code validateModelSnapshotRetentionSettingsAndSetDefaults}), the default {@code model_prune_window}, and the
      * results index name ({@code shared}, or the given name with the {@code custom-} prefix).
@@ -246,7 +257,30 @@ public final class Jobs {
         if (config.has("blocked") && !config.get("blocked").path("reason").asText("none").equals("none")) {
             job.set("blocked", config.get("blocked"));
         }
-        return job;
+        return rendered(job, false);
+    }
+
+    /**
+     * A stored job as {@code GET} answers it: its top-level fields in {@code Job.doXContentBody}'s order (jobs stored
+     * by earlier versions of this server kept another), and with {@code exclude_generated} without what Elasticsearch
+     * generated ({@code created_by} too, from {@code custom_settings}), so that the job can be created again elsewhere.
+     */
+    public static ObjectNode rendered(ObjectNode stored, boolean excludeGenerated) {
+        ObjectNode out = StrictObjectReader.JSON.createObjectNode();
+        for (String field : FIELD_ORDER) {
+            if (stored.has(field) && !(excludeGenerated && GENERATED.contains(field))) {
+                out.set(field, stored.get(field).deepCopy());
+            }
+        }
+        stored.properties().forEach(field -> {
+            if (!FIELD_ORDER.contains(field.getKey())) {
+                out.set(field.getKey(), field.getValue().deepCopy());
+            }
+        });
+        if (excludeGenerated && out.path("custom_settings").isObject()) {
+            ((ObjectNode) out.get("custom_settings")).remove("created_by");
+        }
+        return out;
     }
 
     /**

@@ -100,6 +100,25 @@ class JobConfigHttpTest {
     }
 
     @Test
+    void aJobStoredByAnEarlierVersionIsListedInElasticsearchsOrder() throws Exception {
+        // Earlier versions of this server stored groups and description before create_time.
+        com.fasterxml.jackson.databind.node.ObjectNode legacy = (com.fasterxml.jackson.databind.node.ObjectNode)
+                TestServer.JSON.readTree("{\"job_id\":\"legacy\",\"job_type\":\"anomaly_detector\",\"job_version\":"
+                        + "\"8.19.0\",\"groups\":[\"old\"],\"description\":\"kept\",\"create_time\":1,\"analysis_config\":"
+                        + "{\"bucket_span\":\"5m\",\"detectors\":[{\"function\":\"count\",\"detector_description\":\"count\","
+                        + "\"detector_index\":0}],\"influencers\":[]},\"analysis_limits\":{\"model_memory_limit\":\"1024mb\","
+                        + "\"categorization_examples_limit\":4},\"data_description\":{\"time_field\":\"time\",\"time_format\":"
+                        + "\"epoch_ms\"},\"model_snapshot_retention_days\":10,\"daily_model_snapshot_retention_after_days\":1,"
+                        + "\"results_index_name\":\"shared\",\"allow_lazy_open\":false}");
+        assertThat(server.store().createJob("legacy", legacy).toCompletionStage().toCompletableFuture().get()).isTrue();
+        JsonNode listed = server.get("/_ml/anomaly_detectors/legacy").json().at("/jobs/0");
+        assertThat(names(listed)).containsExactly("job_id", "job_type", "job_version", "create_time", "groups",
+                "description", "analysis_config", "analysis_limits", "data_description", "model_snapshot_retention_days",
+                "daily_model_snapshot_retention_after_days", "results_index_name", "allow_lazy_open");
+        assertThat(listed.at("/analysis_config/detectors/0/detector_description").asText()).isEqualTo("count");
+    }
+
+    @Test
     void configurationsAreNormalisedAsElasticsearchNormalisesThem() {
         JsonNode job = created("{\"description\":\"d\",\"groups\":[\"team\"],\"custom_settings\":{\"a\":1},"
                 + "\"analysis_config\":{\"bucket_span\":\"3600s\",\"detectors\":[{\"function\":\"metric\","
