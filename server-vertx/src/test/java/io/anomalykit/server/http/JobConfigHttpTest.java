@@ -148,6 +148,12 @@ class JobConfigHttpTest {
         assertThat(job.has("daily_model_snapshot_retention_after_days"))
                 .as("the daily retention default applies only above one day of retention").isFalse();
         assertThat(job.get("results_index_name").asText()).isEqualTo("custom-mine");
+        String record = "{\"job_id\":\"" + job.get("job_id").asText() + "\",\"result_type\":\"record\",\"probability\":0.1,"
+                + "\"record_score\":5,\"initial_record_score\":5,\"bucket_span\":3600,\"detector_index\":0,"
+                + "\"is_interim\":false,\"timestamp\":1000}";
+        Answer written = server.send("PUT", "/.ml-anomalies-.write-" + job.get("job_id").asText() + "/_doc/r1", record);
+        assertThat(written.json().get("_index").asText()).as("Job.getInitialResultsIndexName: the prefix, once")
+                .isEqualTo(".ml-anomalies-custom-mine");
 
         assertThat(created("{" + COUNT + ",\"analysis_limits\":{\"model_memory_limit\":2048}}")
                 .at("/analysis_limits/model_memory_limit").asText()).as("a number is megabytes").isEqualTo("2048mb");
