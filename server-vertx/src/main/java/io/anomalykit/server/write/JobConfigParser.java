@@ -60,6 +60,11 @@ final class JobConfigParser {
     /** {@code RecordWriter.CONTROL_FIELD_NAME}. */
     private static final String CONTROL_FIELD = ".";
     private static final long MINIMUM_MODEL_PRUNE_WINDOW_BUCKETS = 2;
+    /** {@code CategorizationAnalyzerConfig.Builder.addDateWordsTokenFilter}'s stop words. */
+    private static final List<String> DATE_WORDS = List.of("Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+            "Saturday", "Sunday", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "January", "February", "March", "April",
+            "May", "June", "July", "August", "September", "October", "November", "December", "Jan", "Feb", "Mar", "Apr",
+            "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "GMT", "UTC");
     private static final long BYTES_PER_MB = 1024L * 1024L;
 
     private static final StrictObjectReader DETECTOR = new StrictObjectReader("detector")
@@ -464,7 +469,12 @@ final class JobConfigParser {
 
         ObjectNode out = StrictObjectReader.JSON.createObjectNode();
         out.put("bucket_span", bucketSpan.stringRep());
-        copy(given, out, "categorization_field_name", "categorization_filters", "categorization_analyzer");
+        copy(given, out, "categorization_field_name");
+        if (categorization != null && !given.has("categorization_analyzer")) {
+            out.set("categorization_analyzer", standardCategorizationAnalyzer(given.path("categorization_filters")));
+        } else {
+            copy(given, out, "categorization_filters", "categorization_analyzer");
+        }
         if (categorization != null) {
             ObjectNode perPartition = out.putObject("per_partition_categorization");
             perPartition.put("enabled", given.path("per_partition_categorization").path("enabled").asBoolean(false));
@@ -479,6 +489,23 @@ final class JobConfigParser {
                 : StrictObjectReader.JSON.createArrayNode());
         copy(given, out, "multivariate_by_fields", "model_prune_window");
         return out;
+    }
+
+    /**
+     * What a new categorization job gets when it names no analyzer ({@code JobManager} with
+     * {@code CategorizationAnalyzerConfig.buildStandardCategorizationAnalyzer}): the first non-blank line, the
+     * categorization filters as {@code pattern_replace} char filters (which replace them), the {@code ml_standard}
+     * tokenizer and a stop filter for day and month names. Keys in the order Elasticsearch's hash maps give them.
+     */
+    private static ObjectNode standardCategorizationAnalyzer(JsonNode categorizationFilters) {
+        ObjectNode analyzer = StrictObjectReader.JSON.createObjectNode();
+        ArrayNode charFilters = analyzer.putArray("char_filter").add("first_non_blank_line");
+        categorizationFilters.forEach(filter -> charFilters.addObject().put("pattern", filter.asText())
+                .put("type", "pattern_replace"));
+        analyzer.put("tokenizer", "ml_standard");
+        ArrayNode stopwords = analyzer.putArray("filter").addObject().put("type", "stop").putArray("stopwords");
+        DATE_WORDS.forEach(stopwords::add);
+        return analyzer;
     }
 
     private static void copy(ObjectNode from, ObjectNode to, String... fields) {

@@ -163,6 +163,20 @@ class JobConfigHttpTest {
                 + "\"model_prune_window\":\"14d\"},\"data_description\":{}}").at("/analysis_config/model_prune_window")
                 .asText()).isEqualTo("14d");
 
+        JsonNode categorization = created("{\"analysis_config\":{\"detectors\":[{\"function\":\"count\",\"by_field_name\":"
+                + "\"mlcategory\"}],\"categorization_field_name\":\"message\",\"categorization_filters\":[\"cat1.*\","
+                + "\"cat2.*\"]},\"data_description\":{}}").get("analysis_config");
+        assertThat(names(categorization)).as("the filters become the standard analyzer's char filters").containsExactly(
+                "bucket_span", "categorization_field_name", "categorization_analyzer", "per_partition_categorization",
+                "detectors", "influencers", "model_prune_window");
+        JsonNode analyzer = categorization.get("categorization_analyzer");
+        assertThat(analyzer.get("tokenizer").asText()).isEqualTo("ml_standard");
+        assertThat(analyzer.get("char_filter").toString()).isEqualTo("[\"first_non_blank_line\",{\"pattern\":\"cat1.*\","
+                + "\"type\":\"pattern_replace\"},{\"pattern\":\"cat2.*\",\"type\":\"pattern_replace\"}]");
+        assertThat(analyzer.get("filter")).hasSize(1);
+        assertThat(categorization.get("per_partition_categorization").toString())
+                .isEqualTo("{\"enabled\":false,\"stop_on_warn\":false}");
+
         JsonNode exported = server.get("/_ml/anomaly_detectors/" + job.get("job_id").asText() + "?exclude_generated=true")
                 .json().at("/jobs/0");
         assertThat(names(exported)).as("Job.doXContentBody with exclude_generated").containsExactly("job_id",
