@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anomalykit.server.error.EsException;
 import io.anomalykit.server.query.RestParams;
 import io.anomalykit.server.write.BulkRequests;
+import io.anomalykit.server.write.DatafeedIndicesOptions;
 import io.anomalykit.server.write.Jobs;
 import io.anomalykit.server.store.ResultIndices;
 import io.anomalykit.server.store.ResultsStore;
@@ -37,9 +38,12 @@ final class SeedingEndpoints {
     }
 
     void putJob(RoutingContext rc) {
-        RequestContext.params(rc).rejectUnconsumed();
+        RestParams params = RequestContext.params(rc);
+        DatafeedIndicesOptions indicesOptions = DatafeedIndicesOptions.of(params);
+        params.rejectUnconsumed();
         String jobId = rc.pathParam("job_id");
-        ObjectNode job = Jobs.fromCreateRequest(jobId, RequestContext.body(rc), clock.millis(), version.number());
+        ObjectNode job = Jobs.fromCreateRequest(jobId, RequestContext.body(rc), indicesOptions, clock.millis(),
+                version.number());
         access.cluster(rc, "cluster:admin/xpack/ml/job/put");
         store.jobs()
                 .compose(existing -> {

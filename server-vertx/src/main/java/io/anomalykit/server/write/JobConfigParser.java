@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.anomalykit.server.error.EsException;
@@ -99,7 +100,7 @@ final class JobConfigParser {
             .declare("model_prune_window", ValueType.STRING, parser -> time(parser, "model_prune_window"));
 
     private static final StrictObjectReader ANALYSIS_LIMITS = new StrictObjectReader("analysis_limits")
-            .declare("model_memory_limit", ValueType.LONG_OR_STRING, JobConfigParser::modelMemoryLimitMb)
+            .declare("model_memory_limit", ValueType.VALUE, JobConfigParser::modelMemoryLimitMb)
             .declare("categorization_examples_limit", ValueType.LONG);
 
     private static final StrictObjectReader DATA_DESCRIPTION = new StrictObjectReader("data_description")
@@ -229,11 +230,14 @@ final class JobConfigParser {
      * ({@code ByteSizeValue.parseBytesSizeValue}) in whole megabytes, rounded down.
      */
     private static JsonNode modelMemoryLimitMb(JsonParser parser) throws IOException {
-        if (parser.currentToken() != JsonToken.VALUE_STRING) {
-            return com.fasterxml.jackson.databind.node.LongNode.valueOf(StrictObjectReader.longValue(parser));
+        JsonToken token = parser.currentToken();
+        if (token == JsonToken.VALUE_STRING) {
+            return LongNode.valueOf(bytes(parser.getText(), "model_memory_limit") / BYTES_PER_MB);
         }
-        return com.fasterxml.jackson.databind.node.LongNode.valueOf(bytes(parser.getText(), "model_memory_limit")
-                / BYTES_PER_MB);
+        if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+            return LongNode.valueOf(StrictObjectReader.longValue(parser));
+        }
+        throw EsException.illegalArgument("Unsupported token [" + ResultsRequestParser.tokenName(token) + "]");
     }
 
     private static long bytes(String value, String setting) {

@@ -96,9 +96,11 @@ public final class Jobs {
      * The job as stored and returned, from the body of a create-job request, as far as the request alone decides it
      * (what {@code RestPutJobAction} checks before the request is authorized and other jobs are looked at).
      *
+     * @param indicesOptions what an embedded datafeed without indices options gets
      * @param jobVersion the Elasticsearch version the job is created by
      */
-    public static ObjectNode fromCreateRequest(String jobId, byte[] body, long createTimeMillis, String jobVersion) {
+    public static ObjectNode fromCreateRequest(String jobId, byte[] body, DatafeedIndicesOptions indicesOptions,
+            long createTimeMillis, String jobVersion) {
         ObjectNode config = JobConfigParser.parse(body);
         if (config.hasNonNull("job_id") && !config.get("job_id").asText().equals(jobId)) {
             throw EsException.illegalArgument(JobConfigParser.message("Inconsistent {0}; ''{1}'' specified in the body "
@@ -116,7 +118,7 @@ public final class Jobs {
             throw EsException.illegalArgument("The job is configured with fields [" + String.join(",", illegalAtCreation)
                     + "] that are illegal to set at job creation");
         }
-        return render(jobId, config, createTimeMillis, jobVersion);
+        return render(jobId, config, indicesOptions, createTimeMillis, jobVersion);
     }
 
     /** {@code Job.Builder.validateInputFields}, in its order. */
@@ -209,7 +211,8 @@ public final class Jobs {
      * ({@code validateModelSnapshotRetentionSettingsAndSetDefaults}), the default {@code model_prune_window}, and the
      * results index name ({@code shared}, or the given name with the {@code custom-} prefix).
      */
-    private static ObjectNode render(String jobId, ObjectNode config, long createTimeMillis, String jobVersion) {
+    private static ObjectNode render(String jobId, ObjectNode config, DatafeedIndicesOptions indicesOptions,
+            long createTimeMillis, String jobVersion) {
         ObjectNode job = StrictObjectReader.JSON.createObjectNode();
         job.put("job_id", jobId);
         job.put("job_type", config.path("job_type").asText("anomaly_detector"));
@@ -220,7 +223,7 @@ public final class Jobs {
         }
         copy(config, job, "model_snapshot_min_version", "custom_settings");
         if (config.has("datafeed_config")) {
-            job.set("datafeed_config", datafeed(jobId, (ObjectNode) config.get("datafeed_config")));
+            job.set("datafeed_config", datafeed(jobId, (ObjectNode) config.get("datafeed_config"), indicesOptions));
         }
         if (!config.path("groups").isEmpty()) {
             job.set("groups", config.get("groups"));
@@ -296,10 +299,11 @@ public final class Jobs {
     }
 
     /**
-     * {@code Job.Builder.build}'s datafeed: its id defaults to the job's, its {@code job_id} must be the job's. The rest
-     * of the datafeed is kept as given (this server runs no datafeeds).
+     * {@code Job.Builder.build}'s datafeed: its id defaults to the job's, its {@code job_id} must be the job's, its
+     * indices options default to the request's. The rest of the datafeed is kept as given (this server runs no
+     * datafeeds).
      */
-    private static ObjectNode datafeed(String jobId, ObjectNode given) {
+    private static ObjectNode datafeed(String jobId, ObjectNode given, DatafeedIndicesOptions indicesOptions) {
         if (given.hasNonNull("job_id") && !given.get("job_id").asText().equals(jobId)) {
             throw EsException.illegalArgument("datafeed job_id [" + given.get("job_id").asText()
                     + "] does not equal job id [" + jobId + "}");
@@ -312,6 +316,9 @@ public final class Jobs {
                 out.set(field.getKey(), field.getValue());
             }
         });
+        if (!out.has("indices_options")) {
+            out.set("indices_options", indicesOptions.render());
+        }
         return out;
     }
 

@@ -47,7 +47,6 @@ final class StrictObjectReader {
         OBJECT(JsonToken.START_OBJECT),
         OBJECT_ARRAY(JsonToken.START_OBJECT, JsonToken.START_ARRAY),
         OBJECT_OR_STRING(JsonToken.START_OBJECT, JsonToken.VALUE_STRING),
-        LONG_OR_STRING(JsonToken.VALUE_NUMBER_INT, JsonToken.VALUE_NUMBER_FLOAT, JsonToken.VALUE_STRING),
         VALUE(JsonToken.VALUE_STRING, JsonToken.VALUE_NUMBER_INT, JsonToken.VALUE_NUMBER_FLOAT, JsonToken.VALUE_TRUE,
                 JsonToken.VALUE_FALSE, JsonToken.VALUE_NULL);
 

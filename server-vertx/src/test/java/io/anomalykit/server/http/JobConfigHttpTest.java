@@ -177,6 +177,17 @@ class JobConfigHttpTest {
         assertThat(categorization.get("per_partition_categorization").toString())
                 .isEqualTo("{\"enabled\":false,\"stop_on_warn\":false}");
 
+        Answer withDatafeed = server.send("PUT", "/_ml/anomaly_detectors/" + newId() + "?ignore_throttled=false",
+                "{" + COUNT + ",\"datafeed_config\":{\"indices\":[\"index-foo\"]}}");
+        assertThat(withDatafeed.status()).as(withDatafeed.body()).isEqualTo(200);
+        JsonNode datafeed = withDatafeed.json().get("datafeed_config");
+        assertThat(datafeed.get("datafeed_id").asText()).as("Job.Builder.build: the datafeed takes the job's id")
+                .isEqualTo(withDatafeed.json().get("job_id").asText());
+        assertThat(datafeed.get("job_id").asText()).isEqualTo(withDatafeed.json().get("job_id").asText());
+        assertThat(datafeed.get("indices_options").toString()).as("RestPutJobAction's indices options")
+                .isEqualTo("{\"expand_wildcards\":[\"open\"],\"ignore_unavailable\":false,\"allow_no_indices\":true,"
+                        + "\"ignore_throttled\":false}");
+
         JsonNode exported = server.get("/_ml/anomaly_detectors/" + job.get("job_id").asText() + "?exclude_generated=true")
                 .json().at("/jobs/0");
         assertThat(names(exported)).as("Job.doXContentBody with exclude_generated").containsExactly("job_id",
