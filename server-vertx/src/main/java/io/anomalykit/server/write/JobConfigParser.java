@@ -36,7 +36,7 @@ import java.util.regex.PatternSyntaxException;
  */
 final class JobConfigParser {
 
-    static final String ML_CATEGORY = "mlcategory";
+    private static final String ML_CATEGORY = "mlcategory";
 
     /** {@code Detector.COUNT_WITHOUT_FIELD_FUNCTIONS}. */
     private static final Set<String> COUNT_WITHOUT_FIELD = Set.of("count", "high_count", "low_count", "non_zero_count",

@@ -45,7 +45,7 @@ public final class Jobs {
     }
 
     /** Fails as Elasticsearch does for an id no job may have ({@code MlStrings.isValidId}, {@code hasValidLengthForId}). */
-    public static void validateId(String jobId) {
+    private static void validateId(String jobId) {
         if (!isValidId(jobId)) {
             throw EsException.illegalArgument(invalidId("job_id", jobId));
         }
