@@ -151,12 +151,7 @@ final class JobConfigParser {
         }
         try (JsonParser parser = ResultsRequestParser.STRICT_JSON.createParser(body)) {
             parser.nextToken();
-            ObjectNode job = JOB.read(parser);
-            if (parser.currentToken() != JsonToken.END_OBJECT) {
-                throw StrictObjectReader.error(parser, "[job_details] Expected END_OBJECT but was: "
-                        + ResultsRequestParser.tokenName(parser.currentToken()), null);
-            }
-            return job;
+            return JOB.read(parser);
         } catch (JsonParseException e) {
             throw ResultsRequestParser.jsonSyntaxError(e);
         } catch (IOException e) {
@@ -276,23 +271,23 @@ final class JobConfigParser {
         boolean noField = field == null || field.isEmpty();
         boolean noBy = by == null || by.isEmpty();
         boolean noOver = over == null || over.isEmpty();
-        if (noField && noBy && noOver && !COUNT_WITHOUT_FIELD.contains(function)) {
+        if (noField && noBy && noOver && !isIn(COUNT_WITHOUT_FIELD, function)) {
             throw badRequest("Unless a count or temporal function is used one of field_name, by_field_name or "
                     + "over_field_name must be set");
         }
-        if (noField && FIELD_NAME_REQUIRED.contains(function)) {
+        if (noField && isIn(FIELD_NAME_REQUIRED, function)) {
             throw badRequest(message("field_name must be set when the ''{0}'' function is used", function));
         }
-        if (!noField && !FIELD_NAME_REQUIRED.contains(function)) {
+        if (!noField && !isIn(FIELD_NAME_REQUIRED, function)) {
             throw badRequest(message("field_name cannot be used with function ''{0}''", function));
         }
-        if (noBy && BY_FIELD_REQUIRED.contains(function)) {
+        if (noBy && isIn(BY_FIELD_REQUIRED, function)) {
             throw badRequest(message("by_field_name must be set when the ''{0}'' function is used", function));
         }
-        if (noOver && OVER_FIELD_REQUIRED.contains(function)) {
+        if (noOver && isIn(OVER_FIELD_REQUIRED, function)) {
             throw badRequest(message("over_field_name must be set when the ''{0}'' function is used", function));
         }
-        if (!noOver && NO_OVER_FIELD.contains(function)) {
+        if (!noOver && isIn(NO_OVER_FIELD, function)) {
             throw badRequest(message("over_field_name cannot be used with function ''{0}''", function));
         }
         for (String name : new String[] {field, by, over, partition}) {
@@ -335,6 +330,11 @@ final class JobConfigParser {
             out.putArray("custom_rules").addAll(rules);
         }
         return out;
+    }
+
+    /** {@code EnumSet.contains}: a detector without a function is in none of the sets. */
+    private static boolean isIn(Set<String> functions, String function) {
+        return function != null && functions.contains(function);
     }
 
     private static String text(ObjectNode node, String field) {
@@ -381,8 +381,11 @@ final class JobConfigParser {
         if (!scope.isEmpty()) {
             ObjectNode scopeOut = out.putObject("scope");
             scope.properties().forEach(entry -> {
+                if (!entry.getValue().path("filter_id").isTextual()) {
+                    throw EsException.illegalArgument("Required [filter_id]");
+                }
                 ObjectNode filter = scopeOut.putObject(entry.getKey());
-                filter.set("filter_id", entry.getValue().path("filter_id"));
+                filter.set("filter_id", entry.getValue().get("filter_id"));
                 filter.put("filter_type", entry.getValue().path("filter_type").asText("include"));
             });
         }

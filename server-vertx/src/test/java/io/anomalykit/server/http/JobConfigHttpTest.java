@@ -188,6 +188,14 @@ class JobConfigHttpTest {
                 .isEqualTo("{\"expand_wildcards\":[\"open\"],\"ignore_unavailable\":false,\"allow_no_indices\":true,"
                         + "\"ignore_throttled\":false}");
 
+        JsonNode rules = created("{\"analysis_config\":{\"detectors\":[{\"function\":\"count\",\"by_field_name\":\"country\","
+                + "\"custom_rules\":[{\"scope\":{\"country\":{\"filter_id\":\"safe\"}},\"conditions\":[{\"applies_to\":"
+                + "\"actual\",\"operator\":\"lt\",\"value\":33.3}]}]}]},\"data_description\":{}}")
+                .at("/analysis_config/detectors/0/custom_rules");
+        assertThat(rules.toString()).as("DetectionRule's defaults: skip_result, an include filter").isEqualTo(
+                "[{\"actions\":[\"skip_result\"],\"scope\":{\"country\":{\"filter_id\":\"safe\",\"filter_type\":"
+                        + "\"include\"}},\"conditions\":[{\"applies_to\":\"actual\",\"operator\":\"lt\",\"value\":33.3}]}]");
+
         JsonNode exported = server.get("/_ml/anomaly_detectors/" + job.get("job_id").asText() + "?exclude_generated=true")
                 .json().at("/jobs/0");
         assertThat(names(exported)).as("Job.doXContentBody with exclude_generated").containsExactly("job_id",
@@ -275,6 +283,8 @@ class JobConfigHttpTest {
                 + "\"data_description\":{}}"), "status_exception", "field_name must be set when the 'mean' function is used");
         assertInnermost(refused("{\"analysis_config\":{\"detectors\":[{\"function\":\"count\",\"field_name\":\"a\"}]},"
                 + "\"data_description\":{}}"), "status_exception", "field_name cannot be used with function 'count'");
+        assertInnermost(refused("{\"analysis_config\":{\"detectors\":[{\"field_name\":\"a\"}]},\"data_description\":{}}"),
+                "status_exception", "field_name cannot be used with function 'null'");
         assertInnermost(refused("{\"analysis_config\":{\"detectors\":[{\"function\":\"rare\",\"over_field_name\":\"a\"}]},"
                 + "\"data_description\":{}}"), "status_exception", "by_field_name must be set when the 'rare' function is used");
         assertInnermost(refused("{\"analysis_config\":{\"detectors\":[{\"function\":\"count\",\"by_field_name\":\"a\","
