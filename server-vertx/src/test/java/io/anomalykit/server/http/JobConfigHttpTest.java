@@ -322,6 +322,35 @@ class JobConfigHttpTest {
                 .isEqualTo("[1:46] [detector] function doesn't support values of type: VALUE_NUMBER");
     }
 
+    @Test
+    void badValuesAnywhereAreRefusedNeverAServerError() {
+        List<String> bodies = List.of("[]", "\"job\"", "{\"analysis_config\":null,\"data_description\":{}}",
+                "{\"analysis_config\":{\"detectors\":{\"function\":7}},\"data_description\":{}}",
+                "{\"analysis_config\":{\"detectors\":[\"count\"]},\"data_description\":{}}",
+                "{\"analysis_config\":{\"detectors\":[{\"function\":\"count\",\"custom_rules\":[{\"scope\":{\"x\":1}}]}]},"
+                        + "\"data_description\":{}}",
+                "{\"analysis_config\":{\"detectors\":[{\"function\":\"count\",\"detector_index\":\"x\"}]},\"data_description\":{}}",
+                "{\"analysis_config\":{\"bucket_span\":\"-1\",\"detectors\":[{\"function\":\"count\"}]},\"data_description\":{}}",
+                "{\"analysis_config\":{\"bucket_span\":\"1.5h\",\"detectors\":[{\"function\":\"count\"}]},\"data_description\":{}}",
+                "{\"analysis_config\":{\"detectors\":[{\"function\":\"count\"}],\"influencers\":[null]},\"data_description\":{}}",
+                "{" + COUNT + ",\"analysis_limits\":{\"model_memory_limit\":true}}",
+                "{" + COUNT + ",\"analysis_limits\":{\"model_memory_limit\":\"lots\"}}",
+                "{" + COUNT + ",\"analysis_limits\":{\"categorization_examples_limit\":-1}}",
+                "{" + COUNT + ",\"model_plot_config\":{}}",
+                "{\"analysis_config\":{\"detectors\":[{\"function\":\"count\"}]},\"data_description\":{\"format\":\"delimited\"}}",
+                "{\"analysis_config\":{\"detectors\":[{\"function\":\"count\"}]},\"data_description\":{\"time_format\":\"yyyy\"}}",
+                "{" + COUNT + ",\"model_snapshot_retention_days\":\"ten\"}",
+                "{" + COUNT + ",\"background_persist_interval\":\"1500ms\"}",
+                "{" + COUNT + ",\"groups\":\"Bad\"}",
+                "{" + COUNT + ",\"create_time\":1}",
+                "{" + COUNT + ",\"datafeed_config\":{\"job_id\":\"other\"}}");
+        for (String body : bodies) {
+            Answer answer = server.send("PUT", "/_ml/anomaly_detectors/" + newId(), body);
+            assertThat(answer.status()).as(body + " -> " + answer.body()).isEqualTo(400);
+            assertThat(answer.errorType()).as(body).isNotBlank();
+        }
+    }
+
     private static void assertInnermost(Answer answer, String type, String reason) {
         assertThat(answer.errorType()).as(answer.body()).isEqualTo("x_content_parse_exception");
         assertThat(innermost(answer).get("type").asText()).as(answer.body()).isEqualTo(type);
