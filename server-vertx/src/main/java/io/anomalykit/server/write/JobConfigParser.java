@@ -193,10 +193,13 @@ final class JobConfigParser {
         return upper.toLowerCase(Locale.ROOT);
     }
 
-    /** {@code DataDescription.DataFormat.forString}: only {@code xcontent} is left in 8.x. */
+    /**
+     * {@code DataDescription.DataFormat.forString}: only {@code xcontent} is left in 8.x; the old {@code delimited} is
+     * tolerated and becomes it.
+     */
     private static String dataFormat(String value) {
         String upper = value.toUpperCase(Locale.ROOT);
-        if (!upper.equals("XCONTENT")) {
+        if (!upper.equals("XCONTENT") && !upper.equals("DELIMITED")) {
             throw EsException.illegalArgument("No enum constant org.elasticsearch.xpack.core.ml.job.config."
                     + "DataDescription.DataFormat." + upper);
         }
@@ -216,7 +219,7 @@ final class JobConfigParser {
             ZonedDateTime.parse(formatter.format(ZonedDateTime.now(ZoneOffset.UTC)), formatter);
             return format;
         } catch (RuntimeException invalid) {
-            throw EsException.illegalArgument(message("Invalid Time format string ''{0}''", format));
+            throw badRequest(message("Invalid Time format string ''{0}''", format));
         }
     }
 

@@ -314,6 +314,13 @@ class JobConfigHttpTest {
                 "categorization_filters cannot be used with categorization_analyzer - instead specify them as "
                         + "pattern_replace char_filters in the analyzer");
 
+        assertInnermost(refused("{\"analysis_config\":{\"detectors\":[{\"function\":\"count\"}]},\"data_description\":"
+                + "{\"time_format\":\"yyyy\"}}"), "status_exception", "Invalid Time format string 'yyyy'");
+        assertThat(created("{\"analysis_config\":{\"detectors\":[{\"function\":\"count\"}]},\"data_description\":"
+                + "{\"format\":\"delimited\"}}").get("data_description").toString())
+                .as("DataFormat.forString turns the old delimited into xcontent, which is not rendered")
+                .isEqualTo("{\"time_field\":\"time\",\"time_format\":\"epoch_ms\"}");
+
         Answer unknownField = refused("{" + COUNT + ",\"bucket_span\":\"5m\"}");
         assertThat(unknownField.errorType()).isEqualTo("x_content_parse_exception");
         assertThat(unknownField.errorReason()).startsWith("[1:79] [job_details] unknown field [bucket_span]");
@@ -337,7 +344,7 @@ class JobConfigHttpTest {
                 "{" + COUNT + ",\"analysis_limits\":{\"model_memory_limit\":\"lots\"}}",
                 "{" + COUNT + ",\"analysis_limits\":{\"categorization_examples_limit\":-1}}",
                 "{" + COUNT + ",\"model_plot_config\":{}}",
-                "{\"analysis_config\":{\"detectors\":[{\"function\":\"count\"}]},\"data_description\":{\"format\":\"delimited\"}}",
+                "{\"analysis_config\":{\"detectors\":[{\"function\":\"count\"}]},\"data_description\":{\"format\":\"csv\"}}",
                 "{\"analysis_config\":{\"detectors\":[{\"function\":\"count\"}]},\"data_description\":{\"time_format\":\"yyyy\"}}",
                 "{" + COUNT + ",\"model_snapshot_retention_days\":\"ten\"}",
                 "{" + COUNT + ",\"background_persist_interval\":\"1500ms\"}",
