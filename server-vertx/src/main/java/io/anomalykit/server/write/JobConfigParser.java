@@ -88,20 +88,24 @@ final class JobConfigParser {
     private static final StrictObjectReader ANALYSIS_CONFIG = new StrictObjectReader("analysis_config")
             .declare("detectors", ValueType.OBJECT_ARRAY, parser -> StrictObjectReader.objectArray(parser,
                     detector -> detector(DETECTOR.read(detector))))
-            .declare("bucket_span", ValueType.STRING, parser -> time(parser, "bucket_span"))
+            .declare("bucket_span", ValueType.STRING, StrictObjectReader::tree, value -> duration(value, "bucket_span"))
             .declare("categorization_field_name", ValueType.STRING)
             .declare("categorization_filters", ValueType.STRING_ARRAY)
             .declare("categorization_analyzer", ValueType.OBJECT_OR_STRING, StrictObjectReader::tree)
             .declare("per_partition_categorization", ValueType.OBJECT, PER_PARTITION::read)
-            .declare("latency", ValueType.STRING, parser -> time(parser, "latency"))
+            .declare("latency", ValueType.STRING, StrictObjectReader::tree, value -> duration(value, "latency"))
             .declare("summary_count_field_name", ValueType.STRING)
             .declare("influencers", ValueType.STRING_ARRAY)
             .declare("multivariate_by_fields", ValueType.BOOLEAN)
-            .declare("model_prune_window", ValueType.STRING, parser -> time(parser, "model_prune_window"));
+            .declare("model_prune_window", ValueType.STRING, StrictObjectReader::tree,
+                    value -> duration(value, "model_prune_window"))
+            .constructedFrom(List.of("detectors"), List.of("detectors"), values -> { });
 
     private static final StrictObjectReader ANALYSIS_LIMITS = new StrictObjectReader("analysis_limits")
             .declare("model_memory_limit", ValueType.VALUE, JobConfigParser::modelMemoryLimitMb)
-            .declare("categorization_examples_limit", ValueType.LONG);
+            .declare("categorization_examples_limit", ValueType.LONG)
+            .constructedFrom(List.of("model_memory_limit", "categorization_examples_limit"), List.of(),
+                    JobConfigParser::analysisLimits);
 
     private static final StrictObjectReader DATA_DESCRIPTION = new StrictObjectReader("data_description")
             .declare("format", ValueType.STRING, parser -> TextNode.valueOf(dataFormat(parser.getText())))
@@ -111,7 +115,8 @@ final class JobConfigParser {
     private static final StrictObjectReader MODEL_PLOT = new StrictObjectReader("model_plot_config")
             .declare("enabled", ValueType.BOOLEAN)
             .declare("terms", ValueType.STRING)
-            .declare("annotations_enabled", ValueType.BOOLEAN);
+            .declare("annotations_enabled", ValueType.BOOLEAN)
+            .constructedFrom(List.of("enabled", "terms", "annotations_enabled"), List.of("enabled"), values -> { });
 
     private static final StrictObjectReader JOB = new StrictObjectReader("job_details")
             .declare("job_id", ValueType.STRING)
@@ -122,7 +127,7 @@ final class JobConfigParser {
             .declare("create_time", ValueType.VALUE, StrictObjectReader::tree)
             .declare("finished_time", ValueType.VALUE, StrictObjectReader::tree)
             .declare("analysis_config", ValueType.OBJECT, parser -> analysisConfig(ANALYSIS_CONFIG.read(parser)))
-            .declare("analysis_limits", ValueType.OBJECT, parser -> analysisLimits(ANALYSIS_LIMITS.read(parser)))
+            .declare("analysis_limits", ValueType.OBJECT, ANALYSIS_LIMITS::read)
             .declare("data_description", ValueType.OBJECT, parser -> dataDescription(DATA_DESCRIPTION.read(parser)))
             .declare("model_plot_config", ValueType.OBJECT, parser -> modelPlotConfig(MODEL_PLOT.read(parser)))
             .declare("renormalization_window_days", ValueType.LONG)
@@ -170,7 +175,11 @@ final class JobConfigParser {
     }
 
     private static TextNode time(JsonParser parser, String setting) throws IOException {
-        return TextNode.valueOf(TimeValue.parse(parser.getText(), setting).stringRep());
+        return TextNode.valueOf(duration(TextNode.valueOf(parser.getText()), setting).stringRep());
+    }
+
+    private static TimeValue duration(JsonNode value, String setting) {
+        return TimeValue.parse(value.asText(), setting);
     }
 
     /** {@code DetectorFunction.fromString}: a full name or shortcut, answered as the full name. */
@@ -436,18 +445,15 @@ final class JobConfigParser {
      * assigned in order, then the checks in Elasticsearch's order; the answer in {@code toXContent}'s order.
      */
     private static ObjectNode analysisConfig(ObjectNode given) {
-        if (!given.has("detectors")) {
-            throw EsException.illegalArgument("Required [detectors]");
-        }
-        TimeValue bucketSpan = given.has("bucket_span") ? TimeValue.parse(given.get("bucket_span").asText(), "bucket_span")
+        TimeValue bucketSpan = given.has("bucket_span") ? duration(given.get("bucket_span"), "bucket_span")
                 : new TimeValue(5, TimeUnit.MINUTES);
         checkPositiveMultipleOfSecond(bucketSpan, "bucket_span");
         if (given.has("model_prune_window")) {
-            verifyModelPruneWindow(TimeValue.parse(given.get("model_prune_window").asText(), "model_prune_window"),
+            verifyModelPruneWindow(duration(given.get("model_prune_window"), "model_prune_window"),
                     bucketSpan);
         }
         if (given.has("latency")) {
-            TimeValue latency = TimeValue.parse(given.get("latency").asText(), "latency");
+            TimeValue latency = duration(given.get("latency"), "latency");
             if (latency.nanos() < 0) {
                 throw EsException.illegalArgument("latency cannot be less than 0. Value = " + latency);
             }
@@ -490,14 +496,20 @@ final class JobConfigParser {
             perPartition.put("enabled", given.path("per_partition_categorization").path("enabled").asBoolean(false));
             perPartition.put("stop_on_warn", given.path("per_partition_categorization").path("stop_on_warn").asBoolean(false));
         }
-        copy(given, out, "latency", "summary_count_field_name");
+        if (given.has("latency")) {
+            out.put("latency", duration(given.get("latency"), "latency").stringRep());
+        }
+        copy(given, out, "summary_count_field_name");
         ArrayNode detectorsOut = out.putArray("detectors");
         for (int index = 0; index < detectors.size(); index++) {
             detectorsOut.add(((ObjectNode) detectors.get(index)).put("detector_index", index));
         }
         out.putArray("influencers").addAll(given.has("influencers") ? (ArrayNode) given.get("influencers")
                 : StrictObjectReader.JSON.createArrayNode());
-        copy(given, out, "multivariate_by_fields", "model_prune_window");
+        copy(given, out, "multivariate_by_fields");
+        if (given.has("model_prune_window")) {
+            out.put("model_prune_window", duration(given.get("model_prune_window"), "model_prune_window").stringRep());
+        }
         return out;
     }
 
@@ -627,8 +639,8 @@ final class JobConfigParser {
         }
     }
 
-    /** {@code new AnalysisLimits(modelMemoryLimitMb, categorizationExamplesLimit)}'s checks; values as given. */
-    private static ObjectNode analysisLimits(ObjectNode given) {
+    /** {@code new AnalysisLimits(modelMemoryLimitMb, categorizationExamplesLimit)}'s checks. */
+    private static void analysisLimits(ObjectNode given) {
         if (given.has("model_memory_limit") && given.get("model_memory_limit").asLong() < 1) {
             throw badRequest(message("model_memory_limit must be at least {1}. Value = {0}",
                     given.get("model_memory_limit").asLong(), "1 MiB"));
@@ -637,7 +649,6 @@ final class JobConfigParser {
             throw badRequest(message("{0} cannot be less than {1,number}. Value = {2,number}",
                     "categorization_examples_limit", 0, given.get("categorization_examples_limit").asLong()));
         }
-        return given;
     }
 
     /** {@code DataDescription.toXContent}: {@code time_field} (default {@code time}), {@code time_format} ({@code epoch_ms}). */
@@ -650,9 +661,6 @@ final class JobConfigParser {
 
     /** {@code ModelPlotConfig}: {@code enabled} required, {@code terms}, {@code annotations_enabled} defaulting to enabled. */
     private static ObjectNode modelPlotConfig(ObjectNode given) {
-        if (!given.has("enabled")) {
-            throw EsException.illegalArgument("Required [enabled]");
-        }
         ObjectNode out = StrictObjectReader.JSON.createObjectNode();
         out.set("enabled", given.get("enabled"));
         copy(given, out, "terms");

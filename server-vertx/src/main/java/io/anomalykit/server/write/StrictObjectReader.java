@@ -16,8 +16,10 @@ import io.anomalykit.server.query.ResultsRequestParser;
 import io.anomalykit.server.query.Suggestions;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -57,18 +59,27 @@ final class StrictObjectReader {
         }
     }
 
-    private record Field(ValueType type, ValueReader reader) {
+    /** What a field's setter does with a value once the object exists; it may fail. */
+    interface Setter {
+        void apply(JsonNode value);
+    }
+
+    /** What building the object checks of its constructor arguments; it may fail. */
+    interface Constructor {
+        void build(ObjectNode values);
+    }
+
+    private record Field(ValueType type, ValueReader reader, Setter setter) {
     }
 
     private final String name;
     private final Map<String, Field> fields = new LinkedHashMap<>();
+    private final List<String> constructorArguments = new ArrayList<>();
+    private final List<String> requiredArguments = new ArrayList<>();
+    private Constructor constructor = values -> { };
 
     StrictObjectReader(String name) {
         this.name = name;
-    }
-
-    String name() {
-        return name;
     }
 
     /** A field read as its type reads scalars and arrays of strings. */
@@ -77,7 +88,24 @@ final class StrictObjectReader {
     }
 
     StrictObjectReader declare(String field, ValueType type, ValueReader reader) {
-        fields.put(field, new Field(type, reader));
+        return declare(field, type, reader, value -> { });
+    }
+
+    /** A field whose setter checks the value, once the object exists ({@code ConstructingObjectParser} queues it till then). */
+    StrictObjectReader declare(String field, ValueType type, ValueReader reader, Setter setter) {
+        fields.put(field, new Field(type, reader, setter));
+        return this;
+    }
+
+    /**
+     * Makes this a {@code ConstructingObjectParser}: the object is built once all of {@code arguments} have arrived,
+     * or at its end if only optional ones are missing ({@code required} missing: "Required [...]"); setters met before
+     * then wait, and a failure while building is "Failed to build [name] after last required field arrived".
+     */
+    StrictObjectReader constructedFrom(List<String> arguments, List<String> required, Constructor build) {
+        constructorArguments.addAll(arguments);
+        requiredArguments.addAll(required);
+        constructor = build;
         return this;
     }
 
@@ -88,6 +116,8 @@ final class StrictObjectReader {
                     + ResultsRequestParser.tokenName(parser.currentToken()), null);
         }
         ObjectNode values = JSON.createObjectNode();
+        List<Runnable> queued = new ArrayList<>();
+        boolean built = constructorArguments.isEmpty();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String fieldName = parser.currentName();
             Field field = fields.get(fieldName);
@@ -101,12 +131,47 @@ final class StrictObjectReader {
                         + ResultsRequestParser.tokenName(token), null);
             }
             try {
-                values.set(fieldName, field.reader().read(parser));
+                JsonNode value = field.reader().read(parser);
+                values.set(fieldName, value);
+                if (built) {
+                    field.setter().apply(value);
+                } else {
+                    JsonLocation location = parser.currentTokenLocation();
+                    queued.add(() -> {
+                        try {
+                            field.setter().apply(value);
+                        } catch (EsException failure) {
+                            throw EsException.parse(location.getLineNr(), location.getColumnNr(),
+                                    "[" + name + "] failed to parse field [" + fieldName + "]", failure);
+                        }
+                    });
+                    if (constructorArguments.stream().allMatch(values::has)) {
+                        build(values, queued);
+                        built = true;
+                    }
+                }
             } catch (EsException failure) {
                 throw error(parser, "[" + name + "] failed to parse field [" + fieldName + "]", failure);
             }
         }
+        if (!built) {
+            List<String> missing = requiredArguments.stream().filter(argument -> !values.has(argument)).toList();
+            if (!missing.isEmpty()) {
+                throw EsException.illegalArgument("Required [" + String.join(", ", missing) + "]");
+            }
+            build(values, queued);
+        }
         return values;
+    }
+
+    private void build(ObjectNode values, List<Runnable> queued) {
+        try {
+            constructor.build(values);
+            queued.forEach(Runnable::run);
+        } catch (EsException failure) {
+            throw EsException.of(400, "x_content_parse_exception", "Failed to build [" + name
+                    + "] after last required field arrived", failure);
+        }
     }
 
     /** Each object of an object array (or the single object given instead), read by {@code element}. */

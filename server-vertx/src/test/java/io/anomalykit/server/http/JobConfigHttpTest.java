@@ -321,6 +321,23 @@ class JobConfigHttpTest {
                 .as("DataFormat.forString turns the old delimited into xcontent, which is not rendered")
                 .isEqualTo("{\"time_field\":\"time\",\"time_format\":\"epoch_ms\"}");
 
+        // ConstructingObjectParser: a setter met before the detectors waits for them, and fails as the object is built.
+        Answer queued = refused("{\"analysis_config\":{\"bucket_span\":\"15x\",\"detectors\":[{\"function\":\"count\"}]},"
+                + "\"data_description\":{}}");
+        assertThat(queued.json().at("/error/caused_by/reason").asText())
+                .isEqualTo("[1:74] [analysis_config] failed to parse field [detectors]");
+        assertThat(queued.json().at("/error/caused_by/caused_by/reason").asText())
+                .isEqualTo("Failed to build [analysis_config] after last required field arrived");
+        assertThat(queued.json().at("/error/caused_by/caused_by/caused_by/reason").asText())
+                .isEqualTo("[1:35] [analysis_config] failed to parse field [bucket_span]");
+        Answer direct = refused("{\"analysis_config\":{\"detectors\":[{\"function\":\"count\"}],\"bucket_span\":\"15x\"},"
+                + "\"data_description\":{}}");
+        assertThat(direct.json().at("/error/caused_by/reason").asText())
+                .isEqualTo("[1:70] [analysis_config] failed to parse field [bucket_span]");
+        Answer tooSmall = refused("{" + COUNT + ",\"analysis_limits\":{\"model_memory_limit\":\"500kb\"}}");
+        assertThat(tooSmall.json().at("/error/caused_by/reason").asText()).as("AnalysisLimits is built at its end")
+                .isEqualTo("Failed to build [analysis_limits] after last required field arrived");
+
         Answer unknownField = refused("{" + COUNT + ",\"bucket_span\":\"5m\"}");
         assertThat(unknownField.errorType()).isEqualTo("x_content_parse_exception");
         assertThat(unknownField.errorReason()).startsWith("[1:79] [job_details] unknown field [bucket_span]");
