@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anomalykit.server.error.EsException;
 import io.anomalykit.server.query.RestParams;
 import io.anomalykit.server.write.BulkRequests;
+import io.anomalykit.server.write.DatafeedIndicesOptions;
 import io.anomalykit.server.write.Jobs;
 import io.anomalykit.server.write.RefreshPolicy;
 import io.anomalykit.server.store.ResultIndices;
@@ -40,17 +41,23 @@ final class SeedingEndpoints {
     }
 
     void putJob(RoutingContext rc) {
-        RequestContext.params(rc).rejectUnconsumed();
+        RestParams params = RequestContext.params(rc);
+        DatafeedIndicesOptions indicesOptions = DatafeedIndicesOptions.of(params);
+        params.rejectUnconsumed();
         String jobId = rc.pathParam("job_id");
-        ObjectNode job = Jobs.fromCreateRequest(jobId, RequestContext.body(rc), clock.millis(), version.number());
+        ObjectNode job = Jobs.fromCreateRequest(jobId, RequestContext.body(rc), indicesOptions, clock.millis(),
+                version.number());
         access.cluster(rc, "cluster:admin/xpack/ml/job/put");
-        store.createJob(jobId, job)
+        store.jobs()
+                .compose(existing -> {
+                    Jobs.checkNamesAgainst(job, existing);
+                    return store.createJob(jobId, job);
+                })
                 .onSuccess(created -> {
                     if (created) {
                         Responses.json(rc, 200, job);
                     } else {
-                        Responses.error(rc, EsException.of(400, "resource_already_exists_exception",
-                                "The job cannot be created with the Id '" + jobId + "'. The Id is already used."));
+                        Responses.error(rc, Jobs.idTaken(jobId));
                     }
                 })
                 .onFailure(failure -> Responses.error(rc, failure));
@@ -81,24 +88,10 @@ final class SeedingEndpoints {
                     ObjectNode body = NODES.objectNode();
                     body.put("count", matched.size());
                     ArrayNode out = body.putArray("jobs");
-                    matched.forEach(job -> out.add(excludeGenerated ? withoutGenerated(job) : job));
+                    matched.forEach(job -> out.add(Jobs.rendered(job, excludeGenerated)));
                     Responses.json(rc, 200, body);
                 })
                 .onFailure(failure -> Responses.error(rc, failure));
-    }
-
-    /**
-     * {@code Job.doXContentBody} with {@code exclude_generated}: the fields Elasticsearch made, not the creator, are left
-     * out (and {@code created_by} from {@code custom_settings}), so the job can be created again elsewhere.
-     */
-    private static ObjectNode withoutGenerated(ObjectNode job) {
-        ObjectNode out = job.deepCopy();
-        out.remove(List.of("job_type", "job_version", "create_time", "finished_time", "model_snapshot_id", "deleting",
-                "model_snapshot_min_version", "datafeed_config"));
-        if (out.path("custom_settings").isObject()) {
-            ((ObjectNode) out.get("custom_settings")).remove("created_by");
-        }
-        return out;
     }
 
     /** {@code ExpandedIdsMatcher}: tokens, which of them must match, and what each job answers to (its id and groups). */

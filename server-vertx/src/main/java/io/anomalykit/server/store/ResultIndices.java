@@ -28,10 +28,17 @@ public final class ResultIndices {
         return WRITE_PREFIX + jobId;
     }
 
-    /** The concrete index a job's results go to: the shared one, or its {@code results_index_name}'s custom one. */
+    /**
+     * The concrete index a job's results go to ({@code Job.getInitialResultsIndexName}): the shared one, or the custom
+     * one its {@code results_index_name} names — already {@code custom-} prefixed since jobs are created as
+     * Elasticsearch creates them; jobs stored by earlier versions of this server kept the name as given.
+     */
     public static String ofJob(JsonNode job) {
         String name = job.path("results_index_name").asText("shared");
-        return name.equals("shared") ? SHARED : CUSTOM_PREFIX + name;
+        if (name.equals("shared")) {
+            return SHARED;
+        }
+        return name.startsWith("custom-") ? PREFIX + name : CUSTOM_PREFIX + name;
     }
 
     /** The job a per-job alias name refers to, if the name is one. */

@@ -51,7 +51,8 @@ public final class Fixtures {
             Future<LoadReport> chain = Future.succeededFuture(new LoadReport(0, 0, List.of()));
             for (String jobId : jobIds) {
                 chain = chain.compose(before -> store.createJob(jobId,
-                                Jobs.fromCreateRequest(jobId, resource(jobId + JOB_SUFFIX), nowMillis, jobVersion))
+                                Jobs.fromCreateRequest(jobId, resource(jobId + JOB_SUFFIX), DatafeedIndicesOptions.DEFAULT,
+                                        nowMillis, jobVersion))
                         .compose(created -> loadBulk(store, resource(jobId + ".results.ndjson")))
                         .map(report -> merge(before, report)));
             }

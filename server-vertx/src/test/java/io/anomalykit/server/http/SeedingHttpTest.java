@@ -76,7 +76,7 @@ class SeedingHttpTest {
         assertThat(upper.errorReason()).isEqualTo("Invalid job_id; 'Bad_Id' can contain lowercase alphanumeric (a-z and 0-9), "
                 + "hyphens or underscores; must start and end with alphanumeric");
         Answer tooLong = server.send("PUT", "/_ml/anomaly_detectors/" + "a".repeat(65), JOB_BODY);
-        assertThat(tooLong.errorReason()).isEqualTo("The job_id cannot contain more than 64 characters.");
+        assertThat(tooLong.errorReason()).isEqualTo("The job id cannot contain more than 64 characters.");
         Answer inconsistent = server.send("PUT", "/_ml/anomaly_detectors/one", "{\"job_id\":\"two\","
                 + JOB_BODY.substring(1));
         assertThat(inconsistent.errorReason()).startsWith("Inconsistent job_id; 'two' specified in the body differs");
@@ -85,7 +85,9 @@ class SeedingHttpTest {
         assertThat(unknownField.errorReason()).contains("[job_details] unknown field [analysis]");
         Answer noDetectors = server.send("PUT", "/_ml/anomaly_detectors/one",
                 "{\"analysis_config\":{\"detectors\":[]},\"data_description\":{}}");
-        assertThat(noDetectors.errorReason()).isEqualTo("No detectors configured");
+        assertThat(noDetectors.errorReason()).as("AnalysisConfig is built while the job is parsed")
+                .endsWith("[job_details] failed to parse field [analysis_config]");
+        assertThat(noDetectors.json().at("/error/caused_by/reason").asText()).isEqualTo("No detectors configured");
     }
 
     @Test
