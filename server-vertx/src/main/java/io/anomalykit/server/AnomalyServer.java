@@ -267,7 +267,7 @@ public final class AnomalyServer {
         /**
          * The Elasticsearch major version to answer as: {@link EmulatedVersion#V8} (default, 8.19) or
          * {@link EmulatedVersion#V9} (9.x). It decides {@code GET /}, the {@code compatible-with} versions accepted,
-         * whether the {@code _xpack/ml} paths exist and the {@code job_version} of created jobs.
+         * and whether the {@code _xpack/ml} paths exist.
          */
         public Builder compatibility(EmulatedVersion value) {
             compatibility = Objects.requireNonNull(value);
@@ -451,7 +451,7 @@ public final class AnomalyServer {
         }
 
         private Future<Void> preload(ResultsStore store) {
-            Future<Void> chain = demo ? Fixtures.loadDemo(store, clock.millis(), compatibility.number()).mapEmpty() : Future.succeededFuture();
+            Future<Void> chain = demo ? Fixtures.loadDemo(store, clock.millis(), compatibility.mlConfigVersion()).mapEmpty() : Future.succeededFuture();
             for (Path file : preloads) {
                 chain = chain.compose(ignored -> Fixtures.loadFile(store, file)).compose(report -> report.failed() == 0
                         ? Future.succeededFuture()

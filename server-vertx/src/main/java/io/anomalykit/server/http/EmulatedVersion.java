@@ -7,8 +7,8 @@ import java.util.Locale;
 /**
  * The Elasticsearch version this server answers as, chosen at start ({@code --compatibility 8|9}) and owned by the
  * REST layer: {@code GET /} reports it, the REST API versions a request may ask for with {@code compatible-with}
- * follow from it, deprecation warnings name it, and jobs created through the REST APIs carry it as their
- * {@code job_version}.
+ * follow from it and deprecation warnings name it. Jobs carry the ML configuration version instead
+ * ({@link #mlConfigVersion()}).
  */
 public enum EmulatedVersion {
 
@@ -78,10 +78,21 @@ public enum EmulatedVersion {
         return major;
     }
 
-    /** The version number, as Elasticsearch writes it in {@code GET /}, warnings and {@code job_version}. */
+    /** The version number, as Elasticsearch writes it in {@code GET /} and warnings. */
     public String number() {
         return number;
     }
+
+    /**
+     * The {@code job_version} of jobs created now. Since 8.10 ML configurations carry their own version, detached from
+     * the stack's ({@code MlConfigVersion}); {@code MlConfigVersion.CURRENT} is {@code V_12}, written "12.0.0", in 8.19
+     * and, as far as the 9.x sources stored here show, unchanged in 9.x.
+     */
+    public String mlConfigVersion() {
+        return ML_CONFIG_VERSION;
+    }
+
+    private static final String ML_CONFIG_VERSION = "12.0.0";
 
     public String luceneVersion() {
         return luceneVersion;

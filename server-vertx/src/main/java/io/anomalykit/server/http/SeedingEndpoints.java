@@ -46,7 +46,7 @@ final class SeedingEndpoints {
         params.rejectUnconsumed();
         String jobId = rc.pathParam("job_id");
         ObjectNode job = Jobs.fromCreateRequest(jobId, RequestContext.body(rc), indicesOptions, clock.millis(),
-                version.number());
+                version.mlConfigVersion());
         access.cluster(rc, "cluster:admin/xpack/ml/job/put");
         store.jobs()
                 .compose(existing -> {

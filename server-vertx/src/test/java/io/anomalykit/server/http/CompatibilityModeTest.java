@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The two emulated versions side by side: what {@code GET /} reports, which {@code compatible-with} versions are
  * served ({@code RestCompatibleVersionHelper.getCompatibleVersion} with {@code RestApiVersion.current()} and
  * {@code minimumSupported()}), whether the {@code _xpack/ml} paths exist ({@code RestGetRecordsAction.routes()},
- * {@code RestGetInfluencersAction.routes()}) and the {@code job_version} of a created job.
+ * {@code RestGetInfluencersAction.routes()}) and the {@code job_version} of a created job (MlConfigVersion).
  */
 class CompatibilityModeTest {
 
@@ -118,16 +118,16 @@ class CompatibilityModeTest {
     }
 
     @Test
-    void createdJobsCarryTheEmulatedVersion() {
+    void createdJobsCarryTheMlConfigVersionNotTheStackVersion() {
         for (TestServer server : new TestServer[] {eight, nine}) {
             assertThat(server.send("PUT", "/_ml/anomaly_detectors/versioned-job", "{\"analysis_config\":{\"bucket_span\":"
                     + "\"5m\",\"detectors\":[{\"function\":\"count\"}]},\"data_description\":{\"time_field\":\"timestamp\"}}")
                     .status()).isEqualTo(200);
         }
         assertThat(eight.get("/_ml/anomaly_detectors/versioned-job").json().at("/jobs/0/job_version").asText())
-                .isEqualTo("8.19.0");
+                .isEqualTo("12.0.0");
         assertThat(nine.get("/_ml/anomaly_detectors/versioned-job").json().at("/jobs/0/job_version").asText())
-                .isEqualTo(EmulatedVersion.V9.number());
+                .isEqualTo("12.0.0");
     }
 
     private HttpResponse<String> post(TestServer server, String path, String body, String contentType, String accept)
