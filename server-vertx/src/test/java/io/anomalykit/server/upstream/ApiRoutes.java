@@ -76,6 +76,13 @@ final class ApiRoutes {
             Map.entry("security.create_api_key", List.of(r("PUT", "/_security/api_key"))),
             Map.entry("security.get_api_key", List.of(r("GET", "/_security/api_key"))),
             Map.entry("security.invalidate_api_key", List.of(r("DELETE", "/_security/api_key"))),
+            Map.entry("security.put_privileges", List.of(r("PUT", "/_security/privilege"))),
+            Map.entry("security.delete_privileges", List.of(r("DELETE", "/_security/privilege/{application}/{name}"))),
+            Map.entry("security.clear_api_key_cache", List.of(r("POST", "/_security/api_key/{ids}/_clear_cache"))),
+            Map.entry("security.query_role", List.of(r("POST", "/_security/_query/role"))),
+            Map.entry("ml.put_datafeed", List.of(r("PUT", "/_ml/datafeeds/{datafeed_id}"))),
+            Map.entry("ml.get_datafeeds", List.of(r("GET", "/_ml/datafeeds/{datafeed_id}"), r("GET", "/_ml/datafeeds"))),
+            Map.entry("cluster.put_settings", List.of(r("PUT", "/_cluster/settings"))),
             Map.entry("security.has_privileges", List.of(r("POST", "/_security/user/_has_privileges"))),
             Map.entry("security.get_user_privileges", List.of(r("GET", "/_security/user/_privileges"))));
 

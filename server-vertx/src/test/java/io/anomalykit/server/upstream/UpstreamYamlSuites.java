@@ -36,6 +36,9 @@ class UpstreamYamlSuites {
     private static final String ROOT = "anomalykit.upstreamYaml";
     /** Optional: a regular expression a suite file's path must contain to run. */
     private static final String ONLY = "anomalykit.upstreamYaml.only";
+    /** Optional: true to send the suites' own index names to results indices instead (see YamlSuiteRunner). */
+    private static final String RENAME = "anomalykit.upstreamYaml.renameIndices";
+    private static final String RENAMED_PREFIX = ".ml-anomalies-custom-yaml-";
     private static final String TEST_USER = "x_pack_rest_user";
     private static final String TEST_PASSWORD = "x-pack-test-password";
 
@@ -59,9 +62,11 @@ class UpstreamYamlSuites {
         }
         assertThat(files).as("YAML suites under " + root).isNotEmpty();
         Map<String, List<Outcome>> results = new LinkedHashMap<>();
+        boolean renamed = Boolean.getBoolean(RENAME);
         try (TestServer server = TestServer.withDemoData(data,
                 new SecuritySettings(true, config, TestServer.ELASTIC_PASSWORD, true))) {
-            YamlSuiteRunner runner = new YamlSuiteRunner(server.baseUrl(), TestServer.basic(TEST_USER, TEST_PASSWORD));
+            YamlSuiteRunner runner = new YamlSuiteRunner(server.baseUrl(), TestServer.basic(TEST_USER, TEST_PASSWORD),
+                    renamed ? RENAMED_PREFIX : null);
             Runnable wipe = () -> wipe(runner);
             wipe.run();
             for (Path file : files) {
@@ -70,9 +75,9 @@ class UpstreamYamlSuites {
                 results.put(name, runner.run(file, wipe));
             }
         }
-        Path report = Path.of("target", "upstream-yaml-report.md");
+        Path report = Path.of("target", renamed ? "upstream-yaml-report-renamed.md" : "upstream-yaml-report.md");
         Files.createDirectories(report.getParent());
-        Files.writeString(report, report(results));
+        Files.writeString(report, report(results, renamed));
         System.out.println("upstream YAML report: " + report.toAbsolutePath());
     }
 
@@ -109,8 +114,12 @@ class UpstreamYamlSuites {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private static String report(Map<String, List<Outcome>> results) {
+    private static String report(Map<String, List<Outcome>> results, boolean renamed) {
         StringBuilder out = new StringBuilder("# Elasticsearch YAML REST suites against anomalykit\n\n");
+        if (renamed) {
+            out.append("Index names other than results and system indices were sent as `" + RENAMED_PREFIX
+                    + "<name>`.\n\n");
+        }
         out.append("error = the runner could not carry out a step (not the server's fault).\n\n");
         out.append("| suite file | pass | fail | skip | error |\n|---|---|---|---|---|\n");
         Map<Status, Integer> total = new EnumMap<>(Status.class);

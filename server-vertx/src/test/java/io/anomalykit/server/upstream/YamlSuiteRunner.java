@@ -65,12 +65,22 @@ final class YamlSuiteRunner {
     private static final int[] VERSION = {8, 19, 0};
     /** The runner features (skip/requires features) this runner has. */
     private static final Set<String> FEATURES = Set.of("headers", "warnings", "allowed_warnings", "warnings_regex",
-            "allowed_warnings_regex", "contains", "stash_in_key", "stash_in_path", "catch_unauthorized", "default_shards");
+            "allowed_warnings_regex", "contains", "stash_in_key", "stash_in_path", "catch_unauthorized", "default_shards",
+            "transform_and_set");
     private static final Map<String, String> CATCHES = Map.of("missing", "404", "conflict", "409", "unauthorized", "401",
             "forbidden", "403", "bad_request", "400", "request_timeout", "408", "unavailable", "503");
 
     private final String baseUrl;
     private final String authorization;
+    /**
+     * Null, or the start of the prefix put before every index name that is not a results or system index, so that
+     * the document and bulk suites, which write to indices like {@code test_1}, reach the server's results indices (it
+     * refuses others). Each test gets its own prefix (this and a number), so no test sees another's documents whether
+     * or not the server can delete an index; the prefix is taken out of every answer before the assertions read it.
+     */
+    private final String indexPrefix;
+    private final Pattern indexPrefixes;
+    private int testNumber;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     /** Every index a test named, so the wipe after it can delete them (there is no index listing to ask). */
     private final Set<String> touchedIndices = new TreeSet<>();
@@ -78,9 +88,15 @@ final class YamlSuiteRunner {
     private Map<String, JsonNode> stash;
     private Response last;
 
-    YamlSuiteRunner(String baseUrl, String authorization) {
+    YamlSuiteRunner(String baseUrl, String authorization, String indexPrefix) {
         this.baseUrl = baseUrl;
         this.authorization = authorization;
+        this.indexPrefix = indexPrefix;
+        this.indexPrefixes = indexPrefix == null ? null : Pattern.compile(Pattern.quote(indexPrefix) + "\\d+-");
+    }
+
+    private String indexName(String name) {
+        return indexPrefix == null || name.startsWith(".") ? name : indexPrefix + testNumber + "-" + name;
     }
 
     Set<String> touchedIndices() {
@@ -121,6 +137,7 @@ final class YamlSuiteRunner {
     private Outcome runTest(String name, JsonNode setup, JsonNode steps, JsonNode teardown) {
         stash = new HashMap<>();
         last = null;
+        testNumber++;
         String skip = skipReason(setup);
         if (skip == null) {
             skip = skipReason(steps);
@@ -248,6 +265,8 @@ final class YamlSuiteRunner {
                 }
                 case "do" -> doStep(args);
                 case "set" -> args.fields().forEachRemaining(e -> stash.put(e.getValue().asText(), value(e.getKey())));
+                case "transform_and_set" -> args.fields().forEachRemaining(e -> stash.put(e.getKey(),
+                        transform(e.getValue().asText())));
                 case "match" -> each(args, (path, expected) -> match(path, expected));
                 case "length" -> each(args, this::length);
                 case "is_true" -> isTrue(args.asText(), true);
@@ -257,6 +276,19 @@ final class YamlSuiteRunner {
                 default -> throw new RunnerGap("runner: step [" + only.getKey() + "]");
             }
         }
+    }
+
+    private static final Pattern BASE64_CREDENTIALS = Pattern.compile("#base64EncodeCredentials\\((\\S+),(\\S+)\\)");
+
+    /** The one transformation the suites use: base64 of "id:api_key" read from the last answer. */
+    private JsonNode transform(String function) {
+        Matcher credentials = BASE64_CREDENTIALS.matcher(function.replace(" ", ""));
+        if (!credentials.matches()) {
+            throw new RunnerGap("runner: transform " + function);
+        }
+        String pair = value(credentials.group(1)).asText() + ":" + value(credentials.group(2)).asText();
+        return JsonNodeFactory.instance.textNode(java.util.Base64.getEncoder()
+                .encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
     }
 
     private interface Assertion {
@@ -315,7 +347,9 @@ final class YamlSuiteRunner {
         for (String part : route.parts()) {
             String value = values.remove(part);
             if (part.equals("index")) {
-                touchedIndices.addAll(List.of(value.split(",")));
+                List<String> names = java.util.Arrays.stream(value.split(",")).map(this::indexName).toList();
+                touchedIndices.addAll(names);
+                value = String.join(",", names);
             }
             path = path.replace("{" + part + "}", encode(value));
         }
@@ -354,7 +388,8 @@ final class YamlSuiteRunner {
             if (status < 400) {
                 throw new Failure("do " + api + ": expected an error matching " + catchValue + " but got " + status);
             }
-            Pattern pattern = Pattern.compile(catchValue.substring(1, catchValue.length() - 1).trim(), Pattern.COMMENTS);
+            // unlike match's regular expressions, catch's is plain: its spaces are part of the message
+            Pattern pattern = Pattern.compile(catchValue.substring(1, catchValue.length() - 1));
             if (!pattern.matcher(last.text()).find()) {
                 throw new Failure("do " + api + ": error " + status + " does not match " + catchValue + ": "
                         + abbreviate(last.text()));
@@ -371,12 +406,23 @@ final class YamlSuiteRunner {
                 return body.asText().endsWith("\n") ? body.asText() : body.asText() + "\n";
             }
             StringBuilder lines = new StringBuilder();
-            for (JsonNode line : body) {
-                lines.append(line.isTextual() ? line.asText() : line.toString()).append('\n');
-                JsonNode action = line.isObject() && line.size() == 1 ? line.elements().next() : null;
-                if (action != null && action.has("_index")) {
-                    touchedIndices.add(action.get("_index").asText());
+            for (JsonNode element : body) {
+                JsonNode line = element;
+                if (line.isTextual()) {
+                    try {
+                        line = JSON.readTree(line.asText());
+                    } catch (IOException notJson) {
+                        lines.append(element.asText()).append('\n');
+                        continue;
+                    }
                 }
+                JsonNode action = line.isObject() && line.size() == 1 ? line.elements().next() : null;
+                if (action instanceof ObjectNode metadata && metadata.has("_index")) {
+                    String index = indexName(metadata.get("_index").asText());
+                    metadata.put("_index", index);
+                    touchedIndices.add(index);
+                }
+                lines.append(line).append('\n');
             }
             return lines.toString();
         }
@@ -398,17 +444,18 @@ final class YamlSuiteRunner {
         headers.forEach(request::header);
         try {
             HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            String text = indexPrefixes == null ? response.body() : indexPrefixes.matcher(response.body()).replaceAll("");
             JsonNode body;
             if (method.equals("HEAD")) {
                 body = JsonNodeFactory.instance.booleanNode(response.statusCode() == 200);
             } else {
                 try {
-                    body = response.body().isEmpty() ? JsonNodeFactory.instance.missingNode() : JSON.readTree(response.body());
+                    body = text.isEmpty() ? JsonNodeFactory.instance.missingNode() : JSON.readTree(text);
                 } catch (IOException notJson) {
-                    body = JsonNodeFactory.instance.textNode(response.body());
+                    body = JsonNodeFactory.instance.textNode(text);
                 }
             }
-            return new Response(method, response.statusCode(), body, response.body());
+            return new Response(method, response.statusCode(), body, text);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
