@@ -360,7 +360,7 @@ final class YamlSuiteRunner {
         String contentType = headers.getOrDefault("Content-Type",
                 ApiRoutes.ndjson(api) ? "application/x-ndjson" : "application/json");
         headers.remove("Content-Type");
-        last = send(route.method(), path + query, payload, contentType, headers);
+        last = send(payload == null ? route.method() : route.bodyMethod(), path + query, payload, contentType, headers);
         checkCatch(api, catchValue, ignored);
     }
 
