@@ -1,5 +1,6 @@
 package io.anomalykit.server.upstream;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,7 +20,7 @@ final class ApiRoutes {
 
         Set<String> parts() {
             Matcher parts = PART.matcher(path);
-            java.util.HashSet<String> names = new java.util.HashSet<>();
+            Set<String> names = new HashSet<>();
             while (parts.find()) {
                 names.add(parts.group(1));
             }

@@ -18,6 +18,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,7 +58,7 @@ class UpstreamYamlSuites {
         try (Stream<Path> walk = Files.walk(Path.of(root))) {
             String only = System.getProperty(ONLY, "");
             files = walk.filter(path -> path.toString().endsWith(".yml") && path.toString().contains("rest-api-spec/test/"))
-                    .filter(path -> java.util.regex.Pattern.compile(only).matcher(path.toString()).find())
+                    .filter(path -> Pattern.compile(only).matcher(path.toString()).find())
                     .sorted().toList();
         }
         assertThat(files).as("YAML suites under " + root).isNotEmpty();

@@ -19,7 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -287,7 +290,7 @@ final class YamlSuiteRunner {
             throw new RunnerGap("runner: transform " + function);
         }
         String pair = value(credentials.group(1)).asText() + ":" + value(credentials.group(2)).asText();
-        return JsonNodeFactory.instance.textNode(java.util.Base64.getEncoder()
+        return JsonNodeFactory.instance.textNode(Base64.getEncoder()
                 .encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -328,7 +331,7 @@ final class YamlSuiteRunner {
             throw new RunnerGap("runner: catch param (a client-side check)");
         }
         Map<String, String> values = new LinkedHashMap<>();
-        Set<Integer> ignored = new java.util.HashSet<>();
+        Set<Integer> ignored = new HashSet<>();
         JsonNode body = null;
         for (Iterator<Map.Entry<String, JsonNode>> fields = params.fields(); fields.hasNext(); ) {
             Map.Entry<String, JsonNode> field = fields.next();
@@ -347,7 +350,7 @@ final class YamlSuiteRunner {
         for (String part : route.parts()) {
             String value = values.remove(part);
             if (part.equals("index")) {
-                List<String> names = java.util.Arrays.stream(value.split(",")).map(this::indexName).toList();
+                List<String> names = Arrays.stream(value.split(",")).map(this::indexName).toList();
                 touchedIndices.addAll(names);
                 value = String.join(",", names);
             }
