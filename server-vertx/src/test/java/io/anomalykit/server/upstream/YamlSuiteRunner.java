@@ -383,7 +383,8 @@ final class YamlSuiteRunner {
                         + abbreviate(last.text()));
             }
         } else if (catchValue.equals("request")) {
-            if (status < 400 || status == 404 || status == 408 || status == 409 || status == 403 || status == 401) {
+            // DoSection's "request": any error but those with a catch of their own
+            if (status < 400 || Set.of(400, 401, 403, 404, 408, 409).contains(status)) {
                 throw new Failure("do " + api + ": expected a request error but got " + status + " "
                         + abbreviate(last.text()));
             }
@@ -616,9 +617,10 @@ final class YamlSuiteRunner {
 
     private void isTrue(String path, boolean expected) {
         JsonNode actual = value(path);
-        boolean truthy = !(actual.isMissingNode() || actual.isNull() || (actual.isBoolean() && !actual.asBoolean())
-                || (actual.isTextual() && (actual.asText().isEmpty() || actual.asText().equals("false")))
-                || (actual.isNumber() && actual.asDouble() == 0));
+        // IsTrueAssertion and IsFalseAssertion read the value's text: absent, "", "false" (any case) and "0" are false
+        String text = actual.isValueNode() ? actual.asText() : actual.toString();
+        boolean truthy = !(actual.isMissingNode() || actual.isNull() || text.isEmpty() || text.equalsIgnoreCase("false")
+                || text.equals("0"));
         if (truthy != expected) {
             throw new Failure((expected ? "is_true " : "is_false ") + path + ": was "
                     + (actual.isMissingNode() ? "missing" : abbreviate(actual.toString())));
