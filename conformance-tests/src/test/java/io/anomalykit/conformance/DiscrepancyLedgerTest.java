@@ -2,6 +2,7 @@ package io.anomalykit.conformance;
 
 import io.anomalykit.conformance.cases.CaseLibrary;
 import io.anomalykit.conformance.report.DiscrepancyLedger;
+import io.anomalykit.conformance.report.UpstreamYamlFailures;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -35,5 +36,16 @@ class DiscrepancyLedgerTest {
         assertThat(generated).contains("`records.desc.default-true` (required)")
                 .contains("`example.xpackGetRecords.documented` (required)")
                 .contains("`authorization.records.get.cluster-without-index-read` (optional)");
+    }
+
+    @Test
+    void everyFailingUpstreamYamlTestIsListedWithItsReasonAndCounted() {
+        UpstreamYamlFailures upstream = UpstreamYamlFailures.load();
+        assertThat(upstream.counts()).isNotEmpty();
+        assertThat(upstream.failures()).allSatisfy(failure -> assertThat(failure.reason()).isNotBlank());
+        assertThat(DiscrepancyLedger.render(CaseLibrary.load()))
+                .contains("## Elasticsearch's YAML REST tests that still fail")
+                .contains("| ml/jobs_get_result_influencers.yml | 9 | 0 | 0 | 0 |")
+                .contains("- `Test function shortcut expansion` (jobs): ");
     }
 }

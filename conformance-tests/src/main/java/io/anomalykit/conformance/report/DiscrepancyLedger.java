@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * The discrepancy ledger page ({@code docs/discrepancies.md}), generated from the contract's ledger entries and the
- * cases that assert them: for each place the source documents and Elasticsearch disagree, what the documents say, what
+ * cases that assert them (and, last, the Elasticsearch YAML REST tests that still fail): for each place the source documents and Elasticsearch disagree, what the documents say, what
  * Elasticsearch does, what the kit asserts (by rule id) and the source.
  */
 public final class DiscrepancyLedger {
@@ -21,8 +21,9 @@ public final class DiscrepancyLedger {
     public static String render(CaseLibrary library) {
         StringBuilder md = new StringBuilder();
         md.append("# Discrepancy ledger\n\n");
-        md.append("<!-- Generated from spec/openapi.yaml (x-discrepancies) and the conformance cases that name a ledger\n");
-        md.append("     entry; do not edit. A test in conformance-tests fails when this page is stale; regenerate it with\n");
+        md.append("<!-- Generated from spec/openapi.yaml (x-discrepancies), the conformance cases that name a ledger\n");
+        md.append("     entry and the kit's upstream-yaml.yaml (the YAML REST tests that still fail); do not edit. A test in\n");
+        md.append("     conformance-tests fails when this page is stale; regenerate it with\n");
         md.append("     mvn -pl conformance-tests test -Dtest=DiscrepancyLedgerTest -Danomalykit.updateDocs=true -->\n\n");
         md.append("Where the source documents (\"Get Records API\", \"Get Influencers\") and Elasticsearch disagree, anomalykit ");
         md.append("follows Elasticsearch. Each entry says what the documents say, what Elasticsearch does, what the ");
@@ -51,6 +52,7 @@ public final class DiscrepancyLedger {
             }
             md.append("- **Source:** ").append(oneLine(entry.path("source"))).append('\n');
         }
+        md.append(UpstreamYamlFailures.load().render());
         return md.toString();
     }
 
