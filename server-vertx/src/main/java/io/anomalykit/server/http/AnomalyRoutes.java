@@ -134,6 +134,12 @@ public final class AnomalyRoutes {
                 add(router, body, XPACK + suffix, Map.of(HttpMethod.GET, legacy, HttpMethod.POST, legacy));
             }
         }
+        for (MlOutOfScope.Api api : MlOutOfScope.APIS) {
+            Handler<RoutingContext> refuse = rc -> Responses.error(rc,
+                    MlOutOfScope.refusal(rc.request().method(), rc.request().path()));
+            add(router, body, api.path(), api.methods().stream().collect(Collectors.toMap(method -> method,
+                    method -> refuse)));
+        }
         add(router, body, ML, Map.of(HttpMethod.PUT, seeding::putJob, HttpMethod.GET, seeding::getJob,
                 HttpMethod.DELETE, seeding::deleteJob));
         add(router, body, "/_ml/anomaly_detectors", Map.of(HttpMethod.GET, seeding::getJob));
