@@ -161,6 +161,10 @@ public final class AnomalyRoutes {
                 HttpMethod.DELETE, securityApis::deleteUser));
         add(router, body, "/_security/user/:username/_password", Map.of(HttpMethod.PUT, securityApis::changePassword,
                 HttpMethod.POST, securityApis::changePassword));
+        add(router, body, "/_security/user/:username/_enable", Map.of(HttpMethod.PUT, securityApis::enableUser,
+                HttpMethod.POST, securityApis::enableUser));
+        add(router, body, "/_security/user/:username/_disable", Map.of(HttpMethod.PUT, securityApis::disableUser,
+                HttpMethod.POST, securityApis::disableUser));
         add(router, body, "/_security/api_key", Map.of(HttpMethod.POST, securityApis::createApiKey,
                 HttpMethod.PUT, securityApis::createApiKey, HttpMethod.GET, securityApis::getApiKeys,
                 HttpMethod.DELETE, securityApis::invalidateApiKeys));

@@ -76,6 +76,32 @@ final class SecurityEndpoints {
         found(rc, realm().deleteUser(rc.pathParam("username")));
     }
 
+    /** {@code _security/user/{username}/_enable}. */
+    void enableUser(RoutingContext rc) {
+        setEnabled(rc, true);
+    }
+
+    /** {@code _security/user/{username}/_disable}. */
+    void disableUser(RoutingContext rc) {
+        setEnabled(rc, false);
+    }
+
+    /**
+     * {@code RestSetEnabledAction}: the request is validated ({@code SetEnabledRequest.validate}), the caller authorized,
+     * then {@code TransportSetEnabledAction} refuses the caller's own account, internal and anonymous users before the
+     * store changes the user; the answer is an empty object.
+     */
+    private void setEnabled(RoutingContext rc, boolean enabled) {
+        RequestContext.params(rc).accept("refresh").rejectUnconsumed();
+        String username = rc.pathParam("username");
+        UserRequests.validateSetEnabled(username);
+        access.cluster(rc, "cluster:admin/xpack/security/user/set_enabled");
+        UserRequests.checkSetEnabled(access.principal(rc).username(), username);
+        realm().setEnabled(username, enabled)
+                .onSuccess(ignored -> Responses.json(rc, 200, NODES.objectNode()))
+                .onFailure(failure -> Responses.error(rc, failure));
+    }
+
     /** {@code _security/user/{username}/_password}. */
     void changePassword(RoutingContext rc) {
         changePassword(rc, rc.pathParam("username"));

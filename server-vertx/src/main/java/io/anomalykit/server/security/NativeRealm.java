@@ -120,15 +120,40 @@ public final class NativeRealm {
 
     /** The password hash a reserved user was given through the change-password API, if it was. */
     Optional<String> reservedPasswordHash(String username) {
-        return Optional.ofNullable(reserved.get(username)).map(user -> user.get("password_hash").asText());
+        return Optional.ofNullable(reserved.get(username)).filter(user -> user.has("password_hash"))
+                .map(user -> user.get("password_hash").asText());
+    }
+
+    /** Whether a reserved user may log in: true unless the enable/disable API disabled it. */
+    boolean reservedUserEnabled(String username) {
+        ObjectNode stored = reserved.get(username);
+        return stored == null || stored.path("enabled").asBoolean(true);
     }
 
     /** Keeps a new password hash for a native user, or for a reserved user as Elasticsearch's native store does. */
     private Future<Void> changePasswordHash(String username, String hash) {
+        return changeStoredUser(username, user -> user.put("password_hash", hash));
+    }
+
+    /**
+     * {@code NativeUsersStore.setEnabled} (after {@code TransportSetEnabledAction}'s checks): a reserved user's flag is
+     * kept in the native store, created there if need be; a native user must exist — a missing one, as any user of
+     * another realm, is a validation failure.
+     */
+    public Future<Void> setEnabled(String username, boolean enabled) {
+        if (!users.containsKey(username) && !UserRequests.RESERVED_USERS.contains(username)) {
+            return Future.failedFuture(EsException.of(400, "validation_exception", "Validation Failed: 1: only existing "
+                    + "users can be " + (enabled ? "enabled" : "disabled") + ";"));
+        }
+        return changeStoredUser(username, user -> user.put("enabled", enabled));
+    }
+
+    /** Changes what is stored for a native or reserved user (a reserved user has nothing stored until then). */
+    private Future<Void> changeStoredUser(String username, java.util.function.Consumer<ObjectNode> change) {
         boolean isReserved = UserRequests.RESERVED_USERS.contains(username);
         ObjectNode current = isReserved ? reserved.get(username) : users.get(username);
         ObjectNode changed = current != null ? current.deepCopy() : JSON.createObjectNode().put("enabled", true);
-        changed.put("password_hash", hash);
+        change.accept(changed);
         return store.put(isReserved ? RESERVED : USERS, username, changed).map(ignored -> {
             (isReserved ? reserved : users).put(username, changed);
             onChange.run();
@@ -155,7 +180,8 @@ public final class NativeRealm {
     public Map<String, ObjectNode> describeUsers(List<String> names) {
         Map<String, ObjectNode> found = new LinkedHashMap<>();
         Collection<String> reservedNames = names.isEmpty() ? ReservedUsers.NAMES : names;
-        reservedNames.forEach(name -> ReservedUsers.describe(name).ifPresent(user -> found.put(name, user)));
+        reservedNames.forEach(name -> ReservedUsers.describe(name)
+                .ifPresent(user -> found.put(name, user.put("enabled", reservedUserEnabled(name)))));
         Collection<String> nativeNames = names.isEmpty() ? new TreeSet<>(users.keySet()) : names;
         for (String name : nativeNames) {
             ObjectNode user = users.get(name);

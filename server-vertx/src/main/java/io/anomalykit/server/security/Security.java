@@ -240,7 +240,7 @@ public final class Security {
             boolean same = changed.isPresent() ? passwordMatches(user, password, changed.get())
                     : expected != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
                     password.getBytes(StandardCharsets.UTF_8));
-            if (!same) {
+            if (!same || nativeRealm != null && !nativeRealm.reservedUserEnabled(user)) {
                 from.failed();
                 throw unauthenticated("unable to authenticate user [" + user + "] for REST request [" + uri + "]");
             }
@@ -252,7 +252,7 @@ public final class Security {
             // ReservedRealm, first in the chain: the other built-in users log in once the change-password API gave
             // them a password.
             Optional<String> hash = nativeRealm == null ? Optional.empty() : nativeRealm.reservedPasswordHash(user);
-            if (hash.isEmpty()) {
+            if (hash.isEmpty() || !nativeRealm.reservedUserEnabled(user)) {
                 from.failed();
                 throw failed.get();
             }

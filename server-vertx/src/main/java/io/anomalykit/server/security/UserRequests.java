@@ -17,6 +17,11 @@ public final class UserRequests {
 
     /** {@code ClientReservedRealm.isReserved}: the reserved realm's users, which only change their passwords. */
     public static final Set<String> RESERVED_USERS = ReservedUsers.NAMES;
+    /** {@code InternalUsers}' principals: the users Elasticsearch acts as itself. */
+    private static final Set<String> INTERNAL_USERS = Set.of("_system", "_xpack", "_xpack_security", "_security_profile",
+            "_async_search", "_storage", "_data_stream_lifecycle", "_synonyms");
+    /** {@code AnonymousUser}'s default name ({@code xpack.security.authc.anonymous.username}). */
+    private static final String ANONYMOUS_USER = "_anonymous";
 
     /** {@code NativeRealmValidationUtil.MAX_NAME_LENGTH}: the longest name that fits a native realm document id. */
     static final int MAX_NAME_LENGTH = 507;
@@ -154,6 +159,25 @@ public final class UserRequests {
             }
         }
         RequestValidation.failIfAny(errors);
+    }
+
+    /** {@code SetEnabledRequest.validate}: the name rule only, reserved users allowed. */
+    public static void validateSetEnabled(String username) {
+        RequestValidation.failIfAny(validName(username) ? List.of() : List.of("User" + NAME_RULE));
+    }
+
+    /**
+     * {@code TransportSetEnabledAction}: nobody changes their own enabled status, and internal users
+     * ({@code InternalUsers}) and the anonymous user ({@code AnonymousUser}, default name) cannot be changed.
+     */
+    public static void checkSetEnabled(String caller, String username) {
+        if (caller.equals(username)) {
+            throw EsException.illegalArgument("users may not update the enabled status of their own account");
+        } else if (INTERNAL_USERS.contains(username)) {
+            throw EsException.illegalArgument("user [" + username + "] is internal");
+        } else if (username.equals(ANONYMOUS_USER)) {
+            throw EsException.illegalArgument("user [" + username + "] is anonymous and cannot be modified using the api");
+        }
     }
 
     /** {@code Validation.isValidUserOrRoleName}: printable ASCII, 1 to 507 characters, no space at either end. */

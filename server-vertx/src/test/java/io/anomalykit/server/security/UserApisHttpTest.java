@@ -217,4 +217,60 @@ class UserApisHttpTest {
         assertThat(server.send("PUT", "/_ml/anomaly_detectors/pats-job", "{\"analysis_config\":{\"detectors\":[{\"function\":"
                 + "\"count\"}]},\"data_description\":{}}", JSON, TestServer.basic("pat", "pat-password")).status()).isEqualTo(403);
     }
+
+    /**
+     * {@code RestSetEnabledAction} (PUT and POST), {@code SetEnabledRequest.validate}, {@code TransportSetEnabledAction}
+     * (own account, {@code InternalUsers}, {@code AnonymousUser}) and {@code NativeUsersStore.setEnabled} (reserved users
+     * kept in the native store, other users must be native and exist).
+     */
+    @Test
+    void usersAreDisabledAndEnabledAsTheSetEnabledActionDoes() {
+        String alice = TestServer.basic("alice", "alice-password");
+        for (String method : new String[] {"PUT", "POST"}) {
+            Answer disabled = server.send(method, "/_security/user/alice/_disable", null, JSON, SU);
+            assertThat(disabled.status()).as(method + " " + disabled.body()).isEqualTo(200);
+            assertThat(disabled.body()).isEqualTo("{}");
+            assertThat(server.send(method, "/_security/user/alice/_disable", null, JSON, SU).status())
+                    .as("disabling a disabled user is no error").isEqualTo(200);
+            assertThat(server.send("GET", RECORDS, null, JSON, alice).status()).as("a disabled user").isEqualTo(401);
+            assertThat(server.send("GET", "/_security/user/alice", null, JSON, SU).json().at("/alice/enabled").asBoolean())
+                    .isFalse();
+            assertThat(server.send(method, "/_security/user/alice/_enable", null, JSON, SU).status()).isEqualTo(200);
+            assertThat(server.send("GET", RECORDS, null, JSON, alice).status()).as("enabled again").isEqualTo(200);
+        }
+
+        Answer own = server.send("PUT", "/_security/user/elastic/_disable", null, JSON, SU);
+        assertThat(own.status()).isEqualTo(400);
+        assertThat(own.errorType()).isEqualTo("illegal_argument_exception");
+        assertThat(own.errorReason()).isEqualTo("users may not update the enabled status of their own account");
+        assertThat(server.send("PUT", "/_security/user/_xpack_security/_disable", null, JSON, SU).errorReason())
+                .isEqualTo("user [_xpack_security] is internal");
+        assertThat(server.send("PUT", "/_security/user/_anonymous/_enable", null, JSON, SU).errorReason())
+                .isEqualTo("user [_anonymous] is anonymous and cannot be modified using the api");
+        for (String user : new String[] {"nobody", "filer"}) {
+            Answer missing = server.send("PUT", "/_security/user/" + user + "/_enable", null, JSON, SU);
+            assertThat(missing.status()).as(user).isEqualTo(400);
+            assertThat(missing.errorType()).isEqualTo("validation_exception");
+            assertThat(missing.errorReason()).isEqualTo("Validation Failed: 1: only existing users can be enabled;");
+        }
+        Answer badName = server.send("PUT", "/_security/user/%20alice/_disable", null, JSON, SU);
+        assertThat(badName.status()).isEqualTo(400);
+        assertThat(badName.errorType()).isEqualTo("action_request_validation_exception");
+        Answer denied = server.send("PUT", "/_security/user/elastic/_disable", null, JSON, alice);
+        assertThat(denied.status()).isEqualTo(403);
+        assertThat(denied.errorReason()).startsWith("action [cluster:admin/xpack/security/user/set_enabled] is "
+                + "unauthorized for user [alice]");
+
+        assertThat(server.send("PUT", "/_security/user/kibana_system/_password", "{\"password\":\"kibana-password\"}",
+                JSON, SU).status()).isEqualTo(200);
+        String kibana = TestServer.basic("kibana_system", "kibana-password");
+        assertThat(server.send("GET", "/_security/_authenticate", null, JSON, kibana).status()).isEqualTo(200);
+        assertThat(server.send("PUT", "/_security/user/kibana_system/_disable", null, JSON, SU).status()).isEqualTo(200);
+        assertThat(server.send("GET", "/_security/_authenticate", null, JSON, kibana).status())
+                .as("a disabled reserved user").isEqualTo(401);
+        assertThat(server.send("GET", "/_security/user/kibana_system", null, JSON, SU).json()
+                .at("/kibana_system/enabled").asBoolean()).isFalse();
+        assertThat(server.send("PUT", "/_security/user/kibana_system/_enable", null, JSON, SU).status()).isEqualTo(200);
+        assertThat(server.send("GET", "/_security/_authenticate", null, JSON, kibana).status()).isEqualTo(200);
+    }
 }
