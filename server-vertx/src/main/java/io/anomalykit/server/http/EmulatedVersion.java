@@ -146,6 +146,17 @@ public enum EmulatedVersion {
         }
     }
 
+    /**
+     * The REST API version a request is answered in ({@code RestRequest.getRestApiVersion}): the version the Accept
+     * header asks for, else the one a body's Content-Type asks for, else this server's major. Call after
+     * {@link #checkRequestedVersions}.
+     */
+    int requestedRestApiMajor(String accept, String contentType, boolean hasContent) {
+        Integer acceptVersion = MediaTypes.compatibleWith(accept);
+        Integer contentVersion = hasContent ? MediaTypes.compatibleWith(contentType) : null;
+        return acceptVersion != null ? acceptVersion : contentVersion != null ? contentVersion : major;
+    }
+
     /** Elasticsearch accepts no REST API version newer than its own major, nor older than the one before. */
     private boolean outOfRange(int version) {
         return version > major || version < minimumRestApiMajor();

@@ -26,6 +26,9 @@ final class SeedingEndpoints {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
+    /** {@code MachineLearningField.DEPRECATED_ALLOW_NO_JOBS_PARAM}. */
+    private static final String DEPRECATED_ALLOW_NO_JOBS = "allow_no_jobs";
+
     private static final String BULK_ITEM_ACTION = "indices:data/write/bulk[s]";
 
     private final ResultsStore store;
@@ -71,7 +74,16 @@ final class SeedingEndpoints {
      */
     void getJob(RoutingContext rc) {
         RestParams params = RequestContext.params(rc);
-        boolean allowNoMatch = params.flag("allow_no_match", true);
+        // RestCompatibilityChecker.checkAndSetDeprecatedParam: a REST API version 7 request may still use the old name,
+        // with a deprecation warning; for any other request allow_no_jobs is an unrecognized parameter.
+        String allowNoMatchParam = "allow_no_match";
+        if (params.has(DEPRECATED_ALLOW_NO_JOBS) && version.requestedRestApiMajor(rc.request().getHeader("accept"),
+                rc.request().getHeader("content-type"), RequestContext.hasBody(rc)) == 7) {
+            allowNoMatchParam = DEPRECATED_ALLOW_NO_JOBS;
+            rc.response().putHeader("Warning", version.warning("Deprecated field [" + DEPRECATED_ALLOW_NO_JOBS
+                    + "] used, expected [allow_no_match] instead"));
+        }
+        boolean allowNoMatch = params.flag(allowNoMatchParam, true);
         boolean excludeGenerated = params.flag("exclude_generated", false);
         params.rejectUnconsumed();
         access.cluster(rc, "cluster:monitor/xpack/ml/job/get");

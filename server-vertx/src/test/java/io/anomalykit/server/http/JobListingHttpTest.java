@@ -7,6 +7,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -89,5 +94,28 @@ class JobListingHttpTest {
         assertThat(required.status()).isEqualTo(404);
         assertThat(required.errorReason()).as("ExpandedIdsMatcher requires '*' to match something").isEqualTo(
                 "No known job with id '*'");
+    }
+
+    /**
+     * {@code RestGetJobsAction} with {@code RestCompatibilityChecker.checkAndSetDeprecatedParam}: the old name
+     * {@code allow_no_jobs} is read, with {@code LoggingDeprecationHandler}'s renamed-field warning, only for a REST API
+     * version 7 request; otherwise it is an unrecognized parameter.
+     */
+    @Test
+    void allowNoJobsIsTheOldNameOnlyForRestApiVersionSeven() throws Exception {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        HttpResponse<String> seven = client.send(HttpRequest.newBuilder(URI.create(server.baseUrl()
+                        + "/_ml/anomaly_detectors/missing-*?allow_no_jobs=false"))
+                .header("Accept", "application/vnd.elasticsearch+json; compatible-with=7")
+                .header("Authorization", TestServer.SUPERUSER_AUTHORIZATION).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(seven.statusCode()).as(seven.body()).isEqualTo(404);
+        assertThat(seven.headers().firstValue("Warning").orElseThrow())
+                .endsWith("\"Deprecated field [allow_no_jobs] used, expected [allow_no_match] instead\"");
+
+        Answer current = server.send("GET", "/_ml/anomaly_detectors/missing-*?allow_no_jobs=true", null);
+        assertThat(current.status()).isEqualTo(400);
+        assertThat(current.errorReason()).isEqualTo("request [/_ml/anomaly_detectors/missing-*] contains unrecognized "
+                + "parameter: [allow_no_jobs] -> did you mean [allow_no_match]?");
     }
 }
