@@ -134,11 +134,15 @@ public final class AnomalyRoutes {
                 add(router, body, XPACK + suffix, Map.of(HttpMethod.GET, legacy, HttpMethod.POST, legacy));
             }
         }
-        for (MlOutOfScope.Api api : MlOutOfScope.APIS) {
+        for (OutOfScopeApis.Api api : OutOfScopeApis.APIS) {
             Handler<RoutingContext> refuse = rc -> Responses.error(rc,
-                    MlOutOfScope.refusal(rc.request().method(), rc.request().path()));
-            add(router, body, api.path(), api.methods().stream().collect(Collectors.toMap(method -> method,
-                    method -> refuse)));
+                    OutOfScopeApis.refusal(api.area(), rc.request().method(), rc.request().path()));
+            if (api.othersGoOn()) {
+                api.methods().forEach(method -> addForMethod(router, body, api.path(), method, refuse));
+            } else {
+                add(router, body, api.path(), api.methods().stream().collect(Collectors.toMap(method -> method,
+                        method -> refuse)));
+            }
         }
         add(router, body, ML, Map.of(HttpMethod.PUT, seeding::putJob, HttpMethod.GET, seeding::getJob,
                 HttpMethod.DELETE, seeding::deleteJob));

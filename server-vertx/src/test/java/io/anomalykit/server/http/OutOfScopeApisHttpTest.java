@@ -9,15 +9,18 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The machine learning APIs Elasticsearch 8.19 has but this server does not offer (routes of the ML plugin's
+ * The machine learning and security APIs Elasticsearch 8.19 has but this server does not offer (routes of the ML plugin's
  * {@code RestOpenJobAction}, {@code RestCloseJobAction}, {@code RestGetJobStatsAction}, {@code RestPostJobUpdateAction},
- * {@code RestGetModelSnapshotsAction}, {@code RestPutDatafeedAction}, {@code RestGetBucketsAction}, …) are refused,
+ * {@code RestGetModelSnapshotsAction}, {@code RestPutDatafeedAction}, {@code RestGetBucketsAction}, …; of the security
+ * plugin's {@code RestPutPrivilegesAction}, {@code RestHasPrivilegesAction}, {@code RestQueryRoleAction}, …) are refused,
  * naming the API, rather than answered "no handler found" as if the path did not exist.
  */
-class MlOutOfScopeHttpTest {
+class OutOfScopeApisHttpTest {
 
-    private static final String OFFERED = "is not offered by this server: of the machine learning APIs it serves only "
+    private static final String ML = "is not offered by this server: of the machine learning APIs it serves only "
             + "anomaly detection job create, get and delete and the records and influencers results";
+    private static final String SECURITY = "is not offered by this server: of the security APIs it serves only "
+            + "_authenticate, users, roles and API keys";
 
     private TestServer server;
 
@@ -35,10 +38,14 @@ class MlOutOfScopeHttpTest {
     }
 
     private void assertRefused(String method, String path, String named) {
+        assertRefused(method, path, named, ML);
+    }
+
+    private void assertRefused(String method, String path, String named, String offered) {
         Answer answer = server.send(method, path, method.equals("GET") || method.equals("DELETE") ? null : "{}");
         assertThat(answer.status()).as(method + " " + path + " " + answer.body()).isEqualTo(400);
         assertThat(answer.errorType()).isEqualTo("illegal_argument_exception");
-        assertThat(answer.errorReason()).isEqualTo("[" + method + " " + named + "] " + OFFERED);
+        assertThat(answer.errorReason()).isEqualTo("[" + method + " " + named + "] " + offered);
     }
 
     @Test
@@ -56,6 +63,23 @@ class MlOutOfScopeHttpTest {
         assertRefused("PUT", "/_ml/datafeeds/feed", "/_ml/datafeeds/feed");
         assertRefused("GET", "/_ml/datafeeds", "/_ml/datafeeds");
         assertRefused("POST", "/_ml/datafeeds/feed/_start", "/_ml/datafeeds/feed/_start");
+    }
+
+    @Test
+    void outOfScopeSecurityApisAreRefusedByNameAndNeverTakenForAUserName() {
+        assertRefused("PUT", "/_security/privilege", "/_security/privilege", SECURITY);
+        assertRefused("GET", "/_security/privilege/myapp/read", "/_security/privilege/myapp/read", SECURITY);
+        assertRefused("POST", "/_security/_query/role", "/_security/_query/role", SECURITY);
+        assertRefused("POST", "/_security/role", "/_security/role", SECURITY);
+        assertRefused("GET", "/_security/user/_privileges", "/_security/user/_privileges", SECURITY);
+        assertRefused("POST", "/_security/user/_has_privileges", "/_security/user/_has_privileges", SECURITY);
+        assertThat(server.send("GET", "/_security/user/_has_privileges", null).errorReason())
+                .as("RestController prefers the literal path: not a user named _has_privileges")
+                .isEqualTo("[GET /_security/user/_has_privileges] " + SECURITY);
+        assertThat(server.send("GET", "/_security/role", null).status()).as("the role listing is still served")
+                .isEqualTo(200);
+        assertThat(server.send("DELETE", "/_security/privilege", null).status()).as("no such route in Elasticsearch")
+                .isEqualTo(405);
     }
 
     @Test
