@@ -20,7 +20,8 @@ final class OutOfScopeApis {
     enum Area {
         ML("of the machine learning APIs it serves only anomaly detection job create, get and delete and the records "
                 + "and influencers results"),
-        SECURITY("of the security APIs it serves only _authenticate, users, roles and API keys");
+        SECURITY("of the security APIs it serves only _authenticate, users, roles and API keys"),
+        CLUSTER("of the cluster APIs it serves only GET / and _cluster/health");
 
         private final String served;
 
@@ -99,7 +100,9 @@ final class OutOfScopeApis {
             security("/_security/_query/role", GET_POST, false),
             security("/_security/_query/user", GET_POST, false),
             security("/_security/_query/api_key", GET_POST, false),
-            security("/_security/role", Set.of(HttpMethod.POST, HttpMethod.DELETE), true));
+            security("/_security/role", Set.of(HttpMethod.POST, HttpMethod.DELETE), true),
+            // cluster.get_settings, cluster.put_settings: this server has no dynamic cluster settings.
+            new Api(Area.CLUSTER, "/_cluster/settings", Set.of(HttpMethod.GET, HttpMethod.PUT), false));
 
     private OutOfScopeApis() {
     }

@@ -80,6 +80,8 @@ class OutOfScopeApisHttpTest {
                 .isEqualTo(200);
         assertThat(server.send("DELETE", "/_security/privilege", null).status()).as("no such route in Elasticsearch")
                 .isEqualTo(405);
+        assertRefused("PUT", "/_cluster/settings", "/_cluster/settings", "is not offered by this server: of the cluster "
+                + "APIs it serves only GET / and _cluster/health");
     }
 
     @Test
