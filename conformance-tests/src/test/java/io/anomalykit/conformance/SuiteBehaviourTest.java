@@ -4,6 +4,8 @@ import io.anomalykit.conformance.BreakingProxy.Breakage;
 import io.anomalykit.conformance.BreakingProxy.Exchange;
 import io.anomalykit.conformance.cases.Case;
 import io.anomalykit.conformance.cases.CaseLibrary;
+import io.anomalykit.conformance.config.KitConfig;
+import io.anomalykit.conformance.config.Setting;
 import io.anomalykit.conformance.junit.ConformanceSuite;
 import io.anomalykit.conformance.report.Reports;
 import io.anomalykit.conformance.report.RunRecord;
@@ -18,6 +20,7 @@ import org.junit.platform.testkit.engine.EngineTestKit;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
@@ -27,7 +30,7 @@ class SuiteBehaviourTest {
 
     private static final CaseLibrary LIBRARY = CaseLibrary.load();
     /** Sorting on an unknown field answers 200 instead of 400: only the recommended rule notices. */
-    private static final Breakage LENIENT_SORT = new Breakage() {
+    static final Breakage LENIENT_SORT = new Breakage() {
         @Override
         public void answer(Exchange e) {
             if ("no_such_field".equals(e.query.get("sort"))) {
@@ -93,15 +96,16 @@ class SuiteBehaviourTest {
         }
 
         @Override
-        protected String include() {
-            return "negative.unsortable-field";
+        protected KitConfig config() {
+            return KitConfig.builder().set(Setting.INCLUDE, "^negative\\.unsortable-field$").build(Map.of());
         }
     }
 
     static class StrictLenientSortSuite extends LenientSortSuite {
         @Override
-        protected boolean strict() {
-            return true;
+        protected KitConfig config() {
+            return KitConfig.builder().set(Setting.INCLUDE, "^negative\\.unsortable-field$").set(Setting.STRICT, "true")
+                    .build(Map.of());
         }
     }
 
