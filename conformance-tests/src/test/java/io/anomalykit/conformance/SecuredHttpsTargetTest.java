@@ -15,7 +15,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -134,10 +137,20 @@ class SecuredHttpsTargetTest {
 
     @Test
     void insecureAndClientCertificatesConnectToo() {
-        CliTest.Run insecure = CliTest.run(env, "--url", url, "--insecure", "--api-key-env", API_KEY_VARIABLE,
-                "--include", "^negative\\.unknown-job$");
+        PrintStream standardError = System.err;
+        ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+        CliTest.Run insecure;
+        try {
+            System.setErr(new PrintStream(warnings, true, StandardCharsets.UTF_8));
+            insecure = CliTest.run(env, "--url", url, "--insecure", "--api-key-env", API_KEY_VARIABLE, "--include",
+                    "^negative\\.unknown-job$");
+        } finally {
+            System.setErr(standardError);
+        }
         assertThat(insecure.exit()).as(insecure.err()).isZero();
         assertThat(insecure.out()).contains("PASSED  [negative.unknown-job]");
+        assertThat(warnings.toString(StandardCharsets.UTF_8)).contains("WARNING: anomalykit: TLS verification is OFF for "
+                + url);
         CliTest.Run withClientCertificate = CliTest.run(env, "--url", url, "--ca-cert", ca.toString(), "--client-cert",
                 ca.toString(), "--client-key", key.toString(), "--api-key-env", API_KEY_VARIABLE, "--include",
                 "^negative\\.unknown-job$");

@@ -135,10 +135,10 @@ public final class Main {
                 .footer("  0  the gate passed: every required case (every case with --strict) passed",
                         "  1  the gate failed",
                         "  2  bad usage: an unknown option, a bad value, an unset environment variable",
-                        "  3  the target could not be used: unreachable, or its TLS handshake or the superuser's"
-                        + " authentication failed (also an <error> in junit.xml)");
+                        "  3  the target could not be used: unreachable, or its TLS handshake or the",
+                        "     superuser's authentication failed (also an <error> in junit.xml)");
         spec.addOption(OptionSpec.builder(CONFIG).paramLabel("FILE").type(String.class)
-                .description("read settings from FILE (YAML; ${VAR} is replaced by the environment variable); default "
+                .description("read settings from FILE (YAML; $${VAR} is replaced by the environment variable); default "
                         + KitConfig.DEFAULT_FILE + " when it exists").build());
         for (Setting setting : Setting.values()) {
             OptionSpec.Builder option = OptionSpec.builder("--" + setting.key()).description(setting.description());
