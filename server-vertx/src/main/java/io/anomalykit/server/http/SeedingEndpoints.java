@@ -249,27 +249,65 @@ final class SeedingEndpoints {
         indexDocument(rc, "index");
     }
 
-    /** {@code GET|HEAD /{index}/_doc/{id}} ({@code RestGetAction}): realtime, as Elasticsearch's default. */
+    /**
+     * {@code GET|HEAD /{index}/_doc/{id}} ({@code RestGetAction}), realtime as Elasticsearch's get. {@code refresh}
+     * refreshes first; {@code version} with {@code version_type} is checked against the document found
+     * ({@code VersionType.isVersionConflictForReads}: 409, a missing document is simply not found); {@code _source},
+     * {@code _source_includes} and {@code _source_excludes} ({@code FetchSourceContext.parseFromRestRequest}) leave the
+     * source out or filter it by top-level field names. What this server cannot answer exactly is refused:
+     * {@code realtime=false}, {@code stored_fields}, and source patterns with wildcards or object paths.
+     */
     void getDocument(RoutingContext rc) {
-        RequestContext.params(rc).accept("routing", "preference", "refresh").rejectUnconsumed();
+        RestParams params = RequestContext.params(rc);
+        boolean refresh = params.flag("refresh", false);
+        params.accept("routing", "preference");
+        if (!params.flag("realtime", true)) {
+            throw EsException.illegalArgument("[realtime=false] is not supported by this server: a get always reads the "
+                    + "latest write");
+        }
+        if (params.get("stored_fields") != null) {
+            throw EsException.illegalArgument("[stored_fields] is not supported by this server: results have no stored "
+                    + "fields, use [_source]");
+        }
+        long version = params.longValue("version", WriteCondition.MATCH_ANY);
+        String type = params.get("version_type");
+        WriteCondition.VersionType versionType = type == null ? WriteCondition.VersionType.INTERNAL
+                : WriteCondition.VersionType.parse(type);
+        SourceFilter source = SourceFilter.parse(params);
+        params.flag("_source_exclude_vectors", false);
+        params.rejectUnconsumed();
+        boolean validVersion = versionType == WriteCondition.VersionType.INTERNAL
+                ? version > 0 || version == WriteCondition.MATCH_ANY : version >= 0 || version == WriteCondition.MATCH_ANY;
+        if (!validVersion) {
+            throw EsException.of(400, "action_request_validation_exception", "Validation Failed: 1: illegal version value ["
+                    + version + "] for version type [" + versionType.name() + "];");
+        }
         String name = rc.pathParam("index");
         String id = rc.pathParam("id");
         access.index(rc, "indices:data/read/get", name);
         boolean head = rc.request().method() == io.vertx.core.http.HttpMethod.HEAD;
         BulkRequests.concreteIndex(store, name)
-                .compose(index -> store.get(index, id).map(found -> {
+                .compose(index -> (refresh ? store.refresh() : Future.<Void>succeededFuture())
+                        .compose(ignored -> store.get(index, id)).map(found -> {
                     ObjectNode out = NODES.objectNode();
                     out.put("_index", index).put("_id", id);
                     if (found.isEmpty()) {
                         out.put("found", false);
                         return out;
                     }
-                    out.put("_version", found.get().version()).put("_seq_no", found.get().seqNo())
+                    long current = found.get().version();
+                    if (version != WriteCondition.MATCH_ANY && current != version) {
+                        throw WriteCondition.conflict(index, "[" + id + "]: version conflict, current version [" + current
+                                + "] is different than the one provided [" + version + "]");
+                    }
+                    out.put("_version", current).put("_seq_no", found.get().seqNo())
                             .put("_primary_term", WriteCondition.PRIMARY_TERM).put("found", true);
-                    try {
-                        out.set("_source", Responses.JSON.readTree(found.get().source()));
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
+                    if (source.fetch()) {
+                        try {
+                            out.set("_source", source.apply((ObjectNode) Responses.JSON.readTree(found.get().source())));
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
                     }
                     return out;
                 }))
