@@ -7,6 +7,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -107,5 +109,22 @@ class DocumentsPerIndexHttpTest {
         assertThat(server.get(A + "/_count?q=job_id:j").errorReason()).startsWith("query [query_string ([q])] is not");
         assertThat(server.send("POST", A + "/_count", "[]").errorReason()).isEqualTo("Expected [START_OBJECT] but found [START_ARRAY]");
         assertThat(server.get(A + "/_count?min_score=1").status()).isEqualTo(400);
+    }
+
+    /** CountAction is a search: indices:data/read/search, granted by the read index privilege and not by write. */
+    @Test
+    void countingNeedsTheReadPrivilege() {
+        String su = TestServer.SUPERUSER_AUTHORIZATION;
+        for (String privilege : List.of("read", "write")) {
+            String role = "{\"indices\":[{\"names\":[\".ml-anomalies-*\"],\"privileges\":[\"" + privilege + "\"]}]}";
+            assertThat(server.send("PUT", "/_security/role/" + privilege, role, "application/json", su).status()).isEqualTo(200);
+            assertThat(server.send("PUT", "/_security/user/u-" + privilege, "{\"password\":\"password-1\",\"roles\":[\""
+                    + privilege + "\"]}", "application/json", su).status()).isEqualTo(200);
+        }
+        Answer refused = server.send("GET", "/.ml-anomalies-shared/_count", null, null, TestServer.basic("u-write", "password-1"));
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.errorReason()).contains("action [indices:data/read/search]");
+        assertThat(server.send("GET", "/.ml-anomalies-shared/_count", null, null, TestServer.basic("u-read", "password-1"))
+                .status()).isEqualTo(200);
     }
 }
