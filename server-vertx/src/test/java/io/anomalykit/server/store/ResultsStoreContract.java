@@ -455,6 +455,19 @@ public abstract class ResultsStoreContract {
                 .seqNo()).as("sequence numbers survive reopening").isEqualTo(2);
     }
 
+    /** The count API over one index, or over a job's read alias (its filter on the job). */
+    @Test
+    void countsAreOfOneIndexAndOptionallyOneJob() {
+        String custom = ".ml-anomalies-custom-contract-count";
+        ObjectNode otherJob = record("other", 1, 10).put("job_id", "other-job");
+        index(record("mine", 1, 10), otherJob);
+        await(store.write(List.of(new WriteOp(WriteOp.Kind.INDEX, custom, "c", record("c", 1, 10))), true));
+        assertThat(await(store.count(".ml-anomalies-shared", java.util.Optional.empty()))).contains(2L);
+        assertThat(await(store.count(".ml-anomalies-shared", java.util.Optional.of(JOB)))).contains(1L);
+        assertThat(await(store.count(custom, java.util.Optional.empty()))).contains(1L);
+        assertThat(await(store.count(".ml-anomalies-custom-contract-never", java.util.Optional.empty()))).isEmpty();
+    }
+
     private void reopen() {
         await(store.close());
         store = await(open(vertx, location));
