@@ -1,7 +1,9 @@
 package io.anomalykit.conformance;
 
-import io.anomalykit.conformance.cases.CaseLibrary;
-import io.anomalykit.conformance.run.CaseRunner;
+import io.anomalykit.conformance.config.KitConfig;
+import io.anomalykit.conformance.config.Setting;
+import io.anomalykit.conformance.junit.Conformance;
+import io.anomalykit.conformance.report.RunRecord;
 import io.anomalykit.conformance.run.Outcome;
 import io.anomalykit.conformance.service.ContainerTarget;
 import org.junit.jupiter.api.Test;
@@ -10,6 +12,7 @@ import org.testcontainers.images.builder.ImageFromDockerfile;
 import org.testcontainers.junit.jupiter.Testcontainers;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,11 +31,11 @@ class ContainerTargetTest {
                         "anomalykit-server.jar"));
         GenericContainer<?> server = new GenericContainer<>(image).withEnv("ELASTIC_PASSWORD", ReferenceServer.PASSWORD);
         try (ContainerTarget container = ContainerTarget.start(server, 9200)) {
-            CaseLibrary library = CaseLibrary.load();
-            CaseRunner runner = new CaseRunner(container.target().superuser(ReferenceServer.USER, ReferenceServer.PASSWORD)
-                    .build(), library);
-            assertThat(library.cases()).allSatisfy(c -> assertThat(runner.run(c).result())
-                    .as(c.id()).isNotEqualTo(Outcome.Result.FAILED));
+            KitConfig config = KitConfig.builder().set(Setting.USER, ReferenceServer.USER)
+                    .set(Setting.PASSWORD_ENV, "ELASTIC_PASSWORD").build(Map.of("ELASTIC_PASSWORD", ReferenceServer.PASSWORD));
+            RunRecord run = Conformance.run(config.target(container.url()).build(), config);
+            Conformance.assertPassed(run);
+            assertThat(run.outcomes()).noneMatch(o -> o.result() == Outcome.Result.FAILED);
         }
     }
 }

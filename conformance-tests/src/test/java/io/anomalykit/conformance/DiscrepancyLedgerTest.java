@@ -34,7 +34,7 @@ class DiscrepancyLedgerTest {
         String generated = DiscrepancyLedger.render(CaseLibrary.load());
         assertThat(generated).doesNotContain("nothing yet: no case names this entry");
         assertThat(generated).contains("`records.desc.default-true` (required)")
-                .contains("`example.xpackGetRecords.documented` (required)")
+                .contains("`example.xpackGetRecords.documented` (recommended)")
                 .contains("`authorization.records.get.cluster-without-index-read` (optional)");
     }
 

@@ -1,8 +1,12 @@
 package io.anomalykit.conformance;
 
+import io.anomalykit.conformance.config.KitConfig;
+import io.anomalykit.conformance.config.Setting;
 import io.anomalykit.conformance.junit.ConformanceSuite;
 import io.anomalykit.conformance.service.Capability;
 import io.anomalykit.conformance.service.Target;
+
+import java.util.Map;
 
 /**
  * The reference server in 9 mode against the kit's version cases: a 9.x target declares the 8.x-only capabilities
@@ -17,7 +21,7 @@ class ReferenceServerNineConformanceTest extends ConformanceSuite {
     }
 
     @Override
-    protected String include() {
-        return "compatibility.";
+    protected KitConfig config() {
+        return KitConfig.builder().set(Setting.INCLUDE, "^compatibility\\.").build(Map.of());
     }
 }

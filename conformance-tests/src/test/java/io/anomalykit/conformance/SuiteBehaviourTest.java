@@ -4,6 +4,8 @@ import io.anomalykit.conformance.BreakingProxy.Breakage;
 import io.anomalykit.conformance.BreakingProxy.Exchange;
 import io.anomalykit.conformance.cases.Case;
 import io.anomalykit.conformance.cases.CaseLibrary;
+import io.anomalykit.conformance.config.KitConfig;
+import io.anomalykit.conformance.config.Setting;
 import io.anomalykit.conformance.junit.ConformanceSuite;
 import io.anomalykit.conformance.report.Reports;
 import io.anomalykit.conformance.report.RunRecord;
@@ -14,20 +16,27 @@ import io.anomalykit.conformance.service.Target;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
+import static org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf;
+import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
 /** What an implementer sees: skips with reasons, readable failures, and levels that gate or not. */
 class SuiteBehaviourTest {
 
     private static final CaseLibrary LIBRARY = CaseLibrary.load();
     /** Sorting on an unknown field answers 200 instead of 400: only the recommended rule notices. */
-    private static final Breakage LENIENT_SORT = new Breakage() {
+    static final Breakage LENIENT_SORT = new Breakage() {
         @Override
         public void answer(Exchange e) {
             if ("no_such_field".equals(e.query.get("sort"))) {
@@ -93,16 +102,62 @@ class SuiteBehaviourTest {
         }
 
         @Override
-        protected String include() {
-            return "negative.unsortable-field";
+        protected KitConfig config() {
+            return KitConfig.builder().set(Setting.INCLUDE, "^negative\\.unsortable-field$").build(Map.of());
         }
     }
 
     static class StrictLenientSortSuite extends LenientSortSuite {
         @Override
-        protected boolean strict() {
-            return true;
+        protected KitConfig config() {
+            return KitConfig.builder().set(Setting.INCLUDE, "^negative\\.unsortable-field$").set(Setting.STRICT, "true")
+                    .build(Map.of());
         }
+    }
+
+    /** Counts how often the suite asks for its target. */
+    static class CountingSuite extends LenientSortSuite {
+        static final AtomicInteger TARGETS = new AtomicInteger();
+
+        @Override
+        protected Target target() {
+            TARGETS.incrementAndGet();
+            return super.target();
+        }
+
+        @Override
+        protected KitConfig config() {
+            return KitConfig.builder().set(Setting.INCLUDE, "^negative\\.unsortable-field$")
+                    .set(Setting.REPORT, countingSuiteReports.toString()).build(Map.of());
+        }
+    }
+
+    /** Where {@link CountingSuite} writes its reports, set by the test that runs it. */
+    static Path countingSuiteReports;
+
+    @Test
+    void theSuiteBuildsItsTargetOncePerRunAndWritesItsReports(@TempDir Path reports) {
+        countingSuiteReports = reports;
+        CountingSuite.TARGETS.set(0);
+        EngineTestKit.engine("junit-jupiter").selectors(selectClass(CountingSuite.class)).execute()
+                .testEvents().assertStatistics(stats -> stats.started(1).aborted(1));
+        assertThat(CountingSuite.TARGETS).hasValue(1);
+        assertThat(reports.resolve("junit.xml")).content().contains("name=\"negative.unsortable-field\"");
+    }
+
+    static class UnreachableSuite extends ConformanceSuite {
+        @Override
+        protected Target target() {
+            return Target.at("http://127.0.0.1:1").build();
+        }
+    }
+
+    @Test
+    void anUnreachableTargetIsOneErroredTestAndNoCase() {
+        EngineTestKit.engine("junit-jupiter").selectors(selectClass(UnreachableSuite.class)).execute()
+                .testEvents().assertStatistics(stats -> stats.started(1).failed(1))
+                .failed().assertThatEvents().haveExactly(1, finishedWithFailure(instanceOf(IllegalStateException.class),
+                        message(m -> m.contains("cannot reach http://127.0.0.1:1"))));
     }
 
     @Test

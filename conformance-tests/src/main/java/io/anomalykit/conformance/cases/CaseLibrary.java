@@ -11,6 +11,7 @@ import io.anomalykit.conformance.service.Dataset;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,13 +61,15 @@ public final class CaseLibrary {
     /** All cases, with the generated ones made from {@code seed}. */
     public static CaseLibrary load(long seed) {
         GeneratedCases generated = GeneratedCases.create(seed, GENERATED_DOCUMENTS, GENERATED_QUERIES);
-        List<Case> cases = new ArrayList<>(DocumentedExamples.cases(Contract.get()));
-        cases.addAll(generated.cases());
+        List<Case> rules = new ArrayList<>();
         for (String file : Resources.fileNames(CASES_FOLDER)) {
             if (file.endsWith(".yaml")) {
-                cases.addAll(readCaseFile(file, Resources.text(CASES_FOLDER + file)));
+                rules.addAll(readCaseFile(file, Resources.text(CASES_FOLDER + file)));
             }
         }
+        List<Case> cases = new ArrayList<>(DocumentedExamples.cases(Contract.get(), ruleLevels(rules)));
+        cases.addAll(generated.cases());
+        cases.addAll(rules);
         Set<String> ids = new HashSet<>();
         for (Case c : cases) {
             if (!ids.add(c.id())) {
@@ -93,6 +96,20 @@ public final class CaseLibrary {
             }
         }
         return new CaseLibrary(cases, datasets);
+    }
+
+    /**
+     * The level of the rule asserting each ledger entry: a documented example that shows a disagreement (such as an
+     * example under the legacy {@code _xpack} prefix) gates no harder than the rule about that disagreement.
+     */
+    private static Map<String, Level> ruleLevels(List<Case> rules) {
+        Map<String, Level> levels = new HashMap<>();
+        for (Case rule : rules) {
+            if (rule.ledger() != null) {
+                levels.merge(rule.ledger(), rule.level(), (a, b) -> a.ordinal() >= b.ordinal() ? a : b);
+            }
+        }
+        return levels;
     }
 
     /** Every case: documented examples, generated cases, then the case files' cases in file order. */

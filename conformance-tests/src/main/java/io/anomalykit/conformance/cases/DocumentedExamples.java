@@ -21,7 +21,11 @@ final class DocumentedExamples {
     private DocumentedExamples() {
     }
 
-    static List<Case> cases(Contract contract) {
+    /**
+     * @param ruleLevels the level of the rule that asserts each ledger entry: an example of an operation that names a
+     *                   ledger entry sits at that rule's level, every other example is required
+     */
+    static List<Case> cases(Contract contract, Map<String, Level> ruleLevels) {
         List<Case> cases = new ArrayList<>();
         for (Map.Entry<String, JsonNode> path : contract.spec().get("paths").properties()) {
             for (Map.Entry<String, JsonNode> entry : path.getValue().properties()) {
@@ -40,7 +44,7 @@ final class DocumentedExamples {
                         continue;
                     }
                     cases.add(toCase(contract, path.getKey(), path.getValue(), entry.getKey(), operation, example.getKey(),
-                            request, response));
+                            request, response, ruleLevels));
                 }
             }
         }
@@ -48,7 +52,7 @@ final class DocumentedExamples {
     }
 
     private static Case toCase(Contract contract, String template, JsonNode pathItem, String method, JsonNode operation,
-                               String name, JsonNode request, JsonNode response) {
+                               String name, JsonNode request, JsonNode response, Map<String, Level> ruleLevels) {
         String path = template;
         for (JsonNode parameter : pathItem.path("parameters")) {
             JsonNode resolved = contract.deref(parameter);
@@ -67,10 +71,12 @@ final class DocumentedExamples {
         List<String> prefixes = new ArrayList<>();
         response.path("x-array-prefix").forEach(pointer -> prefixes.add(pointer.asText()));
         String operationId = operation.get("operationId").asText();
-        return new Case("example." + operationId + "." + name, Level.REQUIRED, "example",
+        String ledger = operation.hasNonNull("x-discrepancy") ? operation.get("x-discrepancy").asText() : null;
+        return new Case("example." + operationId + "." + name, ledger == null ? Level.REQUIRED
+                : ruleLevels.getOrDefault(ledger, Level.REQUIRED), "example",
                 response.path("summary").asText(operationId + " example " + name),
                 "spec example '" + name + "' of " + operationId + " (" + response.path("x-source").asText("the contract") + ")",
-                operation.hasNonNull("x-discrepancy") ? operation.get("x-discrepancy").asText() : null,
+                ledger,
                 CaseLibrary.DOCUMENTED_DATASET, needs,
                 new Case.Request(method.toUpperCase(Locale.ROOT), path, Map.of(), request.get("value"), null,
                         "application/json", null, Map.of()),

@@ -45,10 +45,13 @@ final class HtmlReport {
         StringBuilder html = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
         html.append("<title>anomalykit conformance report</title><style>").append(STYLE).append("</style></head><body>\n");
         html.append("<h1>anomalykit conformance: ").append(escape(run.target())).append("</h1>\n");
-        html.append("<p id=\"gate\">Gate: <b>").append(run.failedRequired() == 0 ? "passed" : "failed")
+        html.append("<p id=\"gate\">Gate: <b>").append(run.gate())
                 .append("</b> &middot; kit ").append(escape(RunRecord.kitVersion())).append(" &middot; case set <code>")
                 .append(run.caseSetSha256(), 0, 12).append("</code> &middot; seed ").append(run.seed()).append(" &middot; ")
                 .append(run.finished()).append("</p>\n");
+        if (run.error() != null) {
+            html.append("<p id=\"error\"><b>No case ran:</b> ").append(escape(run.error())).append("</p>\n");
+        }
 
         html.append("<h2>By level</h2><table id=\"levels\"><tr><th>level</th><th>passed</th><th>failed</th><th>skipped</th></tr>");
         for (Map.Entry<Level, int[]> level : run.countsByLevel().entrySet()) {

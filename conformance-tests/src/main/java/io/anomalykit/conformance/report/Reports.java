@@ -50,9 +50,10 @@ public final class Reports {
         long failures = outcomes.stream().filter(o -> o.result() == Outcome.Result.FAILED).count();
         long skipped = outcomes.stream().filter(o -> o.result() == Outcome.Result.SKIPPED).count();
         double seconds = outcomes.stream().mapToLong(Outcome::millis).sum() / 1000.0;
+        int errors = run.error() == null ? 0 : 1;
         StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        xml.append("<testsuite name=\"anomalykit-conformance\" tests=\"").append(outcomes.size())
-                .append("\" failures=\"").append(failures).append("\" errors=\"0\" skipped=\"").append(skipped)
+        xml.append("<testsuite name=\"anomalykit-conformance\" tests=\"").append(outcomes.size() + errors)
+                .append("\" failures=\"").append(failures).append("\" errors=\"").append(errors).append("\" skipped=\"").append(skipped)
                 .append("\" time=\"").append(seconds).append("\" timestamp=\"").append(run.finished()).append("\">\n");
         xml.append("  <properties>\n");
         property(xml, "target", run.target());
@@ -60,6 +61,12 @@ public final class Reports {
         property(xml, "kit.version", RunRecord.kitVersion());
         property(xml, "case-set.sha256", run.caseSetSha256());
         xml.append("  </properties>\n");
+        if (run.error() != null) {
+            // The run never reached its cases: one error (not a failure of any rule) says why.
+            xml.append("  <testcase classname=\"anomalykit.target\" name=\"reachable\" time=\"0.0\">\n")
+                    .append("    <error type=\"target-unusable\" message=\"").append(escape(run.error())).append("\">")
+                    .append(escape(run.error())).append("</error>\n  </testcase>\n");
+        }
         for (Outcome o : outcomes) {
             xml.append("  <testcase classname=\"anomalykit.").append(escape(o.testCase().kind())).append('.')
                     .append(escape(o.testCase().level().toString())).append("\" name=\"").append(escape(o.testCase().id()))
@@ -85,7 +92,10 @@ public final class Reports {
         ObjectNode levels = summary.putObject("levels");
         run.countsByLevel().forEach((level, counts) -> levels.putObject(level.toString()).put("passed", counts[0])
                 .put("failed", counts[1]).put("skipped", counts[2]));
-        summary.put("gate", run.failedRequired() == 0 ? "passed" : "failed");
+        summary.put("gate", run.gate());
+        if (run.error() != null) {
+            summary.put("error", run.error());
+        }
         ArrayNode cases = summary.putArray("cases");
         for (Outcome o : run.outcomes()) {
             ObjectNode item = cases.addObject().put("id", o.testCase().id()).put("level", o.testCase().level().toString())
@@ -116,7 +126,8 @@ public final class Reports {
         md.append("| generated cases seed | ").append(run.seed()).append(" |\n");
         md.append("| target | ").append(run.target()).append(" |\n");
         md.append("| finished | ").append(run.finished()).append(" |\n");
-        md.append("| gate (all required cases pass) | ").append(run.failedRequired() == 0 ? "passed" : "failed").append(" |\n\n");
+        md.append("| gate (all ").append(run.strict() ? "" : "required ").append("cases pass) | ").append(run.gate())
+                .append(run.error() == null ? "" : ": " + run.error()).append(" |\n\n");
         md.append("| level | passed | failed | skipped |\n|---|---|---|---|\n");
         for (Map.Entry<Level, int[]> level : run.countsByLevel().entrySet()) {
             int[] c = level.getValue();

@@ -17,16 +17,43 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-/** One run of the kit against one target: what every report is written from. */
-public record RunRecord(String target, long seed, Instant finished, List<Case> cases, List<Outcome> outcomes) {
+/**
+ * One run of the kit against one target: what every report is written from.
+ *
+ * @param strict whether failures of recommended and optional cases fail the gate too
+ * @param error  why no case could run (the target unreachable, its TLS handshake or authentication failed), or null
+ */
+public record RunRecord(String target, long seed, Instant finished, List<Case> cases, List<Outcome> outcomes,
+                        boolean strict, String error) {
 
     public RunRecord {
         cases = List.copyOf(cases);
         outcomes = List.copyOf(outcomes);
     }
 
+    /** A run that reached its target, gating on the required cases. */
+    public RunRecord(String target, long seed, Instant finished, List<Case> cases, List<Outcome> outcomes) {
+        this(target, seed, finished, cases, outcomes, false, null);
+    }
+
+    /** Whether the gate passed: the target was reached and no gating case failed. */
+    public boolean passed() {
+        return error == null && gatingFailures().isEmpty();
+    }
+
+    /** The failed cases that fail the gate: the required ones, or every one when strict. */
+    public List<Outcome> gatingFailures() {
+        return outcomes.stream().filter(o -> o.result() == Outcome.Result.FAILED
+                && (strict || o.testCase().level() == Level.REQUIRED)).toList();
+    }
+
+    /** The gate in one word: passed, failed, or error when the target could not be used. */
+    public String gate() {
+        return error != null ? "error" : passed() ? "passed" : "failed";
+    }
+
     /** The kit's version, as built. */
-    static String kitVersion() {
+    public static String kitVersion() {
         try (InputStream in = RunRecord.class.getClassLoader().getResourceAsStream("anomalykit/conformance/kit.properties")) {
             Properties properties = new Properties();
             if (in != null) {
@@ -38,8 +65,13 @@ public record RunRecord(String target, long seed, Instant finished, List<Case> c
         }
     }
 
-    /** SHA-256 of the whole case set (every case, in order), so a published result names exactly what was run. */
+    /** SHA-256 of the case set run (every case, in order), so a published result names exactly what was run. */
     String caseSetSha256() {
+        return sha256(cases);
+    }
+
+    /** SHA-256 of a case set: every case, in order. */
+    public static String sha256(List<Case> cases) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             ObjectMapper json = new ObjectMapper();
@@ -63,8 +95,4 @@ public record RunRecord(String target, long seed, Instant finished, List<Case> c
         return counts;
     }
 
-    long failedRequired() {
-        return outcomes.stream().filter(o -> o.result() == Outcome.Result.FAILED && o.testCase().level() == Level.REQUIRED)
-                .count();
-    }
 }

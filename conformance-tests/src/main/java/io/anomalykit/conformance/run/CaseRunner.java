@@ -109,17 +109,37 @@ public final class CaseRunner {
             return Optional.empty();
         }
         if (persona.equals(Persona.WRONG_PASSWORD)) {
-            return superuser.filter(c -> c instanceof Credentials.Basic).map(c -> (Credentials) new Credentials.Basic(
-                    ((Credentials.Basic) c).user(), ((Credentials.Basic) c).password() + "-but-wrong"));
+            return wrongPassword();
         }
         Optional<Credentials> given = target.credentials(persona);
         if (given.isPresent()) {
             return given;
         }
+        return seededPersonas().containsKey(persona) ? Optional.of(seededPersonas().get(persona)) : null;
+    }
+
+    private Map<String, Credentials> seededPersonas() {
         if (seededPersonas == null) {
             seededPersonas = target.seeder().personas(target);
         }
-        return seededPersonas.containsKey(persona) ? Optional.of(seededPersonas.get(persona)) : null;
+        return seededPersonas;
+    }
+
+    /**
+     * A known user's name with a wrong password: the superuser's, or, when the superuser speaks with an API key, the
+     * first persona's with a password; null when no persona has one.
+     */
+    private Optional<Credentials> wrongPassword() {
+        Optional<Credentials> superuser = target.credentials(Persona.SUPERUSER);
+        Optional<Credentials> basic = superuser.filter(Credentials.Basic.class::isInstance);
+        if (basic.isEmpty() && superuser.isPresent()) {
+            basic = seededPersonas().values().stream().filter(Credentials.Basic.class::isInstance).findFirst();
+        }
+        if (basic.isEmpty()) {
+            return superuser.isPresent() ? null : Optional.empty();
+        }
+        Credentials.Basic known = (Credentials.Basic) basic.get();
+        return Optional.of(new Credentials.Basic(known.user(), known.password() + "-but-wrong"));
     }
 
     private RuntimeException seed(String dataset) {

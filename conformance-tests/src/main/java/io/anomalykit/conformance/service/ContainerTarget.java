@@ -29,9 +29,17 @@ public final class ContainerTarget implements AutoCloseable {
         return new ContainerTarget(container, port);
     }
 
-    /** A target builder for the started container; add credentials and capabilities as for any target. */
+    /** Where the started container answers: its host and mapped port, over plain HTTP. */
+    public String url() {
+        return "http://" + container.getHost() + ":" + container.getMappedPort(port);
+    }
+
+    /**
+     * A target builder for the started container; add credentials and capabilities as for any target, or start from
+     * a configuration with {@code KitConfig.target(container.url())}.
+     */
     public Target.Builder target() {
-        return Target.at("http://" + container.getHost() + ":" + container.getMappedPort(port));
+        return Target.at(url());
     }
 
     @Override

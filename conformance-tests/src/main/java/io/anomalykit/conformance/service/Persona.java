@@ -1,5 +1,7 @@
 package io.anomalykit.conformance.service;
 
+import java.util.List;
+
 /** The personas the cases speak as. A case without a persona speaks as the superuser. */
 public final class Persona {
 
@@ -18,6 +20,14 @@ public final class Persona {
     /** A user with the built-in {@code machine_learning_admin} role. */
     public static final String ML_ADMIN = "ml_admin";
 
+    private static final List<String> NAMES = List.of(SUPERUSER, ANONYMOUS, WRONG_PASSWORD, NO_PRIVILEGES,
+            CLUSTER_WITHOUT_INDEX_READ, ML_USER, ML_ADMIN);
+
     private Persona() {
+    }
+
+    /** Every persona's name. */
+    public static List<String> names() {
+        return NAMES;
     }
 }

@@ -51,6 +51,22 @@ class CaseLibraryTest {
         });
     }
 
+    /** A case's rule is its ledger entry: every case asserting one disagreement gates at the same level. */
+    @Test
+    void noCaseContradictsTheLevelOfItsRule() {
+        Map<String, List<Case>> byLedger = new java.util.TreeMap<>();
+        LIBRARY.cases().stream().filter(c -> c.ledger() != null)
+                .forEach(c -> byLedger.computeIfAbsent(c.ledger(), k -> new ArrayList<>()).add(c));
+        assertThat(byLedger).containsKey("legacy-prefix");
+        byLedger.forEach((ledger, cases) -> assertThat(cases).as("the cases of ledger entry " + ledger)
+                .extracting(Case::level).containsOnly(cases.get(0).level()));
+        Level legacyRule = LIBRARY.cases().stream().filter(c -> c.id().equals("records.legacy-prefix")).findFirst()
+                .orElseThrow().level();
+        assertThat(LIBRARY.cases()).filteredOn(c -> c.request().path().startsWith("/_xpack/"))
+                .hasSizeGreaterThan(2)
+                .allSatisfy(c -> assertThat(c.level()).as(c.id()).isEqualTo(legacyRule));
+    }
+
     @Test
     void caseFilesAreStrict() {
         String misspelt = "kind: behaviour\ncases:\n  - id: x\n    level: required\n    title: t\n    source: s\n"

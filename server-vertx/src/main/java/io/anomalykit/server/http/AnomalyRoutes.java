@@ -155,6 +155,7 @@ public final class AnomalyRoutes {
         add(router, body, "/:index/_create/:id", Map.of(HttpMethod.PUT, seeding::createDocument,
                 HttpMethod.POST, seeding::createDocument));
         add(router, body, "/:index/_doc", Map.of(HttpMethod.POST, seeding::indexDocument));
+        add(router, body, "/:index/_count", Map.of(HttpMethod.GET, seeding::count, HttpMethod.POST, seeding::count));
         add(router, body, "/_refresh", Map.of(HttpMethod.POST, seeding::refresh, HttpMethod.GET, seeding::refresh));
         add(router, body, "/:index/_refresh", Map.of(HttpMethod.POST, seeding::refresh, HttpMethod.GET, seeding::refresh));
         add(router, body, "/_cluster/health", Map.of(HttpMethod.GET, cluster::health));

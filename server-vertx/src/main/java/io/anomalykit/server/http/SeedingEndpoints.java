@@ -1,25 +1,34 @@
 package io.anomalykit.server.http;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anomalykit.server.error.EsException;
 import io.anomalykit.server.query.RestParams;
-import io.anomalykit.server.write.BulkRequests;
-import io.anomalykit.server.write.DatafeedIndicesOptions;
-import io.anomalykit.server.write.Jobs;
-import io.anomalykit.server.write.RefreshPolicy;
+import io.anomalykit.server.query.ResultsRequestParser;
 import io.anomalykit.server.store.ResultIndices;
 import io.anomalykit.server.store.ResultsStore;
 import io.anomalykit.server.store.WriteCondition;
 import io.anomalykit.server.store.WriteOutcome;
+import io.anomalykit.server.write.BulkRequests;
+import io.anomalykit.server.write.DatafeedIndicesOptions;
+import io.anomalykit.server.write.Jobs;
+import io.anomalykit.server.write.RefreshPolicy;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
 /** Elasticsearch's own seeding APIs: create, get and delete a job; index one document; {@code _bulk}; {@code _refresh}. */
 final class SeedingEndpoints {
@@ -245,27 +254,65 @@ final class SeedingEndpoints {
         indexDocument(rc, "index");
     }
 
-    /** {@code GET|HEAD /{index}/_doc/{id}} ({@code RestGetAction}): realtime, as Elasticsearch's default. */
+    /**
+     * {@code GET|HEAD /{index}/_doc/{id}} ({@code RestGetAction}), realtime as Elasticsearch's get. {@code refresh}
+     * refreshes first; {@code version} with {@code version_type} is checked against the document found
+     * ({@code VersionType.isVersionConflictForReads}: 409, a missing document is simply not found); {@code _source},
+     * {@code _source_includes} and {@code _source_excludes} ({@code FetchSourceContext.parseFromRestRequest}) leave the
+     * source out or filter it by top-level field names. What this server cannot answer exactly is refused:
+     * {@code realtime=false}, {@code stored_fields}, and source patterns with wildcards or object paths.
+     */
     void getDocument(RoutingContext rc) {
-        RequestContext.params(rc).accept("routing", "preference", "refresh").rejectUnconsumed();
+        RestParams params = RequestContext.params(rc);
+        boolean refresh = params.flag("refresh", false);
+        params.accept("routing", "preference");
+        if (!params.flag("realtime", true)) {
+            throw EsException.illegalArgument("[realtime=false] is not supported by this server: a get always reads the "
+                    + "latest write");
+        }
+        if (params.get("stored_fields") != null) {
+            throw EsException.illegalArgument("[stored_fields] is not supported by this server: results have no stored "
+                    + "fields, use [_source]");
+        }
+        long version = params.longValue("version", WriteCondition.MATCH_ANY);
+        String type = params.get("version_type");
+        WriteCondition.VersionType versionType = type == null ? WriteCondition.VersionType.INTERNAL
+                : WriteCondition.VersionType.parse(type);
+        SourceFilter source = SourceFilter.parse(params);
+        params.flag("_source_exclude_vectors", false);
+        params.rejectUnconsumed();
+        boolean validVersion = versionType == WriteCondition.VersionType.INTERNAL
+                ? version > 0 || version == WriteCondition.MATCH_ANY : version >= 0 || version == WriteCondition.MATCH_ANY;
+        if (!validVersion) {
+            throw EsException.of(400, "action_request_validation_exception", "Validation Failed: 1: illegal version value ["
+                    + version + "] for version type [" + versionType.name() + "];");
+        }
         String name = rc.pathParam("index");
         String id = rc.pathParam("id");
         access.index(rc, "indices:data/read/get", name);
         boolean head = rc.request().method() == io.vertx.core.http.HttpMethod.HEAD;
         BulkRequests.concreteIndex(store, name)
-                .compose(index -> store.get(index, id).map(found -> {
+                .compose(index -> (refresh ? store.refresh() : Future.<Void>succeededFuture())
+                        .compose(ignored -> store.get(index, id)).map(found -> {
                     ObjectNode out = NODES.objectNode();
                     out.put("_index", index).put("_id", id);
                     if (found.isEmpty()) {
                         out.put("found", false);
                         return out;
                     }
-                    out.put("_version", found.get().version()).put("_seq_no", found.get().seqNo())
+                    long current = found.get().version();
+                    if (version != WriteCondition.MATCH_ANY && current != version) {
+                        throw WriteCondition.conflict(index, "[" + id + "]: version conflict, current version [" + current
+                                + "] is different than the one provided [" + version + "]");
+                    }
+                    out.put("_version", current).put("_seq_no", found.get().seqNo())
                             .put("_primary_term", WriteCondition.PRIMARY_TERM).put("found", true);
-                    try {
-                        out.set("_source", Responses.JSON.readTree(found.get().source()));
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
+                    if (source.fetch()) {
+                        try {
+                            out.set("_source", source.apply((ObjectNode) Responses.JSON.readTree(found.get().source())));
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
                     }
                     return out;
                 }))
@@ -406,7 +453,7 @@ final class SeedingEndpoints {
 
     /**
      * Deletes the indices one after the other. The shared index and a job's custom index exist while the server
-     * does; any other custom index exists if it held documents.
+     * does; any other custom index exists once written to, until it is deleted.
      */
     private Future<Void> deleteEach(List<String> names, int next, List<ObjectNode> jobs, boolean ignoreUnavailable) {
         if (next == names.size()) {
@@ -432,6 +479,85 @@ final class SeedingEndpoints {
                     Responses.json(rc, 200, body);
                 })
                 .onFailure(failure -> Responses.error(rc, failure));
+    }
+
+    /**
+     * {@code GET|POST /{index}/_count} ({@code RestCountAction}: a search of size 0 counting every hit) on one results
+     * index or job alias, a job's read alias counting that job's documents as its filter does. Only the query that
+     * counts everything is answered: no body, {@code {}}, or {@code {"query":{"match_all":{}}}}; any other query, and
+     * {@code q}, are refused rather than answered with a count of something else.
+     */
+    void count(RoutingContext rc) {
+        RestParams params = RequestContext.params(rc);
+        params.accept("routing", "preference");
+        if (params.has("q")) {
+            throw queryNotCounted("query_string ([q])");
+        }
+        params.rejectUnconsumed();
+        String name = rc.pathParam("index");
+        access.index(rc, "indices:data/read/search", name);
+        if (RequestContext.hasBody(rc)) {
+            checkCountsEverything(RequestContext.body(rc));
+        }
+        Optional<String> job = ResultIndices.aliasedJob(name).filter(id -> !name.equals(ResultIndices.writeAlias(id)));
+        store.jobs().compose(jobs -> BulkRequests.concreteIndex(store, name).compose(index -> store.count(index, job)
+                        .map(count -> count.orElseGet(() -> {
+                            if (index.equals(ResultIndices.SHARED)
+                                    || jobs.stream().anyMatch(known -> ResultIndices.ofJob(known).equals(index))) {
+                                return 0L;
+                            }
+                            throw EsException.indexNotFound(index);
+                        }))))
+                .onSuccess(count -> {
+                    ObjectNode body = NODES.objectNode().put("count", count);
+                    body.set("_shards", NODES.objectNode().put("total", 1).put("successful", 1).put("skipped", 0)
+                            .put("failed", 0));
+                    Responses.json(rc, 200, body);
+                })
+                .onFailure(failure -> Responses.error(rc, failure));
+    }
+
+    /**
+     * A count body as {@code RestActions.getQueryContent} reads it: an object whose only field may be {@code query};
+     * of the queries, only {@code match_all} without options is counted here.
+     */
+    private static void checkCountsEverything(byte[] body) {
+        try (JsonParser parser = Responses.JSON.getFactory().createParser(body)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                return;
+            }
+            if (first != JsonToken.START_OBJECT) {
+                throw parsingException(parser, "Expected [START_OBJECT] but found [" + ResultsRequestParser.tokenName(first) + "]");
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                if (!parser.currentName().equals("query")) {
+                    throw parsingException(parser, "request does not support [" + parser.currentName() + "]");
+                }
+                parser.nextToken();
+                JsonNode query = Responses.JSON.readTree(parser);
+                String kind = query.isObject() && query.size() == 1 ? query.fieldNames().next() : null;
+                if (!"match_all".equals(kind) || !query.get(kind).isObject() || !query.get(kind).isEmpty()) {
+                    throw queryNotCounted(kind == null ? query.toString() : kind);
+                }
+            }
+        } catch (JsonParseException e) {
+            throw ResultsRequestParser.jsonSyntaxError(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code ParsingException}: its location goes with it as {@code line} and {@code col}. */
+    private static EsException parsingException(JsonParser parser, String reason) {
+        JsonLocation at = parser.currentTokenLocation();
+        return EsException.of(400, "parsing_exception", reason).withMetadata("line", at.getLineNr())
+                .withMetadata("col", at.getColumnNr());
+    }
+
+    private static EsException queryNotCounted(String query) {
+        return EsException.illegalArgument("query [" + query + "] is not supported by this server's count API: only "
+                + "counting every document (no query, or [match_all]) is");
     }
 
     private static byte[] requireBody(RoutingContext rc) {

@@ -260,6 +260,19 @@ public final class ClusterResultsStore implements ResultsStore {
     }
 
     @Override
+    public Future<Optional<Long>> count(String index, Optional<String> jobId) {
+        ObjectNode body = jobId.map(job -> {
+            ObjectNode query = NODES.objectNode();
+            query.putObject("query").putObject("term").put("job_id", job);
+            return query;
+        }).orElse(null);
+        return client.call(HttpMethod.POST, "/" + ClusterClient.encode(index) + "/_count", body)
+                .map(answer -> Optional.of(answer.path("count").asLong()))
+                .recover(failure -> ClusterClient.isNotFound(failure) ? Future.succeededFuture(Optional.empty())
+                        : Future.failedFuture(failure));
+    }
+
+    @Override
     public Future<Void> refresh() {
         return client.call(HttpMethod.POST, "/" + RESULTS_INDEX + "/_refresh", null).mapEmpty();
     }

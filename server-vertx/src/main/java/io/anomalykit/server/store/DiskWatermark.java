@@ -158,6 +158,11 @@ public final class DiskWatermark {
             }
 
             @Override
+            public Future<Optional<Long>> count(String index, Optional<String> jobId) {
+                return store.count(index, jobId);
+            }
+
+            @Override
             public Future<List<ObjectNode>> jobs() {
                 return store.jobs();
             }

@@ -12,7 +12,17 @@ final class LuceneFields {
     static final String KIND = "_kind";
     static final String KIND_RESULT = "result";
     static final String KIND_JOB = "job";
+    /**
+     * The document id as sent, stored. Indexed too, as it was when ids were global: Lucene refuses to change how a
+     * field is indexed in an existing index; identity is {@link #UID}.
+     */
     static final String ID = "_id";
+    /**
+     * A result's identity, indexed: its index and its id together, as Elasticsearch keeps each index's documents
+     * apart (see {@link #uid}).
+     */
+    static final String UID = "_uid";
+    /** A result's concrete index, stored; the index's documents are found by their {@link #UID} prefix. */
     static final String INDEX = "_index";
     static final String JOB_KEY = "_jobid";
     /** Stored fields: jobs and security objects, and results indexed before sources moved to doc values. */
@@ -25,16 +35,37 @@ final class LuceneFields {
     /** A result rendered as Elasticsearch answers it, made once at indexing. */
     static final String RENDERED = "_rendered";
     static final String VERSION = "_version";
-    /** The indexing sequence number: the final tie-break of every sort, persisted so order survives restarts. */
+    /**
+     * The store's indexing order, over all indices: the final tie-break of every sort, persisted so order survives
+     * restarts. Not Elasticsearch's {@code _seq_no}, which is counted per shard ({@link #SEQ_NO}).
+     */
     static final String SEQ = "_seq";
-    /** The commit data key holding the next sequence number. */
+    /** The sequence number of a result's last write, counted per index (each results index has one shard). */
+    static final String SEQ_NO = "_seq_no";
+    /** The commit data key holding the next {@link #SEQ}. */
     static final String NEXT_SEQ = "next_seq";
+    /** The prefix of the commit data keys holding each index's next {@link #SEQ_NO}. */
+    static final String NEXT_SEQ_NO_PREFIX = "next_seq_no:";
+    /**
+     * The commit data key saying results carry {@link #UID} and {@link #SEQ_NO}; a store committed without it was
+     * written when ids and sequence numbers were global, and is rewritten once when opened.
+     */
+    static final String PER_INDEX_IDS = "per_index_ids";
 
     private static final String POINT = "p.";
     private static final String NUMBER = "n.";
     private static final String KEYWORD = "k.";
 
     private LuceneFields() {
+    }
+
+    /**
+     * The {@link #UID} term of a document: the index's length first, so that no index name and id (either of which may
+     * hold any character) can make the term of another pair, and {@code uid(index, "")} prefixes exactly the index's
+     * documents.
+     */
+    static String uid(String index, String id) {
+        return index.length() + ":" + index + id;
     }
 
     /** The exact-term field of a keyword or boolean result field. */

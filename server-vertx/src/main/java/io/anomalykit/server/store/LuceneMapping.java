@@ -64,15 +64,17 @@ final class LuceneMapping {
      *
      * @throws EsException a {@code document_parsing_exception} when a value does not fit its field
      */
-    Document toDocument(String id, String index, long version, long seq, ObjectNode source, byte[] json,
+    Document toDocument(String id, String index, long version, long seq, long seqNo, ObjectNode source, byte[] json,
                         byte[] rendered) {
         Document doc = new Document();
         doc.add(new StringField(LuceneFields.KIND, LuceneFields.KIND_RESULT, Field.Store.NO));
+        doc.add(new StringField(LuceneFields.UID, LuceneFields.uid(index, id), Field.Store.NO));
         doc.add(new StringField(LuceneFields.ID, id, Field.Store.YES));
         doc.add(new StoredField(LuceneFields.INDEX, index));
         doc.add(new StoredField(LuceneFields.VERSION, version));
         doc.add(new NumericDocValuesField(LuceneFields.VERSION, version));
         doc.add(new NumericDocValuesField(LuceneFields.SEQ, seq));
+        doc.add(new NumericDocValuesField(LuceneFields.SEQ_NO, seqNo));
         doc.add(new BinaryDocValuesField(LuceneFields.SOURCE_BYTES, new BytesRef(json)));
         doc.add(new BinaryDocValuesField(LuceneFields.RENDERED, new BytesRef(rendered)));
         for (Map.Entry<String, JsonNode> entry : source.properties()) {

@@ -19,10 +19,14 @@ import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.PrefixQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherFactory;
@@ -45,6 +49,8 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,7 +71,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LuceneResultsStore implements ResultsStore {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> SOURCE_ONLY = Set.of(LuceneFields.SOURCE);
 
     private final Vertx vertx;
     private final Directory directory;
@@ -77,6 +82,11 @@ public final class LuceneResultsStore implements ResultsStore {
     private final Map<String, ObjectNode> jobs = new ConcurrentHashMap<>();
     private final LuceneMapping mapping = new LuceneMapping();
     private final AtomicLong nextSeq;
+    /**
+     * Each index's next {@code _seq_no}, for every index that exists; a new index starts at 0. Changed under the write
+     * lock only, read by counts without it.
+     */
+    private final Map<String, Long> nextSeqNos = new ConcurrentHashMap<>();
     /** Guarded by the write lock. */
     private final VersionLookup versions = new VersionLookup();
     private final Object writeLock = new Object();
@@ -91,6 +101,28 @@ public final class LuceneResultsStore implements ResultsStore {
         IndexWriterConfig config = new IndexWriterConfig().setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
                 .setRAMBufferSizeMB(64).setCodec(new ResultsCodec());
         this.writer = new IndexWriter(directory, config);
+        long seq = 0;
+        boolean perIndexIds = false;
+        Iterable<Map.Entry<String, String>> commitData = writer.getLiveCommitData();
+        if (commitData != null) {
+            for (Map.Entry<String, String> entry : commitData) {
+                if (entry.getKey().equals(LuceneFields.NEXT_SEQ)) {
+                    seq = Long.parseLong(entry.getValue());
+                } else if (entry.getKey().startsWith(LuceneFields.NEXT_SEQ_NO_PREFIX)) {
+                    nextSeqNos.put(entry.getKey().substring(LuceneFields.NEXT_SEQ_NO_PREFIX.length()),
+                            Long.parseLong(entry.getValue()));
+                } else if (entry.getKey().equals(LuceneFields.PER_INDEX_IDS)) {
+                    perIndexIds = true;
+                }
+            }
+        }
+        this.nextSeq = new AtomicLong(seq);
+        loadJobsAndMapping();
+        if (!perIndexIds) {
+            rewriteWithPerIndexIds();
+            commit();
+        }
+        // Opened after any rewrite, so that they see it.
         this.visible = new SearcherManager(writer, new SearcherFactory() {
             @Override
             public IndexSearcher newSearcher(IndexReader reader, IndexReader previous) {
@@ -102,17 +134,6 @@ public final class LuceneResultsStore implements ResultsStore {
             }
         });
         this.lookup = new SearcherManager(writer, null);
-        long seq = 0;
-        Iterable<Map.Entry<String, String>> commitData = writer.getLiveCommitData();
-        if (commitData != null) {
-            for (Map.Entry<String, String> entry : commitData) {
-                if (entry.getKey().equals(LuceneFields.NEXT_SEQ)) {
-                    seq = Long.parseLong(entry.getValue());
-                }
-            }
-        }
-        this.nextSeq = new AtomicLong(seq);
-        loadJobsAndMapping();
         this.refreshTimer = vertx.setPeriodic(refreshIntervalMillis, id -> vertx.executeBlocking(() -> {
             visible.maybeRefresh();
             return null;
@@ -144,6 +165,48 @@ public final class LuceneResultsStore implements ResultsStore {
                         (ObjectNode) JSON.readTree(doc.getBinaryValue(LuceneFields.SOURCE).bytes));
             }
             mapping.learn(reader);
+        }
+    }
+
+    /**
+     * Rewrites the results of a store written when ids and sequence numbers were global (ids were unique over all
+     * indices then, so each result keeps its identity): each gets its {@code _uid}, an indexed {@code _index}, and a
+     * {@code _seq_no} equal to the sequence number it was answered with, so versions and {@code if_seq_no} tokens
+     * clients hold stay valid. Each index's sequence numbers then continue from the old global counter. Results
+     * indexed before sources and renderings moved to doc values get those too, so every reader can rely on them.
+     */
+    private void rewriteWithPerIndexIds() throws IOException {
+        Set<String> indices = new HashSet<>();
+        try (DirectoryReader reader = DirectoryReader.open(writer)) {
+            for (LeafReaderContext leaf : reader.leaves()) {
+                Bits live = leaf.reader().getLiveDocs();
+                StoredFields stored = leaf.reader().storedFields();
+                NumericDocValues seqs = DocValues.getNumeric(leaf.reader(), LuceneFields.SEQ);
+                BinaryDocValues sources = DocValues.getBinary(leaf.reader(), LuceneFields.SOURCE_BYTES);
+                for (int doc = 0; doc < leaf.reader().maxDoc(); doc++) {
+                    if (live != null && !live.get(doc)) {
+                        continue;
+                    }
+                    Document fields = stored.document(doc);
+                    String index = fields.get(LuceneFields.INDEX);
+                    if (index == null) {
+                        // A job.
+                        continue;
+                    }
+                    String id = fields.get(LuceneFields.ID);
+                    long version = fields.getField(LuceneFields.VERSION).numericValue().longValue();
+                    long seq = seqs.advanceExact(doc) ? seqs.longValue() : nextSeq.getAndIncrement();
+                    byte[] json = sources.advanceExact(doc) ? copy(sources.binaryValue())
+                            : copy(fields.getBinaryValue(LuceneFields.SOURCE));
+                    ObjectNode source = (ObjectNode) JSON.readTree(json);
+                    writer.updateDocument(new Term(LuceneFields.ID, id),
+                            mapping.toDocument(id, index, version, seq, seq, source, json, render(source)));
+                    indices.add(index);
+                }
+            }
+        }
+        for (String index : indices) {
+            nextSeqNos.put(index, nextSeq.get());
         }
     }
 
@@ -202,15 +265,10 @@ public final class LuceneResultsStore implements ResultsStore {
                 leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
                 values = DocValues.getBinary(leaf.reader(), hits);
             }
-            int local = doc - leaf.docBase;
-            if (values.advanceExact(local)) {
-                read[rank] = copy(values.binaryValue());
-            } else {
-                // Indexed before sources and renderings moved to doc values.
-                byte[] source = copy(leaf.reader().storedFields().document(local, SOURCE_ONLY)
-                        .getBinaryValue(LuceneFields.SOURCE));
-                read[rank] = hits.equals(LuceneFields.SOURCE_BYTES) ? source : render((ObjectNode) JSON.readTree(source));
+            if (!values.advanceExact(doc - leaf.docBase)) {
+                throw new IllegalStateException("result without " + hits);
             }
+            read[rank] = copy(values.binaryValue());
         }
         return new SearchPage(total, Arrays.asList(read));
     }
@@ -263,12 +321,7 @@ public final class LuceneResultsStore implements ResultsStore {
                 reopenLookup();
                 IndexSearcher searcher = lookup.acquire();
                 try {
-                    Query byId = new org.apache.lucene.search.BooleanQuery.Builder()
-                            .add(new TermQuery(new Term(LuceneFields.ID, id)), org.apache.lucene.search.BooleanClause.Occur.FILTER)
-                            .add(new TermQuery(new Term(LuceneFields.KIND, LuceneFields.KIND_RESULT)),
-                                    org.apache.lucene.search.BooleanClause.Occur.FILTER)
-                            .build();
-                    TopDocs hits = searcher.search(byId, 1);
+                    TopDocs hits = searcher.search(new TermQuery(new Term(LuceneFields.UID, LuceneFields.uid(index, id))), 1);
                     if (hits.scoreDocs.length == 0) {
                         return Optional.<StoredDocument>empty();
                     }
@@ -276,17 +329,14 @@ public final class LuceneResultsStore implements ResultsStore {
                     List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
                     LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
                     int local = doc - leaf.docBase;
-                    Document stored = leaf.reader().storedFields().document(local);
-                    if (!index.equals(stored.get(LuceneFields.INDEX))) {
-                        return Optional.<StoredDocument>empty();
-                    }
                     BinaryDocValues sources = DocValues.getBinary(leaf.reader(), LuceneFields.SOURCE_BYTES);
-                    byte[] source = sources.advanceExact(local) ? copy(sources.binaryValue())
-                            : copy(stored.getBinaryValue(LuceneFields.SOURCE));
-                    org.apache.lucene.index.NumericDocValues seqs = DocValues.getNumeric(leaf.reader(), LuceneFields.SEQ);
-                    long seq = seqs.advanceExact(local) ? seqs.longValue() : -1;
-                    long version = stored.getField(LuceneFields.VERSION).numericValue().longValue();
-                    return Optional.of(new StoredDocument(index, id, version, seq, source));
+                    NumericDocValues versions = DocValues.getNumeric(leaf.reader(), LuceneFields.VERSION);
+                    NumericDocValues seqNos = DocValues.getNumeric(leaf.reader(), LuceneFields.SEQ_NO);
+                    if (!sources.advanceExact(local) || !versions.advanceExact(local) || !seqNos.advanceExact(local)) {
+                        throw new IllegalStateException("result without its source, version or sequence number");
+                    }
+                    return Optional.of(new StoredDocument(index, id, versions.longValue(), seqNos.longValue(),
+                            copy(sources.binaryValue())));
                 } finally {
                     lookup.release(searcher);
                 }
@@ -307,8 +357,9 @@ public final class LuceneResultsStore implements ResultsStore {
      */
     private WriteOutcome apply(WriteOp op, IndexReader reader) throws IOException {
         String id = op.id() != null ? op.id() : generateId();
+        String uid = LuceneFields.uid(op.index(), id);
         // A generated id is new by construction: no need to look it up.
-        VersionLookup.Current current = op.id() == null ? VersionLookup.Current.ABSENT : versions.current(reader, id);
+        VersionLookup.Current current = op.id() == null ? VersionLookup.Current.ABSENT : versions.current(reader, uid);
         WriteCondition condition = op.condition();
         EsException conflict = condition.conflict(op.index(), id, current.version(), current.seqNo());
         if (conflict == null && op.kind() == WriteOp.Kind.CREATE && current.exists()) {
@@ -319,28 +370,30 @@ public final class LuceneResultsStore implements ResultsStore {
             return WriteOutcome.failed(op.index(), id, conflict);
         }
         long version = condition.nextVersion(current.version());
-        Term idTerm = new Term(LuceneFields.ID, id);
+        Term uidTerm = new Term(LuceneFields.UID, uid);
+        long seqNo = nextSeqNos.getOrDefault(op.index(), 0L);
         if (op.kind() == WriteOp.Kind.DELETE) {
-            long seq = nextSeq.getAndIncrement();
+            nextSeqNos.put(op.index(), seqNo + 1);
             if (!current.exists()) {
-                return new WriteOutcome(op.index(), id, version, "not_found", 404, seq, null);
+                return new WriteOutcome(op.index(), id, version, "not_found", 404, seqNo, null);
             }
-            writer.deleteDocuments(idTerm);
-            versions.deleted(id);
-            return new WriteOutcome(op.index(), id, version, "deleted", 200, seq, null);
+            writer.deleteDocuments(uidTerm);
+            versions.deleted(uid);
+            return new WriteOutcome(op.index(), id, version, "deleted", 200, seqNo, null);
         }
         long seq = nextSeq.get();
         Document doc;
         try {
-            doc = mapping.toDocument(id, op.index(), version, seq, op.source(), op.json(), render(op.source()));
+            doc = mapping.toDocument(id, op.index(), version, seq, seqNo, op.source(), op.json(), render(op.source()));
         } catch (EsException invalid) {
             return WriteOutcome.failed(op.index(), id, invalid);
         }
         nextSeq.incrementAndGet();
-        writer.updateDocument(idTerm, doc);
-        versions.wrote(id, version, seq);
-        return !current.exists() ? new WriteOutcome(op.index(), id, version, "created", 201, seq, null)
-                : new WriteOutcome(op.index(), id, version, "updated", 200, seq, null);
+        nextSeqNos.put(op.index(), seqNo + 1);
+        writer.updateDocument(uidTerm, doc);
+        versions.wrote(uid, version, seqNo);
+        return !current.exists() ? new WriteOutcome(op.index(), id, version, "created", 201, seqNo, null)
+                : new WriteOutcome(op.index(), id, version, "updated", 200, seqNo, null);
     }
 
     private String generateId() {
@@ -350,7 +403,11 @@ public final class LuceneResultsStore implements ResultsStore {
     }
 
     private void commit() throws IOException {
-        writer.setLiveCommitData(Map.of(LuceneFields.NEXT_SEQ, Long.toString(nextSeq.get())).entrySet());
+        Map<String, String> data = new HashMap<>();
+        data.put(LuceneFields.NEXT_SEQ, Long.toString(nextSeq.get()));
+        data.put(LuceneFields.PER_INDEX_IDS, "true");
+        nextSeqNos.forEach((index, seqNo) -> data.put(LuceneFields.NEXT_SEQ_NO_PREFIX + index, Long.toString(seqNo)));
+        writer.setLiveCommitData(data.entrySet());
         writer.commit();
     }
 
@@ -360,6 +417,28 @@ public final class LuceneResultsStore implements ResultsStore {
             visible.maybeRefreshBlocking();
             return null;
         }, false);
+    }
+
+    @Override
+    public Future<Optional<Long>> count(String index, Optional<String> jobId) {
+        return vertx.executeBlocking(() -> {
+            if (!nextSeqNos.containsKey(index)) {
+                return Optional.<Long>empty();
+            }
+            BooleanQuery.Builder query = jobId.map(LuceneQueries::results).orElseGet(BooleanQuery.Builder::new)
+                    .add(inIndex(index), BooleanClause.Occur.FILTER);
+            IndexSearcher searcher = visible.acquire();
+            try {
+                return Optional.of((long) searcher.count(query.build()));
+            } finally {
+                visible.release(searcher);
+            }
+        }, false);
+    }
+
+    /** The documents of one index: their identities begin with it. */
+    private static Query inIndex(String index) {
+        return new PrefixQuery(new Term(LuceneFields.UID, LuceneFields.uid(index, "")));
     }
 
     @Override
@@ -392,55 +471,27 @@ public final class LuceneResultsStore implements ResultsStore {
         }, false);
     }
 
+    /**
+     * Deletes the index's documents and forgets its sequence numbers: a document written to an index of that name
+     * afterwards starts again at {@code _seq_no} 0 and version 1, as in a new index. An index exists here once a write
+     * has taken one of its sequence numbers.
+     */
     @Override
     public Future<Boolean> deleteIndex(String index) {
         return vertx.executeBlocking(() -> {
-            boolean held;
+            boolean existed;
             synchronized (writeLock) {
-                reopenLookup();
-                List<String> ids = idsIn(index);
-                for (String id : ids) {
-                    writer.deleteDocuments(new Term(LuceneFields.ID, id));
-                    versions.deleted(id);
-                }
-                held = !ids.isEmpty();
-                if (held) {
+                existed = nextSeqNos.remove(index) != null;
+                if (existed) {
+                    writer.deleteDocuments(inIndex(index));
                     commit();
-                    // A new document with one of these ids starts again at version 1, as in a new index.
+                    // Versions remembered for the deleted documents are stale now.
                     reopenLookup();
                 }
             }
             visible.maybeRefreshBlocking();
-            return held;
+            return existed;
         }, false);
-    }
-
-    /**
-     * The ids of an index's documents, read from the stored fields of every result: the index is stored, not indexed
-     * (ids are unique across indices here), and deleting an index is rare enough to afford the scan.
-     */
-    private List<String> idsIn(String index) throws IOException {
-        List<String> ids = new ArrayList<>();
-        IndexSearcher searcher = lookup.acquire();
-        try {
-            for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
-                StoredFields stored = leaf.reader().storedFields();
-                Bits live = leaf.reader().getLiveDocs();
-                for (int doc = 0; doc < leaf.reader().maxDoc(); doc++) {
-                    if (live != null && !live.get(doc)) {
-                        continue;
-                    }
-                    // Only results have an index: jobs never match.
-                    Document fields = stored.document(doc, Set.of(LuceneFields.ID, LuceneFields.INDEX));
-                    if (index.equals(fields.get(LuceneFields.INDEX))) {
-                        ids.add(fields.get(LuceneFields.ID));
-                    }
-                }
-            }
-        } finally {
-            lookup.release(searcher);
-        }
-        return ids;
     }
 
     @Override

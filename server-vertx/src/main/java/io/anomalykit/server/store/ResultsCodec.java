@@ -7,7 +7,7 @@ import org.apache.lucene.codecs.lucene912.Lucene912Codec;
 import org.apache.lucene.codecs.lucene912.Lucene912PostingsFormat;
 
 /**
- * Lucene's default codec, except that {@code _id} terms carry a Bloom filter per segment: most ids a bulk request
+ * Lucene's default codec, except that document identity terms ({@code _uid}) carry a Bloom filter per segment: most ids a bulk request
  * writes are new, and the filter says so without a seek in every segment's terms. Public only because Lucene finds
  * codecs by name through {@code META-INF/services}.
  */
@@ -19,7 +19,7 @@ public final class ResultsCodec extends FilterCodec {
         super("AnomalykitResults912", new Lucene912Codec() {
             @Override
             public PostingsFormat getPostingsFormatForField(String field) {
-                return field.equals(LuceneFields.ID) ? ID_POSTINGS : super.getPostingsFormatForField(field);
+                return field.equals(LuceneFields.UID) ? ID_POSTINGS : super.getPostingsFormatForField(field);
             }
         });
     }

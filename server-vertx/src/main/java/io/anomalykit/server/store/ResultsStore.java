@@ -38,11 +38,20 @@ public interface ResultsStore {
 
     /**
      * Deletes every document of a concrete results index ({@code .ml-anomalies-shared} or a custom one), as deleting
-     * the index does in Elasticsearch; jobs are left as they are.
+     * the index does in Elasticsearch; jobs are left as they are. A document written to an index of that name
+     * afterwards starts again at sequence number 0 and version 1.
      *
-     * @return false if the index held nothing (or, in a store that keeps indices as such, did not exist)
+     * @return false if there was nothing to delete: the index was never written to, or was deleted since
      */
     Future<Boolean> deleteIndex(String index);
+
+    /**
+     * How many documents of a concrete results index a search sees (what was refreshed), as the count API answers;
+     * with a job, only that job's (the filter of its read alias).
+     *
+     * @return empty if the index does not exist (never written to, or deleted since)
+     */
+    Future<Optional<Long>> count(String index, Optional<String> jobId);
 
     Future<Optional<ObjectNode>> job(String jobId);
 

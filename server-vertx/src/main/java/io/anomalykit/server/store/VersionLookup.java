@@ -17,9 +17,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The current version of a document id, as Elasticsearch's version map answers it: ids written since the lookup
- * reader was last reopened are remembered in memory, older ones are found through the reader's {@code _id} terms and
- * the {@code _version} doc values. Reopening the reader for every bulk request would flush a tiny segment each time;
+ * The current version of a document, as Elasticsearch's version map answers it, per index (the same id in two indices
+ * is two documents): documents written since the lookup reader was last reopened are remembered in memory, older ones
+ * are found through the reader's {@code _uid} terms and the {@code _version} and {@code _seq_no} doc values. Reopening the reader for every bulk request would flush a tiny segment each time;
  * instead the reader is reopened when the memory grows past a bound. Used under the store's write lock only.
  */
 final class VersionLookup {
@@ -51,16 +51,17 @@ final class VersionLookup {
         sinceReopen.clear();
     }
 
-    void wrote(String id, long version, long seqNo) {
-        sinceReopen.put(id, version < 0 ? Current.ABSENT : new Current(version, seqNo));
+    /** @param uid the document's {@link LuceneFields#uid} */
+    void wrote(String uid, long version, long seqNo) {
+        sinceReopen.put(uid, version < 0 ? Current.ABSENT : new Current(version, seqNo));
     }
 
-    void deleted(String id) {
-        sinceReopen.put(id, Current.ABSENT);
+    void deleted(String uid) {
+        sinceReopen.put(uid, Current.ABSENT);
     }
 
-    Current current(IndexReader current, String id) throws IOException {
-        Current remembered = sinceReopen.get(id);
+    Current current(IndexReader current, String uid) throws IOException {
+        Current remembered = sinceReopen.get(uid);
         if (remembered != null) {
             return remembered;
         }
@@ -69,12 +70,12 @@ final class VersionLookup {
             reader = current;
             terms = new TermsEnum[leaves.size()];
         }
-        BytesRef term = new BytesRef(id);
+        BytesRef term = new BytesRef(uid);
         // Newest segments last: a replaced document is live only in the segment that holds its latest version.
         for (int i = leaves.size() - 1; i >= 0; i--) {
             LeafReaderContext leaf = leaves.get(i);
             if (terms[i] == null) {
-                Terms idTerms = leaf.reader().terms(LuceneFields.ID);
+                Terms idTerms = leaf.reader().terms(LuceneFields.UID);
                 terms[i] = idTerms == null ? TermsEnum.EMPTY : idTerms.iterator();
             }
             if (!terms[i].seekExact(term)) {
@@ -84,24 +85,15 @@ final class VersionLookup {
             Bits live = leaf.reader().getLiveDocs();
             for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = postings.nextDoc()) {
                 if (live == null || live.get(doc)) {
-                    return new Current(storedVersion(leaf, doc), storedSeqNo(leaf, doc));
+                    return new Current(numeric(leaf, doc, LuceneFields.VERSION), numeric(leaf, doc, LuceneFields.SEQ_NO));
                 }
             }
         }
         return Current.ABSENT;
     }
 
-    private static long storedSeqNo(LeafReaderContext leaf, int doc) throws IOException {
-        NumericDocValues seqs = DocValues.getNumeric(leaf.reader(), LuceneFields.SEQ);
-        return seqs.advanceExact(doc) ? seqs.longValue() : NONE;
-    }
-
-    private static long storedVersion(LeafReaderContext leaf, int doc) throws IOException {
-        NumericDocValues versions = DocValues.getNumeric(leaf.reader(), LuceneFields.VERSION);
-        if (versions.advanceExact(doc)) {
-            return versions.longValue();
-        }
-        // Written before versions had doc values.
-        return leaf.reader().storedFields().document(doc).getField(LuceneFields.VERSION).numericValue().longValue();
+    private static long numeric(LeafReaderContext leaf, int doc, String field) throws IOException {
+        NumericDocValues values = DocValues.getNumeric(leaf.reader(), field);
+        return values.advanceExact(doc) ? values.longValue() : NONE;
     }
 }

@@ -405,10 +405,67 @@ public abstract class ResultsStoreContract {
         WriteOutcome again = index(record("shared-1", 1, 10)).get(0);
         assertThat(again.result()).isEqualTo("created");
         assertThat(again.version()).isEqualTo(1);
+        assertThat(again.seqNo()).as("a new index's first sequence number").isZero();
         assertThat(await(store.deleteIndex(custom))).isTrue();
         assertThat(await(store.get(custom, "kept"))).isEmpty();
         assertThat(await(store.get(".ml-anomalies-shared", "shared-1"))).isPresent();
         assertThat(await(store.deleteIndex(".ml-anomalies-custom-never-written"))).isFalse();
+    }
+
+    /**
+     * Each index keeps its own documents, as each Elasticsearch shard has its own ids, versions and sequence numbers
+     * ({@code InternalEngine}'s version map and {@code LocalCheckpointTracker} are per shard; a results index has one):
+     * the same id in two indices is two documents, and deleting one leaves the other.
+     */
+    @Test
+    void theSameIdInTwoIndicesIsTwoDocuments() {
+        String a = ".ml-anomalies-custom-contract-a";
+        String b = ".ml-anomalies-custom-contract-b";
+        List<WriteOutcome> first = await(store.write(List.of(
+                new WriteOp(WriteOp.Kind.INDEX, a, "x1", record("a-x1", 1, 10)),
+                new WriteOp(WriteOp.Kind.INDEX, a, "x1", record("a-x1", 1, 11)),
+                new WriteOp(WriteOp.Kind.INDEX, b, "x1", record("b-x1", 2, 20))), true));
+        assertThat(first).extracting(WriteOutcome::result).containsExactly("created", "updated", "created");
+        assertThat(first).extracting(WriteOutcome::version).containsExactly(1L, 2L, 1L);
+        assertThat(first).extracting(WriteOutcome::seqNo).containsExactly(0L, 1L, 0L);
+
+        WriteOutcome createInB = await(store.write(List.of(new WriteOp(WriteOp.Kind.CREATE, b, "only-in-a", record("b", 3, 1)),
+                new WriteOp(WriteOp.Kind.INDEX, a, "only-in-a", record("a", 3, 1))), true)).get(0);
+        assertThat(createInB.result()).isEqualTo("created");
+        assertThat(createInB.seqNo()).isEqualTo(1);
+
+        StoredDocument inA = await(store.get(a, "x1")).orElseThrow();
+        StoredDocument inB = await(store.get(b, "x1")).orElseThrow();
+        assertThat(new String(inA.source(), StandardCharsets.UTF_8)).contains("\"a-x1\"").contains("11");
+        assertThat(new String(inB.source(), StandardCharsets.UTF_8)).contains("\"b-x1\"");
+        assertThat(inA.version()).isEqualTo(2);
+        assertThat(inB.version()).isEqualTo(1);
+
+        WriteOutcome staleForB = await(store.write(List.of(new WriteOp(WriteOp.Kind.INDEX, b, "x1", record("b-x1", 2, 21),
+                null, ifSeqNo(1))), true)).get(0);
+        assertThat(staleForB.status()).as("seqNo 1 is a's, not b's").isEqualTo(409);
+        WriteOutcome deleted = await(store.write(List.of(new WriteOp(WriteOp.Kind.DELETE, a, "x1", null)), true)).get(0);
+        assertThat(deleted.result()).isEqualTo("deleted");
+        assertThat(deleted.seqNo()).isEqualTo(3);
+        assertThat(await(store.get(a, "x1"))).isEmpty();
+        assertThat(await(store.get(b, "x1"))).isPresent();
+        reopen();
+        assertThat(await(store.get(b, "x1")).orElseThrow().version()).isEqualTo(1);
+        assertThat(await(store.write(List.of(new WriteOp(WriteOp.Kind.INDEX, b, "y", record("b-y", 4, 1))), true)).get(0)
+                .seqNo()).as("sequence numbers survive reopening").isEqualTo(2);
+    }
+
+    /** The count API over one index, or over a job's read alias (its filter on the job). */
+    @Test
+    void countsAreOfOneIndexAndOptionallyOneJob() {
+        String custom = ".ml-anomalies-custom-contract-count";
+        ObjectNode otherJob = record("other", 1, 10).put("job_id", "other-job");
+        index(record("mine", 1, 10), otherJob);
+        await(store.write(List.of(new WriteOp(WriteOp.Kind.INDEX, custom, "c", record("c", 1, 10))), true));
+        assertThat(await(store.count(".ml-anomalies-shared", java.util.Optional.empty()))).contains(2L);
+        assertThat(await(store.count(".ml-anomalies-shared", java.util.Optional.of(JOB)))).contains(1L);
+        assertThat(await(store.count(custom, java.util.Optional.empty()))).contains(1L);
+        assertThat(await(store.count(".ml-anomalies-custom-contract-never", java.util.Optional.empty()))).isEmpty();
     }
 
     private void reopen() {

@@ -1,0 +1,77 @@
+package io.anomalykit.conformance.junit;
+
+import io.anomalykit.conformance.cases.Case;
+import io.anomalykit.conformance.cases.CaseLibrary;
+import io.anomalykit.conformance.config.KitConfig;
+import io.anomalykit.conformance.report.RunRecord;
+import io.anomalykit.conformance.run.Outcome;
+import io.anomalykit.conformance.service.Target;
+import org.opentest4j.AssertionFailedError;
+
+import java.util.List;
+
+/**
+ * The kit in one call, for a test that does not extend {@link ConformanceSuite}:
+ *
+ * <pre>{@code
+ * RunRecord run = Conformance.run(Target.at("https://127.0.0.1:9200").caCertificate(ca).superuserApiKey(key).build());
+ * Conformance.assertPassed(run);
+ * }</pre>
+ */
+public final class Conformance {
+
+    /** What a run reports after each case. */
+    @FunctionalInterface
+    public interface Progress {
+        /** Case {@code index} (from 1) of {@code total} ended with {@code outcome}. */
+        void ran(Outcome outcome, int index, int total);
+    }
+
+    private Conformance() {
+    }
+
+    /** Runs the cases the system properties (and {@code anomalykit-kit.yaml}) select against {@code target}. */
+    public static RunRecord run(Target target) {
+        return run(target, KitConfig.fromSystemProperties());
+    }
+
+    /** Runs the cases {@code config} selects against {@code target}, writing its reports if it names a directory. */
+    public static RunRecord run(Target target, KitConfig config) {
+        return run(target, config, CaseLibrary.load(config.seed()), (outcome, index, total) -> { });
+    }
+
+    /**
+     * As {@link #run(Target, KitConfig)}, over {@code library}, telling {@code progress} after each case. When the
+     * target cannot be used — unreachable, its TLS handshake or the superuser's authentication failed — no case runs
+     * and the record says why ({@link RunRecord#error()}).
+     */
+    public static RunRecord run(Target target, KitConfig config, CaseLibrary library, Progress progress) {
+        RunSession session = new RunSession(target, config, library);
+        if (session.problem() == null) {
+            int index = 0;
+            for (Case testCase : session.selected()) {
+                progress.ran(session.run(testCase), ++index, session.selected().size());
+            }
+        }
+        return session.finish();
+    }
+
+    /**
+     * Asserts that the run passed its gate.
+     *
+     * @throws IllegalStateException when the target could not be used, so the test errors rather than fails
+     * @throws AssertionFailedError  listing every gating failure, in full
+     */
+    public static void assertPassed(RunRecord run) {
+        if (run.error() != null) {
+            throw new IllegalStateException("no conformance case ran: " + run.error());
+        }
+        List<Outcome> failures = run.gatingFailures();
+        if (!failures.isEmpty()) {
+            StringBuilder message = new StringBuilder(failures.size() + " gating conformance case(s) failed against "
+                    + run.target() + ":\n");
+            failures.forEach(f -> message.append(f.message()));
+            throw new AssertionFailedError(message.toString());
+        }
+    }
+}

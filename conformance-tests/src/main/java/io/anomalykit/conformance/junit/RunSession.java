@@ -1,0 +1,90 @@
+package io.anomalykit.conformance.junit;
+
+import io.anomalykit.conformance.cases.Case;
+import io.anomalykit.conformance.cases.CaseLibrary;
+import io.anomalykit.conformance.config.KitConfig;
+import io.anomalykit.conformance.report.Reports;
+import io.anomalykit.conformance.report.RunRecord;
+import io.anomalykit.conformance.run.CaseRunner;
+import io.anomalykit.conformance.run.Outcome;
+import io.anomalykit.conformance.service.Target;
+import io.anomalykit.conformance.service.TargetClient;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * One run against one target, shared by {@link Conformance#run} and {@link ConformanceSuite}: the cases the
+ * configuration selects, whether the target can be used at all, each case's outcome (none run after
+ * {@link KitConfig#maxFailures()} gating failures), and the record and reports at the end.
+ */
+final class RunSession {
+
+    private final Target target;
+    private final KitConfig config;
+    private final List<Case> selected;
+    private final CaseRunner runner;
+    private final String problem;
+    private final List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+    private int gatingFailures;
+
+    /** Checks at once that the target answers {@code GET /} (waiting up to the configured time). */
+    RunSession(Target target, KitConfig config, CaseLibrary library) {
+        this.target = target;
+        this.config = config;
+        this.selected = library.cases().stream().filter(config::selects).toList();
+        this.runner = new CaseRunner(target, library);
+        this.problem = new TargetClient(target).problem(config.waitFor()).orElse(null);
+    }
+
+    /** The cases to run, in order. */
+    List<Case> selected() {
+        return selected;
+    }
+
+    /** Why the target cannot be used (then no case runs), or null. */
+    String problem() {
+        return problem;
+    }
+
+    /** Whether a failure of the case fails the gate. */
+    boolean gates(Case testCase) {
+        return config.gates(testCase);
+    }
+
+    /** Runs one case, or skips it once the configured number of gating failures is reached. */
+    synchronized Outcome run(Case testCase) {
+        Outcome outcome;
+        if (config.maxFailures() > 0 && gatingFailures >= config.maxFailures()) {
+            outcome = new Outcome(testCase, Outcome.Result.SKIPPED, List.of(), "not run: the run stopped after "
+                    + config.maxFailures() + " gating failures (max-failures)", null, 0);
+        } else {
+            outcome = runner.run(testCase);
+            if (outcome.result() == Outcome.Result.FAILED && config.gates(testCase)) {
+                gatingFailures++;
+            }
+        }
+        outcomes.add(outcome);
+        return outcome;
+    }
+
+    /** The record of the run so far, written into the configured report directory when there is one. */
+    RunRecord finish() {
+        List<Case> ran = problem != null ? selected : outcomes.stream().map(Outcome::testCase).toList();
+        RunRecord record = new RunRecord(target.baseUrl().toString(), config.seed(), Instant.now(), ran, outcomes,
+                config.strict(), problem);
+        if (config.reportDirectory() != null) {
+            try {
+                Reports.write(config.reportDirectory(), record);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the reports to " + config.reportDirectory() + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        return record;
+    }
+}

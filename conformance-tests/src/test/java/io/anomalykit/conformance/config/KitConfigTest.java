@@ -1,0 +1,124 @@
+package io.anomalykit.conformance.config;
+
+import io.anomalykit.conformance.cases.Case;
+import io.anomalykit.conformance.cases.CaseLibrary;
+import io.anomalykit.conformance.cases.Level;
+import io.anomalykit.conformance.service.Capability;
+import io.anomalykit.conformance.service.Credentials;
+import io.anomalykit.conformance.service.Persona;
+import io.anomalykit.conformance.service.Target;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** One configuration, from a file, flags or system properties, with the same meaning from each. */
+class KitConfigTest {
+
+    private static final CaseLibrary LIBRARY = CaseLibrary.load();
+
+    private static Case byId(String id) {
+        return LIBRARY.cases().stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aFileGivesEverySettingWithEnvironmentReferences(@TempDir Path directory) throws Exception {
+        Path file = directory.resolve("kit.yaml");
+        Files.writeString(file, """
+                url: https://${ES_HOST}:9200/es
+                api-key-env: ES_API_KEY
+                personas:
+                  ml_user: {user: reader, password-env: READER_PASSWORD}
+                header: {X-Tenant: "${TENANT}"}
+                without: [legacy_prefix, get_with_body]
+                with: rest_api_v9
+                opt-out: {records.desc.default-true: "we default to ascending"}
+                exclude: ["^generated\\\\."]
+                level: recommended
+                strict: true
+                seed: 7
+                report: out/kit
+                max-failures: 3
+                wait-for: 30
+                request-timeout: 5
+                """);
+        Map<String, String> env = Map.of("ES_HOST", "es.internal", "ES_API_KEY", "a2V5", "READER_PASSWORD", "secret",
+                "TENANT", "acme");
+        KitConfig config = KitConfig.builder().load(file, env).build(env);
+        Target target = config.target().build();
+        assertThat(target.baseUrl()).hasToString("https://es.internal:9200/es");
+        assertThat(target.credentials(Persona.SUPERUSER)).contains(new Credentials.ApiKey("a2V5"));
+        assertThat(target.credentials(Persona.ML_USER)).contains(new Credentials.Basic("reader", "secret"));
+        assertThat(target.supports(Capability.LEGACY_PREFIX)).isFalse();
+        assertThat(target.supports(Capability.GET_WITH_BODY)).isFalse();
+        assertThat(target.supports(Capability.REST_API_V9)).isTrue();
+        assertThat(target.optOutReason("records.desc.default-true")).contains("we default to ascending");
+        assertThat(config.level()).isEqualTo(Level.RECOMMENDED);
+        assertThat(config.strict()).isTrue();
+        assertThat(config.seed()).isEqualTo(7);
+        assertThat(config.reportDirectory()).isEqualTo(Path.of("out/kit"));
+        assertThat(config.maxFailures()).isEqualTo(3);
+        assertThat(config.waitFor()).hasSeconds(30);
+        assertThat(config.selects(byId("records.legacy-prefix"))).isTrue();
+        assertThat(config.selects(byId("authorization.records.get.cluster-without-index-read"))).as("optional").isFalse();
+        assertThat(config.selects(LIBRARY.cases().stream().filter(c -> c.kind().equals("generated")).findFirst()
+                .orElseThrow())).as("excluded").isFalse();
+    }
+
+    @Test
+    void mistakesAreUsageErrorsThatNameTheProblem(@TempDir Path directory) throws Exception {
+        Path file = directory.resolve("kit.yaml");
+        Files.writeString(file, "url: ${NOT_SET}\n");
+        assertThatThrownBy(() -> KitConfig.builder().load(file, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("environment variable NOT_SET is not set");
+        Files.writeString(file, "uri: http://x\n");
+        assertThatThrownBy(() -> KitConfig.builder().load(file, Map.of()))
+                .hasMessageContaining("unknown key [uri]").hasMessageContaining("ca-cert");
+        Files.writeString(file, "personas: {root: {user: r, password-env: P}}\n");
+        assertThatThrownBy(() -> KitConfig.builder().load(file, Map.of())).hasMessageContaining("unknown persona [root]");
+        assertThatThrownBy(() -> KitConfig.builder().set(Setting.USER, "elastic").set(Setting.API_KEY_ENV, "K")
+                .build(Map.of("K", "k"))).hasMessageContaining("not both");
+        assertThatThrownBy(() -> KitConfig.builder().set(Setting.CLIENT_CERT, "c.pem").build(Map.of()))
+                .hasMessageContaining("client-cert and client-key go together");
+        assertThatThrownBy(() -> KitConfig.builder().set(Setting.INCLUDE, "(").build(Map.of()))
+                .hasMessageContaining("not a regular expression");
+        assertThatThrownBy(() -> KitConfig.builder().set(Setting.LEVEL, "mandatory").build(Map.of()))
+                .hasMessageContaining("level is required, recommended or optional");
+        assertThatThrownBy(() -> KitConfig.builder().build(Map.of()).target()).hasMessageContaining("no url configured");
+    }
+
+    @Test
+    void systemPropertiesOverrideTheFileUnderTheSameNames(@TempDir Path directory) throws Exception {
+        Path file = directory.resolve("kit.yaml");
+        Files.writeString(file, "url: http://from-file:9200\nlevel: optional\nwithout: [legacy_prefix]\n");
+        Properties properties = new Properties();
+        properties.setProperty("anomalykit.config", file.toString());
+        properties.setProperty("anomalykit.level", "required");
+        properties.setProperty("anomalykit.without", "get_with_body,security");
+        properties.setProperty("anomalykit.include", "^records\\.");
+        KitConfig config = KitConfig.fromSystemProperties(properties, Map.of());
+        assertThat(config.url()).isEqualTo("http://from-file:9200");
+        assertThat(config.level()).isEqualTo(Level.REQUIRED);
+        Target target = config.target().build();
+        assertThat(target.supports(Capability.LEGACY_PREFIX)).as("the file's value stays").isFalse();
+        assertThat(target.supports(Capability.GET_WITH_BODY)).isFalse();
+        assertThat(target.supports(Capability.SECURITY)).isFalse();
+        assertThat(config.selects(byId("records.desc.default-true"))).isTrue();
+        assertThat(config.selects(byId("records.legacy-prefix"))).as("recommended").isFalse();
+        assertThat(config.selects(byId("negative.unknown-job"))).as("not included").isFalse();
+    }
+
+    @Test
+    void includeAndExcludeFindTheirPatternAnywhereInTheIdAsTheCliDoes() {
+        KitConfig config = KitConfig.builder().set("include", "legacy").set("include", "^negative\\.unknown-job$")
+                .set("exclude", "^example\\.").build(Map.of());
+        assertThat(LIBRARY.cases().stream().filter(config::selects).map(Case::id))
+                .containsExactly("negative.unknown-job", "records.legacy-prefix");
+    }
+}
