@@ -134,16 +134,7 @@ public final class AnomalyRoutes {
                 add(router, body, XPACK + suffix, Map.of(HttpMethod.GET, legacy, HttpMethod.POST, legacy));
             }
         }
-        for (OutOfScopeApis.Api api : OutOfScopeApis.APIS) {
-            Handler<RoutingContext> refuse = rc -> Responses.error(rc,
-                    OutOfScopeApis.refusal(api.area(), rc.request().method(), rc.request().path()));
-            if (api.othersGoOn()) {
-                api.methods().forEach(method -> addForMethod(router, body, api.path(), method, refuse));
-            } else {
-                add(router, body, api.path(), api.methods().stream().collect(Collectors.toMap(method -> method,
-                        method -> refuse)));
-            }
-        }
+        OutOfScopeApis.APIS.forEach(api -> refuse(router, body, api));
         add(router, body, ML, Map.of(HttpMethod.PUT, seeding::putJob, HttpMethod.GET, seeding::getJob,
                 HttpMethod.DELETE, seeding::deleteJob));
         add(router, body, "/_ml/anomaly_detectors", Map.of(HttpMethod.GET, seeding::getJob));
@@ -184,6 +175,7 @@ public final class AnomalyRoutes {
         // Last, so that a path with handlers of its own answers DELETE itself; only DELETE is answered on /{index}, other
         // methods keep the "no handler" answer.
         addForMethod(router, body, "/:index", HttpMethod.DELETE, seeding::deleteIndex);
+        refuse(router, body, OutOfScopeApis.INDEX_CREATION);
         add(router, body, "/", Map.of(HttpMethod.GET, cluster::info, HttpMethod.HEAD, cluster::infoHead));
 
         if (answerUnknownRoutes) {
@@ -251,6 +243,18 @@ public final class AnomalyRoutes {
     private static boolean rawPathIsNotCanonical(String rawPath) {
         return rawPath.contains("//") || rawPath.contains("/./") || rawPath.contains("/../") || rawPath.endsWith("/.")
                 || rawPath.endsWith("/..");
+    }
+
+    /** Answers an API this server does not offer with its refusal. */
+    private static void refuse(Router router, List<Handler<RoutingContext>> before, OutOfScopeApis.Api api) {
+        Handler<RoutingContext> refuse = rc -> Responses.error(rc,
+                OutOfScopeApis.refusal(api.area(), rc.request().method(), rc.request().path()));
+        if (api.othersGoOn()) {
+            api.methods().forEach(method -> addForMethod(router, before, api.path(), method, refuse));
+        } else {
+            add(router, before, api.path(), api.methods().stream().collect(Collectors.toMap(method -> method,
+                    method -> refuse)));
+        }
     }
 
     /** @param before handlers every request of the path goes through first: authentication, then reading the body */

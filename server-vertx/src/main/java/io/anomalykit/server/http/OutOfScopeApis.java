@@ -21,7 +21,9 @@ final class OutOfScopeApis {
         ML("of the machine learning APIs it serves only anomaly detection job create, get and delete and the records "
                 + "and influencers results"),
         SECURITY("of the security APIs it serves only _authenticate, users, roles and API keys"),
-        CLUSTER("of the cluster APIs it serves only GET / and _cluster/health");
+        CLUSTER("of the cluster APIs it serves only GET / and _cluster/health"),
+        INDICES("of the index APIs it serves only deleting a results index, _refresh and _count; a results index comes "
+                + "into being with its first document");
 
         private final String served;
 
@@ -103,6 +105,12 @@ final class OutOfScopeApis {
             security("/_security/role", Set.of(HttpMethod.POST, HttpMethod.DELETE), true),
             // cluster.get_settings, cluster.put_settings: this server has no dynamic cluster settings.
             new Api(Area.CLUSTER, "/_cluster/settings", Set.of(HttpMethod.GET, HttpMethod.PUT), false));
+
+    /**
+     * indices.create ({@code PUT /{index}}): mounted after every served route, since its path fits any one-segment
+     * path.
+     */
+    static final Api INDEX_CREATION = new Api(Area.INDICES, "/:index", Set.of(HttpMethod.PUT), true);
 
     private OutOfScopeApis() {
     }

@@ -82,6 +82,11 @@ class OutOfScopeApisHttpTest {
                 .isEqualTo(405);
         assertRefused("PUT", "/_cluster/settings", "/_cluster/settings", "is not offered by this server: of the cluster "
                 + "APIs it serves only GET / and _cluster/health");
+        assertRefused("PUT", "/test_index", "/test_index", "is not offered by this server: of the index APIs it serves "
+                + "only deleting a results index, _refresh and _count; a results index comes into being with its first "
+                + "document");
+        assertThat(server.send("PUT", "/_bulk", "{\"index\":{\"_index\":\".ml-anomalies-shared\",\"_id\":\"1\"}}\n"
+                + "{\"job_id\":\"kpi\"}\n").status()).as("one-segment served routes come first").isEqualTo(200);
     }
 
     @Test
