@@ -11,6 +11,7 @@ import io.anomalykit.conformance.report.Reports;
 import io.anomalykit.conformance.report.RunRecord;
 import io.anomalykit.conformance.run.CaseRunner;
 import io.anomalykit.conformance.run.Outcome;
+import io.anomalykit.conformance.run.RunScope;
 import io.anomalykit.conformance.service.Capability;
 import io.anomalykit.conformance.service.Target;
 import org.junit.jupiter.api.AfterAll;
@@ -64,7 +65,7 @@ class SuiteBehaviourTest {
     @Test
     void casesNeedingAMissingCapabilityAreSkippedWithTheReason() {
         Target withoutLegacy = ReferenceServer.target(ReferenceServer.url()).without(Capability.LEGACY_PREFIX).build();
-        Outcome outcome = new CaseRunner(withoutLegacy, LIBRARY).run(byId("records.legacy-prefix"));
+        Outcome outcome = new CaseRunner(withoutLegacy, LIBRARY, RunScope.fresh()).run(byId("records.legacy-prefix"));
         assertThat(outcome.result()).isEqualTo(Outcome.Result.SKIPPED);
         assertThat(outcome.reason()).contains("LEGACY_PREFIX");
     }
@@ -72,7 +73,7 @@ class SuiteBehaviourTest {
     @Test
     void anOptedOutCaseIsSkippedWithTheImplementersReason() {
         Target declining = ReferenceServer.target(ReferenceServer.url()).optOut("records.legacy-prefix", "we never served _xpack").build();
-        Outcome outcome = new CaseRunner(declining, LIBRARY).run(byId("records.legacy-prefix"));
+        Outcome outcome = new CaseRunner(declining, LIBRARY, RunScope.fresh()).run(byId("records.legacy-prefix"));
         assertThat(outcome.result()).isEqualTo(Outcome.Result.SKIPPED);
         assertThat(outcome.reason()).isEqualTo("opted out by the implementer: we never served _xpack");
         assertThat(Reports.junitXml(new RunRecord("t", 1, Instant.EPOCH, List.of(outcome.testCase()), List.of(outcome))))
@@ -82,14 +83,17 @@ class SuiteBehaviourTest {
     @Test
     void aFailureNamesTheRequestThePathTheValuesAndAReproducerWithoutTheSecret() {
         Target target = Target.at(proxy.url()).superuser(ReferenceServer.USER, ReferenceServer.PASSWORD).build();
-        Outcome outcome = new CaseRunner(target, LIBRARY).run(byId("negative.unsortable-field"));
+        CaseRunner runner = new CaseRunner(target, LIBRARY, new RunScope("anomalykit-suite-", true));
+        Outcome outcome = runner.run(byId("negative.unsortable-field"));
+        assertThat(runner.deleteCreated()).isEmpty();
         assertThat(outcome.result()).isEqualTo(Outcome.Result.FAILED);
+        // The request as sent: the job id carries the run's prefix.
         assertThat(outcome.message())
                 .contains("[negative.unsortable-field] recommended:")
-                .contains("request: GET /_ml/anomaly_detectors/it-ops-kpi/results/records sort=no_such_field")
+                .contains("request: GET /_ml/anomaly_detectors/anomalykit-suite-it-ops-kpi/results/records sort=no_such_field")
                 .contains("at (status): expected 400 but was 200")
                 .contains("at /error/type: expected search_phase_execution_exception but was nothing")
-                .contains("curl -s -X GET \"$ANOMALYKIT_URL/_ml/anomaly_detectors/it-ops-kpi/results/records?sort=no_such_field\"")
+                .contains("curl -s -X GET \"$ANOMALYKIT_URL/_ml/anomaly_detectors/anomalykit-suite-it-ops-kpi/results/records?sort=no_such_field\"")
                 .contains("$ANOMALYKIT_PASSWORD")
                 .doesNotContain(ReferenceServer.PASSWORD);
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.anomalykit.conformance.cases.Case;
 import io.anomalykit.conformance.cases.CaseLibrary;
 import io.anomalykit.conformance.cases.Level;
+import io.anomalykit.conformance.run.RunScope;
 import io.anomalykit.conformance.service.Capability;
 import io.anomalykit.conformance.service.Credentials;
 import io.anomalykit.conformance.service.Persona;
@@ -64,6 +65,7 @@ public final class KitConfig {
     private final Path reportDirectory;
     private final int maxFailures;
     private final Duration waitFor;
+    private final RunScope scope;
 
     private KitConfig(Builder builder, Map<String, String> env) {
         url = builder.single(Setting.URL);
@@ -117,6 +119,9 @@ public final class KitConfig {
         reportDirectory = path(builder.single(Setting.REPORT));
         maxFailures = (int) whole(builder, Setting.MAX_FAILURES, 0, 0);
         waitFor = Duration.ofSeconds(whole(builder, Setting.WAIT_FOR, 0, 0));
+        boolean seeds = !bool(builder, Setting.NO_SEED);
+        String prefix = builder.single(Setting.RUN_PREFIX);
+        scope = new RunScope(prefix != null ? prefix.trim() : seeds ? RunScope.randomPrefix() : "", seeds);
     }
 
     /** An empty configuration to fill. */
@@ -223,6 +228,14 @@ public final class KitConfig {
     /** After how many gating failures the run stops; 0 for never. */
     public int maxFailures() {
         return maxFailures;
+    }
+
+    /**
+     * What the run may create and how it names it: by default it seeds under a fresh random prefix; with
+     * {@code no-seed} it creates nothing and uses the documented job ids, unless {@code run-prefix} names a prefix.
+     */
+    public RunScope scope() {
+        return scope;
     }
 
     /** How long to wait for the service to answer {@code GET /} before giving up. */

@@ -41,17 +41,28 @@ public final class Conformance {
     }
 
     /**
-     * As {@link #run(Target, KitConfig)}, over {@code library}, telling {@code progress} after each case. When the
-     * target cannot be used — unreachable, its TLS handshake or the superuser's authentication failed — no case runs
-     * and the record says why ({@link RunRecord#error()}).
+     * As {@link #run(Target, KitConfig)}, over {@code library}, telling {@code progress} after each case. Whatever
+     * happens, what the run created on the target is deleted at its end. When the target cannot be used —
+     * unreachable, its TLS handshake or the superuser's authentication failed — no case runs and the record says why
+     * ({@link RunRecord#error()}).
      */
     public static RunRecord run(Target target, KitConfig config, CaseLibrary library, Progress progress) {
         RunSession session = new RunSession(target, config, library);
-        if (session.problem() == null) {
-            int index = 0;
-            for (Case testCase : session.selected()) {
-                progress.ran(session.run(testCase), ++index, session.selected().size());
+        try {
+            if (session.problem() == null) {
+                int index = 0;
+                for (Case testCase : session.selected()) {
+                    progress.ran(session.run(testCase), ++index, session.selected().size());
+                }
             }
+        } catch (RuntimeException | Error e) {
+            // What the run created is deleted even so; the exception still ends the run.
+            try {
+                session.finish();
+            } catch (RuntimeException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
+            throw e;
         }
         return session.finish();
     }

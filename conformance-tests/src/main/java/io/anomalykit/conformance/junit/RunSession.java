@@ -37,7 +37,7 @@ final class RunSession {
         this.target = target;
         this.config = config;
         this.selected = library.cases().stream().filter(config::selects).toList();
-        this.runner = new CaseRunner(target, library);
+        this.runner = new CaseRunner(target, library, config.scope());
         this.problem = new TargetClient(target).problem(config.waitFor()).orElse(null);
     }
 
@@ -72,11 +72,19 @@ final class RunSession {
         return outcome;
     }
 
-    /** The record of the run so far, written into the configured report directory when there is one. */
+    /**
+     * Deletes what the run created on the target, then returns the record of the run so far (saying what could not be
+     * deleted), written into the configured report directory when there is one.
+     */
     RunRecord finish() {
+        List<String> leftBehind = runner.deleteCreated();
+        if (!leftBehind.isEmpty()) {
+            System.err.println("WARNING: anomalykit: could not delete from " + target.baseUrl() + " what this run created"
+                    + " there; remove it by hand: " + String.join("; ", leftBehind));
+        }
         List<Case> ran = problem != null ? selected : outcomes.stream().map(Outcome::testCase).toList();
         RunRecord record = new RunRecord(target.baseUrl().toString(), config.seed(), Instant.now(), ran, outcomes,
-                config.strict(), problem);
+                config.strict(), problem, leftBehind);
         if (config.reportDirectory() != null) {
             try {
                 Reports.write(config.reportDirectory(), record);
