@@ -41,6 +41,8 @@ public final class KitConfig {
 
     /** The file read when none is named and it exists in the working directory. */
     public static final String DEFAULT_FILE = "anomalykit-kit.yaml";
+    /** How many cases run at once unless {@link Setting#PARALLELISM} says otherwise. */
+    public static final int DEFAULT_PARALLELISM = 4;
     /** The prefix of the JUnit suite's system properties: {@code anomalykit.ca-cert}. */
     public static final String PROPERTY_PREFIX = "anomalykit.";
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
@@ -64,6 +66,7 @@ public final class KitConfig {
     private final long seed;
     private final Path reportDirectory;
     private final int maxFailures;
+    private final int parallelism;
     private final Duration waitFor;
     private final RunScope scope;
 
@@ -118,6 +121,7 @@ public final class KitConfig {
         seed = whole(builder, Setting.SEED, CaseLibrary.DEFAULT_SEED, Long.MIN_VALUE);
         reportDirectory = path(builder.single(Setting.REPORT));
         maxFailures = (int) whole(builder, Setting.MAX_FAILURES, 0, 0);
+        parallelism = (int) whole(builder, Setting.PARALLELISM, DEFAULT_PARALLELISM, 1);
         waitFor = Duration.ofSeconds(whole(builder, Setting.WAIT_FOR, 0, 0));
         boolean seeds = !bool(builder, Setting.NO_SEED);
         String prefix = builder.single(Setting.RUN_PREFIX);
@@ -223,6 +227,14 @@ public final class KitConfig {
     /** Where to write the reports, or null for none. */
     public Path reportDirectory() {
         return reportDirectory;
+    }
+
+    /**
+     * How many cases {@code Conformance.run} (and so the CLI) sends at once; the JUnit suite runs its tests one at a
+     * time, as JUnit calls them.
+     */
+    public int parallelism() {
+        return parallelism;
     }
 
     /** After how many gating failures the run stops; 0 for never. */

@@ -36,6 +36,8 @@ public enum Setting {
             + " unless --run-prefix says otherwise); cases needing other data or personas not supplied are skipped"),
     SEED("N", "seed of the generated cases (default 20160208)"),
     REPORT("DIR", "write junit.xml, report.html, summary.json and results.md into DIR"),
+    PARALLELISM("N", "how many cases the CLI (and Conformance.run) sends at once (default 4; 1 for one at a time);"
+            + " results and reports keep the cases' order"),
     MAX_FAILURES("N", "stop after N gating failures; the cases left are skipped (default 0: never stop)"),
     WAIT_FOR("SECONDS", "wait up to SECONDS for the service to answer GET / before running (default 0)");
 

@@ -1,6 +1,5 @@
 package io.anomalykit.conformance.junit;
 
-import io.anomalykit.conformance.cases.Case;
 import io.anomalykit.conformance.cases.CaseLibrary;
 import io.anomalykit.conformance.config.KitConfig;
 import io.anomalykit.conformance.report.RunRecord;
@@ -35,7 +34,10 @@ public final class Conformance {
         return run(target, KitConfig.fromSystemProperties());
     }
 
-    /** Runs the cases {@code config} selects against {@code target}, writing its reports if it names a directory. */
+    /**
+     * Runs the cases {@code config} selects against {@code target}, {@link KitConfig#parallelism()} at once, writing its
+     * reports if it names a directory. The record lists the cases in their order, whatever order they ended in.
+     */
     public static RunRecord run(Target target, KitConfig config) {
         return run(target, config, CaseLibrary.load(config.seed()), (outcome, index, total) -> { });
     }
@@ -50,10 +52,7 @@ public final class Conformance {
         RunSession session = new RunSession(target, config, library);
         try {
             if (session.problem() == null) {
-                int index = 0;
-                for (Case testCase : session.selected()) {
-                    progress.ran(session.run(testCase), ++index, session.selected().size());
-                }
+                session.runAll(progress);
             }
         } catch (RuntimeException | Error e) {
             // What the run created is deleted even so; the exception still ends the run.

@@ -18,17 +18,18 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
  * Runs cases against one target: seeds each dataset once (under the run's prefix), sends the request, and checks
  * status, headers, error type, body, ordering and the contract's schema; at the end, deletes what it created. The JUnit
- * suite and the CLI both run cases through this class.
+ * suite and the CLI both run cases through this class. Cases may run on several threads at once: each dataset is seeded
+ * once (the others wait for it) and the personas are created once.
  */
 public final class CaseRunner {
 
@@ -39,7 +40,7 @@ public final class CaseRunner {
     private final TargetClient client;
     private final Cleanup cleanup = new Cleanup();
     /** Each dataset seeded so far, with how: empty when it went well, else the refusal every case of it reports. */
-    private final Map<String, Optional<RuntimeException>> seeded = new HashMap<>();
+    private final Map<String, Optional<RuntimeException>> seeded = new ConcurrentHashMap<>();
     private Map<String, Credentials> seededPersonas;
     private RuntimeException personasFailure;
 
@@ -139,7 +140,7 @@ public final class CaseRunner {
     }
 
     /** The personas the seeder created, once per run; a refusal is remembered too, so no case creates them again. */
-    private Map<String, Credentials> seededPersonas() {
+    private synchronized Map<String, Credentials> seededPersonas() {
         if (seededPersonas == null && personasFailure == null) {
             try {
                 seededPersonas = scope.seeds() ? target.seeder().personas(target, scope.prefix(), cleanup) : Map.of();
