@@ -6,13 +6,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anomalykit.conformance.BreakingProxy.Breakage;
 import io.anomalykit.conformance.BreakingProxy.Exchange;
-import io.anomalykit.conformance.cases.Case;
 import io.anomalykit.conformance.cases.CaseLibrary;
 import io.anomalykit.conformance.check.BodyFormats;
-import io.anomalykit.conformance.run.CaseRunner;
+import io.anomalykit.conformance.config.KitConfig;
+import io.anomalykit.conformance.config.Setting;
+import io.anomalykit.conformance.junit.Conformance;
+import io.anomalykit.conformance.report.RunRecord;
 import io.anomalykit.conformance.run.JobIds;
 import io.anomalykit.conformance.run.Outcome;
-import io.anomalykit.conformance.run.RunScope;
 import io.anomalykit.conformance.service.Cleanup;
 import io.anomalykit.conformance.service.Credentials;
 import io.anomalykit.conformance.service.Target;
@@ -505,15 +506,12 @@ class BrokenVariantsTest {
             // The data and the personas are already in the reference server behind the proxy.
             Target.Builder builder = ReferenceServer.target(proxy.url()).seeder((target, dataset, cleanup) -> { });
             personas.forEach(builder::persona);
-            Target broken = builder.build();
-            CaseRunner runner = new CaseRunner(broken, LIBRARY, new RunScope(PREFIX, true));
-            List<String> failed = new ArrayList<>();
-            for (Case c : LIBRARY.cases()) {
-                if (runner.run(c).result() == Outcome.Result.FAILED) {
-                    failed.add(c.id());
-                }
-            }
-            return failed;
+            // A whole kit run, its cases sent several at once, as the CLI sends them.
+            RunRecord run = Conformance.run(builder.build(), KitConfig.builder().set(Setting.RUN_PREFIX, PREFIX)
+                    .build(Map.of()), LIBRARY, (outcome, index, total) -> { });
+            assertThat(run.error()).as("the reference server behind the proxy can be used").isNull();
+            return run.outcomes().stream().filter(o -> o.result() == Outcome.Result.FAILED)
+                    .map(o -> o.testCase().id()).toList();
         }
     }
 

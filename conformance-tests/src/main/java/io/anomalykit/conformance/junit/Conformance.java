@@ -19,7 +19,7 @@ import java.util.List;
  */
 public final class Conformance {
 
-    /** What a run reports after each case. */
+    /** What a run reports after each case, in the cases' order, on the thread that called {@code run}. */
     @FunctionalInterface
     public interface Progress {
         /** Case {@code index} (from 1) of {@code total} ended with {@code outcome}. */

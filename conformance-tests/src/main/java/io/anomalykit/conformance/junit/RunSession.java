@@ -88,6 +88,9 @@ final class RunSession {
                 Outcome outcome;
                 synchronized (this) {
                     outcome = decide(selected.get(i), () -> outcomeOf(future));
+                    if (stopped()) {
+                        running.subList(i + 1, running.size()).forEach(waiting -> waiting.cancel(false));
+                    }
                 }
                 progress.ran(outcome, i + 1, selected.size());
             }
@@ -105,7 +108,7 @@ final class RunSession {
     /** The case's outcome from {@code run}, or "not run" once the configured number of gating failures is reached. */
     private Outcome decide(Case testCase, Supplier<Outcome> run) {
         Outcome outcome;
-        if (config.maxFailures() > 0 && gatingFailures >= config.maxFailures()) {
+        if (stopped()) {
             outcome = new Outcome(testCase, Outcome.Result.SKIPPED, List.of(), "not run: the run stopped after "
                     + config.maxFailures() + " gating failures (max-failures)", null, 0);
         } else {
@@ -116,6 +119,11 @@ final class RunSession {
         }
         outcomes.add(outcome);
         return outcome;
+    }
+
+    /** Whether the configured number of gating failures is reached. */
+    private boolean stopped() {
+        return config.maxFailures() > 0 && gatingFailures >= config.maxFailures();
     }
 
     private static Outcome outcomeOf(Future<Outcome> future) {
