@@ -19,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
 /**
@@ -76,12 +78,19 @@ final class BreakingProxy implements AutoCloseable {
     }
 
     private final HttpServer server;
+    /** Several exchanges at once, as the kit sends several cases at once; every breakage is stateless. */
+    private final ExecutorService exchanges = Executors.newFixedThreadPool(4, task -> {
+        Thread thread = new Thread(task, "breaking-proxy");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final String upstream;
 
     BreakingProxy(String upstream, Breakage breakage) throws IOException {
         this.upstream = upstream;
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> handle(exchange, breakage));
+        server.setExecutor(exchanges);
         server.start();
     }
 
@@ -156,5 +165,6 @@ final class BreakingProxy implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        exchanges.shutdownNow();
     }
 }

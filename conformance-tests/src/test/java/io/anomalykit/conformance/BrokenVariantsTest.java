@@ -6,11 +6,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anomalykit.conformance.BreakingProxy.Breakage;
 import io.anomalykit.conformance.BreakingProxy.Exchange;
-import io.anomalykit.conformance.cases.Case;
 import io.anomalykit.conformance.cases.CaseLibrary;
 import io.anomalykit.conformance.check.BodyFormats;
-import io.anomalykit.conformance.run.CaseRunner;
+import io.anomalykit.conformance.config.KitConfig;
+import io.anomalykit.conformance.config.Setting;
+import io.anomalykit.conformance.junit.Conformance;
+import io.anomalykit.conformance.report.RunRecord;
+import io.anomalykit.conformance.run.JobIds;
 import io.anomalykit.conformance.run.Outcome;
+import io.anomalykit.conformance.service.Cleanup;
 import io.anomalykit.conformance.service.Credentials;
 import io.anomalykit.conformance.service.Target;
 import io.anomalykit.model.AnomalyRecord;
@@ -50,15 +54,20 @@ class BrokenVariantsTest {
     }
 
     private static Map<String, Credentials> personas;
+    /** The names this class seeds under, straight into the reference server, and the broken runs read. */
+    private static final String PREFIX = "anomalykit-broken-";
 
     @BeforeAll
     static void seedOnce() {
-        // The default seeder: Elasticsearch's own job, _bulk and security APIs.
+        // The default seeder: Elasticsearch's own job, _bulk and security APIs. What it creates stays for the JVM's
+        // life (the server's too), so its cleanup is never run.
         Target reference = ReferenceServer.target(ReferenceServer.url()).build();
+        JobIds jobIds = new JobIds(PREFIX, LIBRARY.jobIds());
+        Cleanup kept = new Cleanup();
         for (String dataset : List.of(CaseLibrary.DOCUMENTED_DATASET, "edges", CaseLibrary.GENERATED_DATASET)) {
-            reference.seeder().seed(reference, LIBRARY.dataset(dataset));
+            reference.seeder().seed(reference, jobIds.rename(LIBRARY.dataset(dataset)), kept);
         }
-        personas = reference.seeder().personas(reference);
+        personas = reference.seeder().personas(reference, PREFIX, kept);
     }
 
     /** A server that reads an empty boolean parameter as false: two rules must each catch it. */
@@ -495,17 +504,14 @@ class BrokenVariantsTest {
     private static List<String> failedRules(Breakage breakage) throws Exception {
         try (BreakingProxy proxy = new BreakingProxy(ReferenceServer.url(), breakage)) {
             // The data and the personas are already in the reference server behind the proxy.
-            Target.Builder builder = ReferenceServer.target(proxy.url()).seeder((target, dataset) -> { });
+            Target.Builder builder = ReferenceServer.target(proxy.url()).seeder((target, dataset, cleanup) -> { });
             personas.forEach(builder::persona);
-            Target broken = builder.build();
-            CaseRunner runner = new CaseRunner(broken, LIBRARY);
-            List<String> failed = new ArrayList<>();
-            for (Case c : LIBRARY.cases()) {
-                if (runner.run(c).result() == Outcome.Result.FAILED) {
-                    failed.add(c.id());
-                }
-            }
-            return failed;
+            // A whole kit run, its cases sent several at once, as the CLI sends them.
+            RunRecord run = Conformance.run(builder.build(), KitConfig.builder().set(Setting.RUN_PREFIX, PREFIX)
+                    .build(Map.of()), LIBRARY, (outcome, index, total) -> { });
+            assertThat(run.error()).as("the reference server behind the proxy can be used").isNull();
+            return run.outcomes().stream().filter(o -> o.result() == Outcome.Result.FAILED)
+                    .map(o -> o.testCase().id()).toList();
         }
     }
 

@@ -6,11 +6,13 @@ import io.anomalykit.conformance.cases.Case;
 import io.anomalykit.conformance.cases.CaseLibrary;
 import io.anomalykit.conformance.config.KitConfig;
 import io.anomalykit.conformance.config.Setting;
+import io.anomalykit.conformance.junit.Conformance;
 import io.anomalykit.conformance.junit.ConformanceSuite;
 import io.anomalykit.conformance.report.Reports;
 import io.anomalykit.conformance.report.RunRecord;
 import io.anomalykit.conformance.run.CaseRunner;
 import io.anomalykit.conformance.run.Outcome;
+import io.anomalykit.conformance.run.RunScope;
 import io.anomalykit.conformance.service.Capability;
 import io.anomalykit.conformance.service.Target;
 import org.junit.jupiter.api.AfterAll;
@@ -21,9 +23,11 @@ import org.junit.platform.testkit.engine.EngineTestKit;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
@@ -64,7 +68,7 @@ class SuiteBehaviourTest {
     @Test
     void casesNeedingAMissingCapabilityAreSkippedWithTheReason() {
         Target withoutLegacy = ReferenceServer.target(ReferenceServer.url()).without(Capability.LEGACY_PREFIX).build();
-        Outcome outcome = new CaseRunner(withoutLegacy, LIBRARY).run(byId("records.legacy-prefix"));
+        Outcome outcome = new CaseRunner(withoutLegacy, LIBRARY, RunScope.fresh()).run(byId("records.legacy-prefix"));
         assertThat(outcome.result()).isEqualTo(Outcome.Result.SKIPPED);
         assertThat(outcome.reason()).contains("LEGACY_PREFIX");
     }
@@ -72,7 +76,7 @@ class SuiteBehaviourTest {
     @Test
     void anOptedOutCaseIsSkippedWithTheImplementersReason() {
         Target declining = ReferenceServer.target(ReferenceServer.url()).optOut("records.legacy-prefix", "we never served _xpack").build();
-        Outcome outcome = new CaseRunner(declining, LIBRARY).run(byId("records.legacy-prefix"));
+        Outcome outcome = new CaseRunner(declining, LIBRARY, RunScope.fresh()).run(byId("records.legacy-prefix"));
         assertThat(outcome.result()).isEqualTo(Outcome.Result.SKIPPED);
         assertThat(outcome.reason()).isEqualTo("opted out by the implementer: we never served _xpack");
         assertThat(Reports.junitXml(new RunRecord("t", 1, Instant.EPOCH, List.of(outcome.testCase()), List.of(outcome))))
@@ -82,14 +86,17 @@ class SuiteBehaviourTest {
     @Test
     void aFailureNamesTheRequestThePathTheValuesAndAReproducerWithoutTheSecret() {
         Target target = Target.at(proxy.url()).superuser(ReferenceServer.USER, ReferenceServer.PASSWORD).build();
-        Outcome outcome = new CaseRunner(target, LIBRARY).run(byId("negative.unsortable-field"));
+        CaseRunner runner = new CaseRunner(target, LIBRARY, new RunScope("anomalykit-suite-", true));
+        Outcome outcome = runner.run(byId("negative.unsortable-field"));
+        assertThat(runner.deleteCreated()).isEmpty();
         assertThat(outcome.result()).isEqualTo(Outcome.Result.FAILED);
+        // The request as sent: the job id carries the run's prefix.
         assertThat(outcome.message())
                 .contains("[negative.unsortable-field] recommended:")
-                .contains("request: GET /_ml/anomaly_detectors/it-ops-kpi/results/records sort=no_such_field")
+                .contains("request: GET /_ml/anomaly_detectors/anomalykit-suite-it-ops-kpi/results/records sort=no_such_field")
                 .contains("at (status): expected 400 but was 200")
                 .contains("at /error/type: expected search_phase_execution_exception but was nothing")
-                .contains("curl -s -X GET \"$ANOMALYKIT_URL/_ml/anomaly_detectors/it-ops-kpi/results/records?sort=no_such_field\"")
+                .contains("curl -s -X GET \"$ANOMALYKIT_URL/_ml/anomaly_detectors/anomalykit-suite-it-ops-kpi/results/records?sort=no_such_field\"")
                 .contains("$ANOMALYKIT_PASSWORD")
                 .doesNotContain(ReferenceServer.PASSWORD);
     }
@@ -166,5 +173,41 @@ class SuiteBehaviourTest {
                 .testEvents().assertStatistics(stats -> stats.started(1).aborted(1).failed(0));
         EngineTestKit.engine("junit-jupiter").selectors(selectClass(StrictLenientSortSuite.class)).execute()
                 .testEvents().assertStatistics(stats -> stats.started(1).failed(1));
+    }
+
+    /** Every records answer is a teapot: every records case fails. */
+    private static final Breakage RECORDS_BROKEN = new Breakage() {
+        @Override
+        public void answer(Exchange e) {
+            if (e.path.contains("/results/records")) {
+                e.status = 418;
+            }
+        }
+    };
+
+    @Test
+    void casesRunAtOnceYetTheRecordTheProgressAndMaxFailuresAreAsOneAtATime() throws Exception {
+        try (BreakingProxy broken = new BreakingProxy(ReferenceServer.url(), RECORDS_BROKEN)) {
+            List<String> sequential = outcomes(broken.url(), "1", new ArrayList<>());
+            List<Integer> progress = new ArrayList<>();
+            List<String> parallel = outcomes(broken.url(), "8", progress);
+            assertThat(parallel).isEqualTo(sequential);
+            assertThat(progress).isEqualTo(IntStream.rangeClosed(1, sequential.size()).boxed().toList());
+            // Three gating failures stop the run; everything after them is "not run", wherever the threads were.
+            assertThat(sequential).filteredOn(o -> o.endsWith("FAILED")).hasSize(3);
+            assertThat(sequential.get(sequential.size() - 1)).endsWith("SKIPPED");
+        }
+    }
+
+    /** Each case's id and result, in the record's order, from a strict run stopping after 3 failures. */
+    private static List<String> outcomes(String url, String parallelism, List<Integer> progress) {
+        KitConfig config = KitConfig.builder().set(Setting.INCLUDE, "^(negative|records|influencers)\\.")
+                .set(Setting.STRICT, "true").set(Setting.MAX_FAILURES, "3").set(Setting.PARALLELISM, parallelism)
+                .build(Map.of());
+        RunRecord run = Conformance.run(ReferenceServer.target(url).build(), config, LIBRARY,
+                (outcome, index, total) -> progress.add(index));
+        assertThat(run.outcomes()).extracting(o -> o.testCase().id())
+                .isEqualTo(LIBRARY.cases().stream().filter(config::selects).map(Case::id).toList());
+        return run.outcomes().stream().map(o -> o.testCase().id() + " " + o.result()).toList();
     }
 }

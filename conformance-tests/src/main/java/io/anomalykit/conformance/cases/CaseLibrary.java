@@ -117,6 +117,13 @@ public final class CaseLibrary {
         return cases;
     }
 
+    /** The ids of every job of every dataset: the jobs a run creates, and whose ids it prefixes. */
+    public Set<String> jobIds() {
+        Set<String> ids = new HashSet<>();
+        datasets.values().forEach(dataset -> ids.addAll(dataset.jobs().keySet()));
+        return ids;
+    }
+
     /** The dataset a case names, or null when there is none of that name. */
     public Dataset dataset(String name) {
         return datasets.get(name);
@@ -192,7 +199,9 @@ public final class CaseLibrary {
             ObjectNode target = action.putObject("index");
             target.put("_index", ".ml-anomalies-.write-" + document.path("job_id").asText());
             if (document.has("_id")) {
-                target.set("_id", document.remove("_id"));
+                // Made unique per job, as Elasticsearch's result ids are (they start with the job id), so that two runs
+                // sharing a results index under different run prefixes do not overwrite each other's documents.
+                target.put("_id", document.path("job_id").asText() + "_" + document.remove("_id").asText());
             }
             bulk.append(action).append('\n').append(document).append('\n');
         }

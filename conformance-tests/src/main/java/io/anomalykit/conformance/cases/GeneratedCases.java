@@ -136,7 +136,8 @@ final class GeneratedCases {
                 influencers.add(influencer);
                 document = influencer;
             }
-            bulk.append("{\"index\":{\"_index\":\".ml-anomalies-.write-").append(JOB).append("\",\"_id\":\"g").append(i)
+            bulk.append("{\"index\":{\"_index\":\".ml-anomalies-.write-").append(JOB).append("\",\"_id\":\"").append(JOB)
+                    .append("_g").append(i)
                     .append("\"}}\n").append(document(document)).append('\n');
         }
         return bulk.toString();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.anomalykit.conformance.cases.Case;
 import io.anomalykit.conformance.cases.CaseLibrary;
 import io.anomalykit.conformance.cases.Level;
+import io.anomalykit.conformance.run.RunScope;
 import io.anomalykit.conformance.service.Capability;
 import io.anomalykit.conformance.service.Credentials;
 import io.anomalykit.conformance.service.Persona;
@@ -40,6 +41,8 @@ public final class KitConfig {
 
     /** The file read when none is named and it exists in the working directory. */
     public static final String DEFAULT_FILE = "anomalykit-kit.yaml";
+    /** How many cases run at once unless {@link Setting#PARALLELISM} says otherwise. */
+    public static final int DEFAULT_PARALLELISM = 4;
     /** The prefix of the JUnit suite's system properties: {@code anomalykit.ca-cert}. */
     public static final String PROPERTY_PREFIX = "anomalykit.";
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
@@ -63,7 +66,9 @@ public final class KitConfig {
     private final long seed;
     private final Path reportDirectory;
     private final int maxFailures;
+    private final int parallelism;
     private final Duration waitFor;
+    private final RunScope scope;
 
     private KitConfig(Builder builder, Map<String, String> env) {
         url = builder.single(Setting.URL);
@@ -116,7 +121,11 @@ public final class KitConfig {
         seed = whole(builder, Setting.SEED, CaseLibrary.DEFAULT_SEED, Long.MIN_VALUE);
         reportDirectory = path(builder.single(Setting.REPORT));
         maxFailures = (int) whole(builder, Setting.MAX_FAILURES, 0, 0);
+        parallelism = (int) whole(builder, Setting.PARALLELISM, DEFAULT_PARALLELISM, 1);
         waitFor = Duration.ofSeconds(whole(builder, Setting.WAIT_FOR, 0, 0));
+        boolean seeds = !bool(builder, Setting.NO_SEED);
+        String prefix = builder.single(Setting.RUN_PREFIX);
+        scope = new RunScope(prefix != null ? prefix.trim() : seeds ? RunScope.randomPrefix() : "", seeds);
     }
 
     /** An empty configuration to fill. */
@@ -220,9 +229,25 @@ public final class KitConfig {
         return reportDirectory;
     }
 
+    /**
+     * How many cases {@code Conformance.run} (and so the CLI) sends at once; the JUnit suite runs its tests one at a
+     * time, as JUnit calls them.
+     */
+    public int parallelism() {
+        return parallelism;
+    }
+
     /** After how many gating failures the run stops; 0 for never. */
     public int maxFailures() {
         return maxFailures;
+    }
+
+    /**
+     * What the run may create and how it names it: by default it seeds under a fresh random prefix; with
+     * {@code no-seed} it creates nothing and uses the documented job ids, unless {@code run-prefix} names a prefix.
+     */
+    public RunScope scope() {
+        return scope;
     }
 
     /** How long to wait for the service to answer {@code GET /} before giving up. */

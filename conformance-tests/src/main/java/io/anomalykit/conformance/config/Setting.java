@@ -29,8 +29,15 @@ public enum Setting {
     EXCLUDE("REGEX", "do not run cases whose id matches (found anywhere in the id; repeatable)", true),
     LEVEL("LEVEL", "run cases up to this level: required, recommended or optional (default optional: all)"),
     STRICT(null, "failures of recommended and optional cases fail the gate too"),
+    RUN_PREFIX("PREFIX", "put before every job id, user and role the run creates, so that it shares a cluster safely:"
+            + " lowercase letters, digits, '-', '_' (default anomalykit-<6 random>-; \"\" for the documented names, on a"
+            + " dedicated target)"),
+    NO_SEED(null, "create nothing: run against the documented fixtures loaded beforehand (under the documented job ids"
+            + " unless --run-prefix says otherwise); cases needing other data or personas not supplied are skipped"),
     SEED("N", "seed of the generated cases (default 20160208)"),
     REPORT("DIR", "write junit.xml, report.html, summary.json and results.md into DIR"),
+    PARALLELISM("N", "how many cases the CLI (and Conformance.run) sends at once (default 4; 1 for one at a time);"
+            + " results and reports keep the cases' order"),
     MAX_FAILURES("N", "stop after N gating failures; the cases left are skipped (default 0: never stop)"),
     WAIT_FOR("SECONDS", "wait up to SECONDS for the service to answer GET / before running (default 0)");
 

@@ -1,6 +1,5 @@
 package io.anomalykit.conformance.junit;
 
-import io.anomalykit.conformance.cases.Case;
 import io.anomalykit.conformance.cases.CaseLibrary;
 import io.anomalykit.conformance.config.KitConfig;
 import io.anomalykit.conformance.report.RunRecord;
@@ -20,7 +19,7 @@ import java.util.List;
  */
 public final class Conformance {
 
-    /** What a run reports after each case. */
+    /** What a run reports after each case, in the cases' order, on the thread that called {@code run}. */
     @FunctionalInterface
     public interface Progress {
         /** Case {@code index} (from 1) of {@code total} ended with {@code outcome}. */
@@ -35,23 +34,34 @@ public final class Conformance {
         return run(target, KitConfig.fromSystemProperties());
     }
 
-    /** Runs the cases {@code config} selects against {@code target}, writing its reports if it names a directory. */
+    /**
+     * Runs the cases {@code config} selects against {@code target}, {@link KitConfig#parallelism()} at once, writing its
+     * reports if it names a directory. The record lists the cases in their order, whatever order they ended in.
+     */
     public static RunRecord run(Target target, KitConfig config) {
         return run(target, config, CaseLibrary.load(config.seed()), (outcome, index, total) -> { });
     }
 
     /**
-     * As {@link #run(Target, KitConfig)}, over {@code library}, telling {@code progress} after each case. When the
-     * target cannot be used — unreachable, its TLS handshake or the superuser's authentication failed — no case runs
-     * and the record says why ({@link RunRecord#error()}).
+     * As {@link #run(Target, KitConfig)}, over {@code library}, telling {@code progress} after each case. Whatever
+     * happens, what the run created on the target is deleted at its end. When the target cannot be used —
+     * unreachable, its TLS handshake or the superuser's authentication failed — no case runs and the record says why
+     * ({@link RunRecord#error()}).
      */
     public static RunRecord run(Target target, KitConfig config, CaseLibrary library, Progress progress) {
         RunSession session = new RunSession(target, config, library);
-        if (session.problem() == null) {
-            int index = 0;
-            for (Case testCase : session.selected()) {
-                progress.ran(session.run(testCase), ++index, session.selected().size());
+        try {
+            if (session.problem() == null) {
+                session.runAll(progress);
             }
+        } catch (RuntimeException | Error e) {
+            // What the run created is deleted even so; the exception still ends the run.
+            try {
+                session.finish();
+            } catch (RuntimeException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
+            throw e;
         }
         return session.finish();
     }

@@ -31,7 +31,8 @@ import java.util.stream.Stream;
  * properties {@code anomalykit.url} and the rest). The cases run are those the configuration selects. A failed gating
  * case (required, or any when strict) fails its test; any other failure is reported as aborted, with its message.
  * Skipped cases are aborted with the reason. When the target cannot be used at all (unreachable, TLS handshake or
- * authentication refused) one test, {@code [target] reachable}, errors with the cause and no case runs.
+ * authentication refused) one test, {@code [target] reachable}, errors with the cause and no case runs. After the last
+ * test, what the run created on the target is deleted (see {@link KitConfig#scope()}) and the reports are written.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class ConformanceSuite {
@@ -76,7 +77,7 @@ public abstract class ConformanceSuite {
     }
 
     @AfterAll
-    void writeReports() {
+    void deleteWhatTheRunCreatedAndWriteReports() {
         if (session != null) {
             session.finish();
         }

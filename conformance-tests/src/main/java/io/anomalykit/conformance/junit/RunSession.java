@@ -16,6 +16,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * One run against one target, shared by {@link Conformance#run} and {@link ConformanceSuite}: the cases the
@@ -37,7 +44,7 @@ final class RunSession {
         this.target = target;
         this.config = config;
         this.selected = library.cases().stream().filter(config::selects).toList();
-        this.runner = new CaseRunner(target, library);
+        this.runner = new CaseRunner(target, library, config.scope());
         this.problem = new TargetClient(target).problem(config.waitFor()).orElse(null);
     }
 
@@ -58,12 +65,54 @@ final class RunSession {
 
     /** Runs one case, or skips it once the configured number of gating failures is reached. */
     synchronized Outcome run(Case testCase) {
+        return decide(testCase, () -> runner.run(testCase));
+    }
+
+    /**
+     * Runs every selected case, up to {@link KitConfig#parallelism()} at once (they only read the data they share),
+     * and tells {@code progress} of each in the cases' order. Every outcome, and which cases {@code max-failures}
+     * leaves unrun, is as it would be one case at a time: a case's outcome is taken in order, and one run
+     * speculatively after the stop is discarded.
+     */
+    void runAll(Conformance.Progress progress) {
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(config.parallelism(), task -> {
+            Thread thread = new Thread(task, "anomalykit-case-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<Outcome>> running = selected.stream().map(c -> pool.submit(() -> runner.run(c))).toList();
+            for (int i = 0; i < selected.size(); i++) {
+                Future<Outcome> future = running.get(i);
+                Outcome outcome;
+                synchronized (this) {
+                    outcome = decide(selected.get(i), () -> outcomeOf(future));
+                    if (stopped()) {
+                        running.subList(i + 1, running.size()).forEach(waiting -> waiting.cancel(false));
+                    }
+                }
+                progress.ran(outcome, i + 1, selected.size());
+            }
+        } finally {
+            pool.shutdownNow();
+            try {
+                // Cases still running (after a stop or an exception) end before the run deletes their data.
+                pool.awaitTermination(config.parallelism() * 2L * 60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The case's outcome from {@code run}, or "not run" once the configured number of gating failures is reached. */
+    private Outcome decide(Case testCase, Supplier<Outcome> run) {
         Outcome outcome;
-        if (config.maxFailures() > 0 && gatingFailures >= config.maxFailures()) {
+        if (stopped()) {
             outcome = new Outcome(testCase, Outcome.Result.SKIPPED, List.of(), "not run: the run stopped after "
                     + config.maxFailures() + " gating failures (max-failures)", null, 0);
         } else {
-            outcome = runner.run(testCase);
+            outcome = run.get();
             if (outcome.result() == Outcome.Result.FAILED && config.gates(testCase)) {
                 gatingFailures++;
             }
@@ -72,11 +121,41 @@ final class RunSession {
         return outcome;
     }
 
-    /** The record of the run so far, written into the configured report directory when there is one. */
+    /** Whether the configured number of gating failures is reached. */
+    private boolean stopped() {
+        return config.maxFailures() > 0 && gatingFailures >= config.maxFailures();
+    }
+
+    private static Outcome outcomeOf(Future<Outcome> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a case", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * Deletes what the run created on the target, then returns the record of the run so far (saying what could not be
+     * deleted), written into the configured report directory when there is one.
+     */
     RunRecord finish() {
+        List<String> leftBehind = runner.deleteCreated();
+        if (!leftBehind.isEmpty()) {
+            System.err.println("WARNING: anomalykit: could not delete from " + target.baseUrl() + " what this run created"
+                    + " there; remove it by hand: " + String.join("; ", leftBehind));
+        }
         List<Case> ran = problem != null ? selected : outcomes.stream().map(Outcome::testCase).toList();
         RunRecord record = new RunRecord(target.baseUrl().toString(), config.seed(), Instant.now(), ran, outcomes,
-                config.strict(), problem);
+                config.strict(), problem, leftBehind);
         if (config.reportDirectory() != null) {
             try {
                 Reports.write(config.reportDirectory(), record);

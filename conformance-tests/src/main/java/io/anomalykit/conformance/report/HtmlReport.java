@@ -49,6 +49,10 @@ final class HtmlReport {
                 .append("</b> &middot; kit ").append(escape(RunRecord.kitVersion())).append(" &middot; case set <code>")
                 .append(run.caseSetSha256(), 0, 12).append("</code> &middot; seed ").append(run.seed()).append(" &middot; ")
                 .append(run.finished()).append("</p>\n");
+        if (!run.leftBehind().isEmpty()) {
+            html.append("<p id=\"left-behind\"><b>Could not delete from the target what the run created:</b> ")
+                    .append(escape(String.join("; ", run.leftBehind()))).append("</p>\n");
+        }
         if (run.error() != null) {
             html.append("<p id=\"error\"><b>No case ran:</b> ").append(escape(run.error())).append("</p>\n");
         }

@@ -96,6 +96,7 @@ public final class Reports {
         if (run.error() != null) {
             summary.put("error", run.error());
         }
+        summary.set("left_behind", JSON.valueToTree(run.leftBehind()));
         ArrayNode cases = summary.putArray("cases");
         for (Outcome o : run.outcomes()) {
             ObjectNode item = cases.addObject().put("id", o.testCase().id()).put("level", o.testCase().level().toString())
@@ -127,7 +128,9 @@ public final class Reports {
         md.append("| target | ").append(run.target()).append(" |\n");
         md.append("| finished | ").append(run.finished()).append(" |\n");
         md.append("| gate (all ").append(run.strict() ? "" : "required ").append("cases pass) | ").append(run.gate())
-                .append(run.error() == null ? "" : ": " + run.error()).append(" |\n\n");
+                .append(run.error() == null ? "" : ": " + run.error()).append(" |\n");
+        md.append("| left on the target | ").append(run.leftBehind().isEmpty() ? "nothing"
+                : String.join("; ", run.leftBehind())).append(" |\n\n");
         md.append("| level | passed | failed | skipped |\n|---|---|---|---|\n");
         for (Map.Entry<Level, int[]> level : run.countsByLevel().entrySet()) {
             int[] c = level.getValue();

@@ -21,19 +21,23 @@ import java.util.Properties;
  * One run of the kit against one target: what every report is written from.
  *
  * @param strict whether failures of recommended and optional cases fail the gate too
- * @param error  why no case could run (the target unreachable, its TLS handshake or authentication failed), or null
+ * @param error      why no case could run (the target unreachable, its TLS handshake or authentication failed), or
+ *                   null
+ * @param leftBehind what the run created on the target but could not delete at its end, each with the reason; it does
+ *                   not change the gate, and every report says it
  */
 public record RunRecord(String target, long seed, Instant finished, List<Case> cases, List<Outcome> outcomes,
-                        boolean strict, String error) {
+                        boolean strict, String error, List<String> leftBehind) {
 
     public RunRecord {
         cases = List.copyOf(cases);
         outcomes = List.copyOf(outcomes);
+        leftBehind = List.copyOf(leftBehind);
     }
 
-    /** A run that reached its target, gating on the required cases. */
+    /** A run that reached its target, gating on the required cases, and left nothing behind. */
     public RunRecord(String target, long seed, Instant finished, List<Case> cases, List<Outcome> outcomes) {
-        this(target, seed, finished, cases, outcomes, false, null);
+        this(target, seed, finished, cases, outcomes, false, null, List.of());
     }
 
     /** Whether the gate passed: the target was reached and no gating case failed. */

@@ -8,6 +8,7 @@ import io.anomalykit.conformance.check.Difference;
 import io.anomalykit.conformance.check.JsonComparison;
 import io.anomalykit.conformance.check.SchemaCheck;
 import io.anomalykit.conformance.service.Capability;
+import io.anomalykit.conformance.service.Cleanup;
 import io.anomalykit.conformance.service.Credentials;
 import io.anomalykit.conformance.service.Persona;
 import io.anomalykit.conformance.service.Target;
@@ -17,37 +18,52 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
- * Runs cases against one target: seeds each dataset once, sends the request, and checks status, headers, error type,
- * body, ordering and the contract's schema. The JUnit suite and the CLI both run cases through this class.
+ * Runs cases against one target: seeds each dataset once (under the run's prefix), sends the request, and checks
+ * status, headers, error type, body, ordering and the contract's schema; at the end, deletes what it created. The JUnit
+ * suite and the CLI both run cases through this class. Cases may run on several threads at once: each dataset is seeded
+ * once (the others wait for it) and the personas are created once.
  */
 public final class CaseRunner {
 
     private final Target target;
     private final CaseLibrary library;
+    private final RunScope scope;
+    private final JobIds jobIds;
     private final TargetClient client;
-    private final Map<String, RuntimeException> seeded = new HashMap<>();
+    private final Cleanup cleanup = new Cleanup();
+    /** Each dataset seeded so far, with how: empty when it went well, else the refusal every case of it reports. */
+    private final Map<String, Optional<RuntimeException>> seeded = new ConcurrentHashMap<>();
     private Map<String, Credentials> seededPersonas;
+    private RuntimeException personasFailure;
 
-    /** A runner against {@code target}, seeding the datasets of {@code library} as its cases need them. */
-    public CaseRunner(Target target, CaseLibrary library) {
+    /**
+     * A runner against {@code target} within {@code scope}: it seeds the datasets of {@code library} as its cases need
+     * them, under the scope's prefix, unless the scope does not seed.
+     */
+    public CaseRunner(Target target, CaseLibrary library, RunScope scope) {
         this.target = target;
         this.library = library;
+        this.scope = scope;
+        this.jobIds = new JobIds(scope.prefix(), library.jobIds());
         this.client = new TargetClient(target);
     }
 
-    /** Runs one case (seeding its dataset first if this runner has not yet) and says how it ended. */
+    /**
+     * Runs one case (seeding its dataset first if this runner has not yet) and says how it ended. The outcome's case is
+     * the case as sent: its job ids carry the run's prefix.
+     */
     public Outcome run(Case testCase) {
         long started = System.nanoTime();
         Outcome outcome = evaluate(testCase);
-        return new Outcome(testCase, outcome.result(), outcome.differences(), outcome.reason(), outcome.reproducer(),
+        return new Outcome(outcome.testCase(), outcome.result(), outcome.differences(), outcome.reason(), outcome.reproducer(),
                 (System.nanoTime() - started) / 1_000_000);
     }
 
@@ -63,10 +79,15 @@ public final class CaseRunner {
                         "skipped: the target does not declare " + need, null, 0);
             }
         }
-        RuntimeException seedFailure = seed(testCase.dataset());
-        if (seedFailure != null) {
-            return new Outcome(testCase, Outcome.Result.FAILED, List.of(), seedFailure.getMessage(), null, 0);
+        if (!scope.seeds() && !testCase.dataset().equals(CaseLibrary.DOCUMENTED_DATASET)) {
+            return new Outcome(testCase, Outcome.Result.SKIPPED, List.of(), "skipped: the run does not seed (no-seed)"
+                    + " and the dataset " + testCase.dataset() + " is not among the documented fixtures", null, 0);
         }
+        Optional<RuntimeException> seedFailure = scope.seeds() ? seed(testCase.dataset()) : Optional.empty();
+        if (seedFailure.isPresent()) {
+            return new Outcome(testCase, Outcome.Result.FAILED, List.of(), seedFailure.get().getMessage(), null, 0);
+        }
+        testCase = jobIds.rename(testCase);
         Case.Request request = testCase.request();
         Optional<Credentials> credentials;
         try {
@@ -118,9 +139,17 @@ public final class CaseRunner {
         return seededPersonas().containsKey(persona) ? Optional.of(seededPersonas().get(persona)) : null;
     }
 
-    private Map<String, Credentials> seededPersonas() {
-        if (seededPersonas == null) {
-            seededPersonas = target.seeder().personas(target);
+    /** The personas the seeder created, once per run; a refusal is remembered too, so no case creates them again. */
+    private synchronized Map<String, Credentials> seededPersonas() {
+        if (seededPersonas == null && personasFailure == null) {
+            try {
+                seededPersonas = scope.seeds() ? target.seeder().personas(target, scope.prefix(), cleanup) : Map.of();
+            } catch (RuntimeException e) {
+                personasFailure = e;
+            }
+        }
+        if (personasFailure != null) {
+            throw personasFailure;
         }
         return seededPersonas;
     }
@@ -142,15 +171,25 @@ public final class CaseRunner {
         return Optional.of(new Credentials.Basic(known.user(), known.password() + "-but-wrong"));
     }
 
-    private RuntimeException seed(String dataset) {
+    /** Seeds the dataset once: the seeder refuses jobs that are already there, the run's own included. */
+    private Optional<RuntimeException> seed(String dataset) {
         return seeded.computeIfAbsent(dataset, name -> {
             try {
-                target.seeder().seed(target, library.dataset(name));
-                return null;
+                target.seeder().seed(target, jobIds.rename(library.dataset(name)), cleanup);
+                return Optional.empty();
             } catch (RuntimeException e) {
-                return e;
+                return Optional.of(e);
             }
         });
+    }
+
+    /**
+     * Deletes everything this runner created on the target, whatever happened before.
+     *
+     * @return what could not be deleted, each with the reason; empty when everything was
+     */
+    public List<String> deleteCreated() {
+        return cleanup.deleteAll();
     }
 
     private static List<Difference> check(Case testCase, TargetClient.Reply reply) {

@@ -10,28 +10,27 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Seeds with Elasticsearch's own APIs only, so the same run works against a real cluster: delete and re-create each
- * job, {@code _bulk} the results with {@code refresh=true}.
+ * Seeds with Elasticsearch's own APIs only, so the same run works against a real cluster: create each job (refusing to
+ * touch one that is already there), {@code _bulk} the results with {@code refresh=true}; deleting a job at the end
+ * deletes its results too.
  */
 final class ElasticsearchApiSeeder implements Seeder {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
-    public void seed(Target target, Dataset dataset) {
+    public void seed(Target target, Dataset dataset, Cleanup cleanup) {
         TargetClient client = new TargetClient(target);
         Credentials superuser = target.credentials(Persona.SUPERUSER).orElse(null);
         for (Map.Entry<String, ObjectNode> job : dataset.jobs().entrySet()) {
             String path = "/_ml/anomaly_detectors/" + job.getKey();
-            TargetClient.Reply deleted = client.send("DELETE", path + "?force=true", null, null, superuser, Map.of());
-            if (deleted.status() != 200 && deleted.status() != 404) {
-                throw refused("delete job " + job.getKey(), deleted);
-            }
             TargetClient.Reply created = client.send("PUT", path, job.getValue().toString(), "application/json",
                     superuser, Map.of());
             if (created.status() != 200) {
-                throw refused("create job " + job.getKey(), created);
+                throw "resource_already_exists_exception".equals(errorType(created))
+                        ? alreadyThere("job " + job.getKey()) : refused("create job " + job.getKey(), created);
             }
+            cleanup.created("job " + job.getKey(), () -> delete(client, superuser, path + "?force=true"));
         }
         TargetClient.Reply bulk = client.send("POST", "/_bulk?refresh=true", dataset.bulkBody(), "application/x-ndjson",
                 superuser, Map.of());
@@ -42,38 +41,76 @@ final class ElasticsearchApiSeeder implements Seeder {
 
     /**
      * Creates the personas the target lacks through Elasticsearch's role and user APIs, with fresh random passwords:
-     * roles {@code anomalykit_nothing} (no privileges) and {@code anomalykit_cluster_only} ({@code monitor_ml} alone),
-     * and one user per persona.
+     * roles {@code <prefix>role-nothing} (no privileges) and {@code <prefix>role-cluster-only} ({@code monitor_ml}
+     * alone), and one user per persona, {@code <prefix>no-privileges} and so on. A user or role of such a name that is
+     * already there is left alone and fails the seeding: a PUT would overwrite it.
      */
     @Override
-    public Map<String, Credentials> personas(Target target) {
+    public Map<String, Credentials> personas(Target target, String prefix, Cleanup cleanup) {
         TargetClient client = new TargetClient(target);
         Credentials superuser = target.credentials(Persona.SUPERUSER).orElse(null);
-        put(client, superuser, "/_security/role/anomalykit_nothing", "{}");
-        put(client, superuser, "/_security/role/anomalykit_cluster_only", "{\"cluster\":[\"monitor_ml\"]}");
+        String nothing = prefix + "role-nothing";
+        String clusterOnly = prefix + "role-cluster-only";
         Map<String, String> roles = new LinkedHashMap<>();
-        roles.put(Persona.NO_PRIVILEGES, "anomalykit_nothing");
-        roles.put(Persona.CLUSTER_WITHOUT_INDEX_READ, "anomalykit_cluster_only");
+        roles.put(Persona.NO_PRIVILEGES, nothing);
+        roles.put(Persona.CLUSTER_WITHOUT_INDEX_READ, clusterOnly);
         roles.put(Persona.ML_USER, "machine_learning_user");
         roles.put(Persona.ML_ADMIN, "machine_learning_admin");
+        roles.keySet().removeIf(persona -> target.credentials(persona).isPresent());
+        if (roles.containsValue(nothing)) {
+            create(client, superuser, cleanup, "role", nothing, "{}");
+        }
+        if (roles.containsValue(clusterOnly)) {
+            create(client, superuser, cleanup, "role", clusterOnly, "{\"cluster\":[\"monitor_ml\"]}");
+        }
         Map<String, Credentials> created = new LinkedHashMap<>();
         for (Map.Entry<String, String> persona : roles.entrySet()) {
-            if (target.credentials(persona.getKey()).isPresent()) {
-                continue;
-            }
-            String user = "anomalykit-" + persona.getKey().replace('_', '-');
+            String user = prefix + persona.getKey().replace('_', '-');
             String password = UUID.randomUUID().toString();
-            put(client, superuser, "/_security/user/" + user, "{\"password\":\"" + password + "\",\"roles\":[\""
+            create(client, superuser, cleanup, "user", user, "{\"password\":\"" + password + "\",\"roles\":[\""
                     + persona.getValue() + "\"]}");
             created.put(persona.getKey(), new Credentials.Basic(user, password));
         }
         return created;
     }
 
-    private static void put(TargetClient client, Credentials superuser, String path, String body) {
+    /** Creates a user or role that must not exist yet, and remembers to delete it. */
+    private static void create(TargetClient client, Credentials superuser, Cleanup cleanup, String kind, String name,
+                               String body) {
+        String path = "/_security/" + kind + "/" + name;
+        TargetClient.Reply existing = client.send("GET", path, null, null, superuser, Map.of());
+        if (existing.status() == 200) {
+            throw alreadyThere(kind + " " + name);
+        }
+        if (existing.status() != 404) {
+            throw refused("GET " + path, existing);
+        }
         TargetClient.Reply reply = client.send("PUT", path, body, "application/json", superuser, Map.of());
         if (reply.status() != 200) {
             throw refused("PUT " + path, reply);
+        }
+        cleanup.created(kind + " " + name, () -> delete(client, superuser, path));
+    }
+
+    /** Deletes; a thing already gone counts as deleted. */
+    private static void delete(TargetClient client, Credentials superuser, String path) {
+        TargetClient.Reply reply = client.send("DELETE", path, null, null, superuser, Map.of());
+        if (reply.status() != 200 && reply.status() != 404) {
+            throw refused("DELETE " + path, reply);
+        }
+    }
+
+    private static IllegalStateException alreadyThere(String what) {
+        return new IllegalStateException("seeding failed: the target already holds the " + what + ", which this run did"
+                + " not create and so will neither overwrite nor delete; choose another run-prefix");
+    }
+
+    private static String errorType(TargetClient.Reply reply) {
+        try {
+            JsonNode body = JSON.readTree(reply.body());
+            return body == null ? null : body.path("error").path("type").asText(null);
+        } catch (IOException e) {
+            return null;
         }
     }
 

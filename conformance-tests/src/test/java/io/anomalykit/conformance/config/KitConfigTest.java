@@ -121,4 +121,23 @@ class KitConfigTest {
         assertThat(LIBRARY.cases().stream().filter(config::selects).map(Case::id))
                 .containsExactly("negative.unknown-job", "records.legacy-prefix");
     }
+
+    @Test
+    void eachRunGetsAFreshSafePrefixUnlessOneIsGivenAndNoSeedUsesTheDocumentedNames() {
+        String first = KitConfig.builder().build(Map.of()).scope().prefix();
+        String second = KitConfig.builder().build(Map.of()).scope().prefix();
+        assertThat(first).matches("anomalykit-[a-z0-9]{6}-").isNotEqualTo(second);
+        assertThat(KitConfig.builder().build(Map.of()).scope().seeds()).isTrue();
+        assertThat(KitConfig.builder().set(Setting.NO_SEED, "true").build(Map.of()).scope())
+                .satisfies(scope -> assertThat(scope.prefix()).isEmpty())
+                .satisfies(scope -> assertThat(scope.seeds()).isFalse());
+        assertThat(KitConfig.builder().set(Setting.NO_SEED, "true").set(Setting.RUN_PREFIX, "loaded-").build(Map.of())
+                .scope().prefix()).isEqualTo("loaded-");
+        assertThat(KitConfig.builder().set(Setting.RUN_PREFIX, "").build(Map.of()).scope().prefix()).isEmpty();
+        // Elasticsearch's job ids: lowercase letters, digits, '-' and '_', starting with a letter or digit.
+        assertThatThrownBy(() -> KitConfig.builder().set(Setting.RUN_PREFIX, "Kit-").build(Map.of()))
+                .hasMessageContaining("run-prefix [Kit-] must be lowercase letters, digits, '-' or '_'");
+        assertThatThrownBy(() -> KitConfig.builder().set(Setting.RUN_PREFIX, "-kit").build(Map.of()))
+                .hasMessageContaining("starting with a letter or digit");
+    }
 }
