@@ -32,7 +32,7 @@ final class Access {
             return Future.succeededFuture();
         }
         credentials.bind(rc.vertx());
-        return security.authenticate(rc.request().getHeader("Authorization"), rc.request().uri(), credentials)
+        return security.authenticate(rc.request().getHeader("Authorization"), RequestContext.uri(rc), credentials)
                 .map(principal -> {
                     rc.put(PRINCIPAL, principal);
                     return null;

@@ -7,6 +7,7 @@ import io.anomalykit.server.security.Security;
 import io.anomalykit.server.store.ResultsStore;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpMethod;
@@ -21,11 +22,12 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * The routes of the server, mountable on any Vert.x {@link Router}. Each path answers its methods; another method on a
+ * The routes of the server, as one Vert.x {@link Router} that a host mounts under a prefix of its own. Each path answers its methods; another method on a
  * known path gets Elasticsearch's 405 (OPTIONS gets 200 with {@code Allow}); errors of any kind become Elasticsearch
  * error bodies.
  */
@@ -44,39 +46,42 @@ public final class AnomalyRoutes {
     }
 
     /**
-     * Adds the results APIs, the seeding APIs and the cluster probes to a router.
+     * A router serving the chosen API groups, to be used as the whole of a server or mounted under any prefix of a
+     * host's router ({@code router.route("/es/*").subRouter(...)}). Paths are matched, and named in messages, relative to
+     * where it is mounted. Every request first passes the guards Elasticsearch applies before any handler (an
+     * undecodable query string, the in-flight body breaker); any path it does not serve gets Elasticsearch's "no
+     * handler found" answer.
      *
-     * @param answerUnknownRoutes also answer every other path with Elasticsearch's "no handler found" error; leave
-     *                            false when the host router has routes of its own after these
+     * @param maxBodyBytes         bodies larger than this are refused with 413
+     * @param maxInFlightBodyBytes request body bytes held at once over all requests of this router; beyond it, 429
+     * @param credentials          where password hashes are checked; the caller closes it
+     * @param health               the answer of {@code GET /_anomalykit/health}, which needs no credentials
      */
-    public static void mount(Router router, ResultsStore store, Security security, Clock clock, boolean answerUnknownRoutes) {
-        mount(router, store, security, clock, answerUnknownRoutes, MAX_BODY_BYTES);
-    }
-
-    /** @param maxBodyBytes bodies larger than this are refused with 413 */
-    public static void mount(Router router, ResultsStore store, Security security, Clock clock, boolean answerUnknownRoutes,
-                             long maxBodyBytes) {
-        mount(router, store, security, clock, answerUnknownRoutes, maxBodyBytes, EmulatedVersion.DEFAULT);
-    }
-
-    /** @param version the Elasticsearch version to answer as */
-    public static void mount(Router router, ResultsStore store, Security security, Clock clock, boolean answerUnknownRoutes,
-                             long maxBodyBytes, EmulatedVersion version) {
-        mount(router, store, security, clock, answerUnknownRoutes, maxBodyBytes, version, CredentialPool.withDefaults());
-    }
-
-    /**
-     * @param credentials where password hashes are checked (bound to the Vert.x of the first request); the caller
-     *                    closes it
-     */
-    public static void mount(Router router, ResultsStore store, Security security, Clock clock, boolean answerUnknownRoutes,
-                             long maxBodyBytes, EmulatedVersion version, CredentialPool credentials) {
+    public static Router create(Vertx vertx, ResultsStore store, Security security, Clock clock, long maxBodyBytes,
+                                long maxInFlightBodyBytes, EmulatedVersion version, CredentialPool credentials,
+                                Set<EndpointGroup> groups, HealthCheck health) {
+        Router router = Router.router(vertx);
+        InFlightBreaker breaker = new InFlightBreaker(maxInFlightBodyBytes);
+        router.route().handler(rc -> {
+            if (hasUndecodableQuery(rc.request())) {
+                Responses.error(rc, EsException.illegalArgument("invalid HTTP request [" + RequestContext.uri(rc) + "]"));
+                return;
+            }
+            EsException refused = breaker.admit(rc);
+            if (refused != null) {
+                Responses.error(rc, refused);
+            } else {
+                rc.next();
+            }
+        });
+        router.get(HealthCheck.PATH).handler(health::handle);
         Access access = new Access(security, credentials);
         ResultsEndpoint results = new ResultsEndpoint(store, clock, access);
         SeedingEndpoints seeding = new SeedingEndpoints(store, clock, access, version);
         SecurityEndpoints securityApis = new SecurityEndpoints(security, access);
         NodeIdentity node = NodeIdentity.random();
-        ClusterEndpoints cluster = new ClusterEndpoints(node.name(), UUID.randomUUID().toString(), access, version);
+        ClusterEndpoints cluster = new ClusterEndpoints(node.name(), UUID.randomUUID().toString(), access, version,
+                health);
         credentials.nodeName(node.name());
         // Authentication comes first, before the body is read or the path is judged: a platform handler, which Vert.x
         // runs ahead of body handling.
@@ -114,6 +119,38 @@ public final class AnomalyRoutes {
         };
         List<Handler<RoutingContext>> body = List.of(authenticate, readBody, versions);
 
+        if (groups.contains(EndpointGroup.RESULTS)) {
+            addResults(router, body, results, version);
+            add(router, body, "/_cluster/health", Map.of(HttpMethod.GET, cluster::health));
+            add(router, body, "/_security/_authenticate", Map.of(HttpMethod.GET, cluster::authenticate));
+            add(router, body, "/", Map.of(HttpMethod.GET, cluster::info, HttpMethod.HEAD, cluster::infoHead));
+        }
+        if (groups.contains(EndpointGroup.SEEDING)) {
+            addSeeding(router, body, seeding);
+        }
+        if (groups.contains(EndpointGroup.SECURITY)) {
+            addSecurity(router, body, securityApis);
+        }
+        router.route().handler(rc -> {
+            node.attach(rc);
+            access.authenticate(rc).onComplete(ignored -> {
+                try {
+                    GlobalParams.check(rc);
+                    Responses.error(rc, noHandler(rc));
+                } catch (EsException e) {
+                    Responses.error(rc, e);
+                }
+            }, failure -> Responses.error(rc, failure));
+        });
+        // Requests the router rejects before any route (e.g. a malformed %-escape in the path) still get an
+        // Elasticsearch body.
+        router.errorHandler(400, rc -> Responses.error(rc, EsException.illegalArgument(
+                "invalid escape sequence in [" + RequestContext.uri(rc) + "]")));
+        return router;
+    }
+
+    private static void addResults(Router router, List<Handler<RoutingContext>> body, ResultsEndpoint results,
+                                   EmulatedVersion version) {
         for (ResultType type : ResultType.values()) {
             String suffix = "/results/" + type.arrayField();
             Handler<RoutingContext> handler = rc -> results.handle(rc, type);
@@ -126,6 +163,9 @@ public final class AnomalyRoutes {
                 add(router, body, XPACK + suffix, Map.of(HttpMethod.GET, legacy, HttpMethod.POST, legacy));
             }
         }
+    }
+
+    private static void addSeeding(Router router, List<Handler<RoutingContext>> body, SeedingEndpoints seeding) {
         add(router, body, ML, Map.of(HttpMethod.PUT, seeding::putJob, HttpMethod.GET, seeding::getJob,
                 HttpMethod.DELETE, seeding::deleteJob));
         add(router, body, "/_ml/anomaly_detectors", Map.of(HttpMethod.GET, seeding::getJob));
@@ -139,8 +179,9 @@ public final class AnomalyRoutes {
         add(router, body, "/:index/_doc", Map.of(HttpMethod.POST, seeding::indexDocument));
         add(router, body, "/_refresh", Map.of(HttpMethod.POST, seeding::refresh, HttpMethod.GET, seeding::refresh));
         add(router, body, "/:index/_refresh", Map.of(HttpMethod.POST, seeding::refresh, HttpMethod.GET, seeding::refresh));
-        add(router, body, "/_cluster/health", Map.of(HttpMethod.GET, cluster::health));
-        add(router, body, "/_security/_authenticate", Map.of(HttpMethod.GET, cluster::authenticate));
+    }
+
+    private static void addSecurity(Router router, List<Handler<RoutingContext>> body, SecurityEndpoints securityApis) {
         add(router, body, "/_security/user/:username", Map.of(HttpMethod.PUT, securityApis::putUser,
                 HttpMethod.POST, securityApis::putUser, HttpMethod.GET, securityApis::getUser,
                 HttpMethod.DELETE, securityApis::deleteUser));
@@ -151,23 +192,15 @@ public final class AnomalyRoutes {
         add(router, body, "/_security/role/:name", Map.of(HttpMethod.PUT, securityApis::putRole,
                 HttpMethod.POST, securityApis::putRole, HttpMethod.GET, securityApis::getRole,
                 HttpMethod.DELETE, securityApis::deleteRole));
-        add(router, body, "/", Map.of(HttpMethod.GET, cluster::info, HttpMethod.HEAD, cluster::infoHead));
+    }
 
-        if (answerUnknownRoutes) {
-            router.route().handler(rc -> {
-                node.attach(rc);
-                access.authenticate(rc).onComplete(ignored -> {
-                    try {
-                        GlobalParams.check(rc);
-                        Responses.error(rc, noHandler(rc));
-                    } catch (EsException e) {
-                        Responses.error(rc, e);
-                    }
-                }, failure -> Responses.error(rc, failure));
-            });
-            // Requests the router rejects before any route (e.g. a malformed %-escape) still get an Elasticsearch body.
-            router.errorHandler(400, rc -> Responses.error(rc, EsException.illegalArgument(
-                    "invalid escape sequence in [" + rc.request().uri() + "]")));
+    /** Vert.x Web answers a malformed escape in the query string with a bare text 400; catch it first. */
+    private static boolean hasUndecodableQuery(HttpServerRequest request) {
+        try {
+            request.params();
+            return false;
+        } catch (RuntimeException e) {
+            return true;
         }
     }
 
@@ -193,16 +226,8 @@ public final class AnomalyRoutes {
         };
     }
 
-    /** Answers a request with an Elasticsearch error before any route; a body it has is read and dropped. */
-    public static void reject(HttpServerRequest request, EsException error) {
-        request.response().setStatusCode(error.status())
-                .putHeader("content-type", "application/json")
-                .putHeader("X-elastic-product", "Elasticsearch")
-                .end(Responses.body(error, false).toString());
-    }
-
     private static EsException noHandler(RoutingContext rc) {
-        return EsException.bareStringWithoutStatus(400, "no handler found for uri [" + rc.request().uri() + "] and method ["
+        return EsException.bareStringWithoutStatus(400, "no handler found for uri [" + RequestContext.uri(rc) + "] and method ["
                 + rc.request().method() + "]");
     }
 
@@ -231,7 +256,7 @@ public final class AnomalyRoutes {
         Handler<RoutingContext> handler = handlers.get(method);
         try {
             GlobalParams.check(rc);
-            if (rawPathIsNotCanonical(rc.request().path())) {
+            if (rawPathIsNotCanonical(RequestContext.path(rc))) {
                 throw noHandler(rc);
             }
             if (handler == null) {
@@ -240,7 +265,7 @@ public final class AnomalyRoutes {
                     return;
                 }
                 rc.response().putHeader("Allow", allowed);
-                throw EsException.bareString(405, "Incorrect HTTP method for uri [" + rc.request().uri() + "] and method ["
+                throw EsException.bareString(405, "Incorrect HTTP method for uri [" + RequestContext.uri(rc) + "] and method ["
                         + method + "], allowed: [" + allowed.replace(",", ", ") + "]");
             }
             if (RequestContext.body(rc).length > 0) {
