@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.anomalykit.server.http.EmulatedVersion;
 import io.anomalykit.server.http.EndpointGroup;
+import io.anomalykit.server.security.CredentialPool;
 import io.anomalykit.server.security.SecuritySettings;
 import io.anomalykit.server.store.ClusterSettings;
 import io.vertx.core.json.JsonObject;
@@ -140,9 +141,8 @@ final class ServerSettings {
             (b, v) -> b.demo((Boolean) v));
     static final Setting LOAD = new Setting("load", PATHS, "", "_bulk NDJSON files to apply at start",
             (b, v) -> ((List<?>) v).forEach(file -> b.preload((Path) file)));
-    static final Setting EVENT_LOOPS = new Setting("event_loops", Kind.count(1, 1024),
-            Integer.toString(Runtime.getRuntime().availableProcessors()),
-            "verticle instances serving, each on its own event loop (default: the cores)",
+    static final Setting EVENT_LOOPS = new Setting("event_loops", Kind.count(1, 1024), "the cores",
+            "verticle instances serving on one port, each on its own event loop",
             (b, v) -> b.eventLoops(((Long) v).intValue()));
     static final Setting ENDPOINTS = new Setting("endpoints", GROUPS, "results,seeding,security", "API groups served",
             (b, v) -> b.endpoints(castGroups(v)));
@@ -166,17 +166,21 @@ final class ServerSettings {
             "never write to the cluster store", null);
     static final Setting CREDENTIAL_THREADS = new Setting("credential_threads", Kind.count(1, 1024), "cores - 1, at least 1",
             "password hashes checked at once", (b, v) -> b.credentialThreads(((Long) v).intValue()));
-    static final Setting CREDENTIAL_QUEUE = new Setting("credential_queue", Kind.count(0, Integer.MAX_VALUE), "1000",
+    static final Setting CREDENTIAL_QUEUE = new Setting("credential_queue", Kind.count(0, Integer.MAX_VALUE),
+            Integer.toString(CredentialPool.DEFAULT_QUEUE),
             "password checks that may wait before the next is answered 429",
             (b, v) -> b.credentialQueue(((Long) v).intValue()));
-    static final Setting IDLE_TIMEOUT = new Setting("idle_timeout", Kind.count(1, 3600), "60",
+    static final Setting IDLE_TIMEOUT = new Setting("idle_timeout", Kind.count(1, 3600),
+            Long.toString(AnomalyServer.DEFAULT_IDLE_TIMEOUT.toSeconds()),
             "seconds without a byte read or written after which a connection is closed",
             (b, v) -> b.idleTimeout(Duration.ofSeconds((Long) v)));
-    static final Setting HEADER_TIMEOUT = new Setting("header_timeout", Kind.count(1, 3600), "30",
+    static final Setting HEADER_TIMEOUT = new Setting("header_timeout", Kind.count(1, 3600),
+            Long.toString(AnomalyServer.DEFAULT_HEADER_TIMEOUT.toSeconds()),
             "seconds a connection has to send a request's line and headers",
             (b, v) -> b.headerTimeout(Duration.ofSeconds((Long) v)));
-    static final Setting MAX_CONNECTIONS = new Setting("max_connections", Kind.count(1, Integer.MAX_VALUE), "1000",
-            "open connections allowed at once", (b, v) -> b.maxConnections(((Long) v).intValue()));
+    static final Setting MAX_CONNECTIONS = new Setting("max_connections", Kind.count(1, Integer.MAX_VALUE),
+            Integer.toString(AnomalyServer.DEFAULT_MAX_CONNECTIONS), "open connections allowed at once",
+            (b, v) -> b.maxConnections(((Long) v).intValue()));
     static final Setting MAX_IN_FLIGHT_BYTES = new Setting("max_in_flight_bytes", Kind.count(1, Long.MAX_VALUE),
             "half the heap", "request body bytes held at once over all requests; beyond it 429",
             (b, v) -> b.maxInFlightBodyBytes((Long) v));
@@ -376,7 +380,7 @@ final class ServerSettings {
     }
 
     AnomalyServer.Builder builder(String elasticPassword) {
-        AnomalyServer.Builder builder = AnomalyServer.builder().eventLoops(Integer.parseInt(EVENT_LOOPS.defaultValue()));
+        AnomalyServer.Builder builder = AnomalyServer.builder().eventLoops(Runtime.getRuntime().availableProcessors());
         values.forEach((setting, value) -> {
             if (setting.apply() != null) {
                 setting.apply().accept(builder, value);
