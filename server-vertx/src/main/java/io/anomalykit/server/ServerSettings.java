@@ -426,11 +426,16 @@ final class ServerSettings {
         for (Setting setting : TABLE) {
             text.append("| `").append(setting.key()).append("` | `").append(setting.env()).append("` | ")
                     .append(setting.flag() == null ? "—" : "`" + setting.flag() + "`").append(" | `")
-                    .append(setting.kind().shape()).append("` | ")
-                    .append(setting.defaultValue().isEmpty() ? "—" : setting.defaultValue()).append(" | ")
-                    .append(setting.help()).append(" |\n");
+                    .append(cell(setting.kind().shape())).append("` | ")
+                    .append(setting.defaultValue().isEmpty() ? "—" : cell(setting.defaultValue())).append(" | ")
+                    .append(cell(setting.help())).append(" |\n");
         }
         return text.toString();
+    }
+
+    /** A table cell's text: a bar would end the cell, even in code. */
+    private static String cell(String text) {
+        return text.replace("|", "\\|");
     }
 
     private static Setting byKey(String key) {
