@@ -2,6 +2,7 @@ package io.anomalykit.server;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 
@@ -12,13 +13,17 @@ import java.util.Map;
  * The server as a verticle: {@code vertx.deployVerticle(AnomalyVerticle.class, new DeploymentOptions()
  * .setConfig(config).setInstances(n))}. Its configuration is a JSON object with the keys of {@link ServerSettings}
  * ({@code {"port": 9200, "data": "/var/lib/anomalykit"}}). Every instance serves on its own event loop, on the same
- * port; the instances of one data directory (or cluster store) share one set of opened stores and security, opened by
- * the first to start and closed when the last stops.
+ * port; the instances of one data directory (or cluster store) on one Vert.x share one set of opened stores, security
+ * and HTTP settings, opened by the first to start (with its config) and closed when the last stops.
  */
 public final class AnomalyVerticle extends VerticleBase {
 
     /** The opened anomalykits of the config-deployed instances, by what they store into, with how many use each. */
-    private static final Map<String, Shared> SHARED = new HashMap<>();
+    private static final Map<SharedKey, Shared> SHARED = new HashMap<>();
+
+    /** Instances on another Vert.x of the same JVM open their own. */
+    private record SharedKey(Vertx vertx, String store) {
+    }
 
     private static final class Shared {
         final Future<Listener> listener;
@@ -31,7 +36,7 @@ public final class AnomalyVerticle extends VerticleBase {
 
     /** Given when {@link AnomalyServer} deploys the instances itself, with what it opened; else null. */
     private final Listener given;
-    private String sharedKey;
+    private SharedKey sharedKey;
     private Listener listener;
     private HttpServer server;
 
@@ -56,7 +61,7 @@ public final class AnomalyVerticle extends VerticleBase {
             } catch (IllegalArgumentException e) {
                 return Future.failedFuture(e);
             }
-            sharedKey = settings.storeKey();
+            sharedKey = new SharedKey(vertx, settings.storeKey());
             opened = acquire(sharedKey, settings);
         }
         return opened.compose(ready -> {
@@ -65,7 +70,7 @@ public final class AnomalyVerticle extends VerticleBase {
         }).onSuccess(bound -> server = bound).recover(failure -> release().transform(ignored -> Future.failedFuture(failure)));
     }
 
-    private Future<Listener> acquire(String key, ServerSettings settings) {
+    private Future<Listener> acquire(SharedKey key, ServerSettings settings) {
         synchronized (SHARED) {
             Shared shared = SHARED.get(key);
             if (shared == null || shared.listener.failed()) {
