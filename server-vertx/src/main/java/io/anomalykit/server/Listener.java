@@ -68,8 +68,13 @@ final class Listener {
     /** One more HTTP server, on the calling verticle's event loop. */
     Future<HttpServer> listen(Vertx vertx) {
         Handler<HttpServerRequest> invalid = AnomalyRoutes.invalidRequestHandler();
-        return vertx.createHttpServer(options).connectionHandler(limits::connected).requestHandler(router.router())
-                .invalidRequestHandler(invalid).listen().onSuccess(server -> port = server.actualPort());
+        return vertx.createHttpServer(options).connectionHandler(limits::connected).requestHandler(request -> {
+            if (AnomalyRoutes.hasUndecodableQuery(request)) {
+                invalid.handle(request);
+            } else {
+                router.router().handle(request);
+            }
+        }).invalidRequestHandler(invalid).listen().onSuccess(server -> port = server.actualPort());
     }
 
     /** Lets the requests in flight finish (up to 30 s), then closes the server. */

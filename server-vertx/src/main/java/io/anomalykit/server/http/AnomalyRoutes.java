@@ -48,9 +48,9 @@ public final class AnomalyRoutes {
     /**
      * A router serving the chosen API groups, to be used as the whole of a server or mounted under any prefix of a
      * host's router ({@code router.route("/es/*").subRouter(...)}). Paths are matched, and named in messages, relative to
-     * where it is mounted. Every request first passes the guards Elasticsearch applies before any handler (an
-     * undecodable query string, the in-flight body breaker); any path it does not serve gets Elasticsearch's "no
-     * handler found" answer.
+     * where it is mounted. Every request first passes the in-flight body breaker; any path it does not serve gets
+     * Elasticsearch's "no handler found" answer. (A query string with a malformed escape never reaches a router's routes:
+     * {@link #hasUndecodableQuery} is for the HTTP server's request handler.)
      *
      * @param maxBodyBytes         bodies larger than this are refused with 413
      * @param maxInFlightBodyBytes request body bytes held at once over all requests of this router; beyond it, 429
@@ -63,10 +63,6 @@ public final class AnomalyRoutes {
         Router router = Router.router(vertx);
         InFlightBreaker breaker = new InFlightBreaker(maxInFlightBodyBytes);
         router.route().handler(rc -> {
-            if (hasUndecodableQuery(rc.request())) {
-                Responses.error(rc, EsException.illegalArgument("invalid HTTP request [" + RequestContext.uri(rc) + "]"));
-                return;
-            }
             EsException refused = breaker.admit(rc);
             if (refused != null) {
                 Responses.error(rc, refused);
@@ -194,8 +190,11 @@ public final class AnomalyRoutes {
                 HttpMethod.DELETE, securityApis::deleteRole));
     }
 
-    /** Vert.x Web answers a malformed escape in the query string with a bare text 400; catch it first. */
-    private static boolean hasUndecodableQuery(HttpServerRequest request) {
+    /**
+     * Vert.x Web answers a malformed escape in the query string with a bare text 400 before any route runs; the HTTP
+     * server's request handler asks this first and answers such a request with {@link #invalidRequestHandler}.
+     */
+    public static boolean hasUndecodableQuery(HttpServerRequest request) {
         try {
             request.params();
             return false;
