@@ -229,7 +229,11 @@ public final class AnomalyRoutes {
      */
     public static void handle(Router router, HttpServerRequest request) {
         InFlightBreaker breaker = router.getMetadata(InFlightBreaker.class.getName());
-        router.handle(breaker == null ? request : breaker.countingChunks(request));
+        if (breaker == null) {
+            router.handle(request);
+        } else {
+            breaker.route(router, request);
+        }
     }
 
     /**

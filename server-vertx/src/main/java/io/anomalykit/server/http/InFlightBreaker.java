@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.http.HttpServerRequestInternal;
 import io.vertx.core.internal.http.HttpServerRequestWrapper;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.Map;
@@ -18,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * requests of a router (and every HTTP server that shares it). A request's declared body is reserved when it is routed
  * and released when it is answered; one that would go beyond the bound is answered 429 before its body is read. A body
  * without a {@code Content-Length} (chunked) is counted as its chunks arrive when the HTTP server hands its request over
- * through {@link #countingChunks}; past the limit its further chunks are dropped and it is answered 429 when it ends.
+ * through {@link #route}; past the limit its further chunks are dropped and it is answered 429 when it ends.
  */
 final class InFlightBreaker {
 
@@ -46,6 +47,7 @@ final class InFlightBreaker {
     EsException admit(RoutingContext rc) {
         CountedBody counted = arriving.remove(rc.response());
         if (counted != null) {
+            counted.routed = true;
             rc.addEndHandler(ignored -> counted.release());
             return null;
         }
@@ -58,15 +60,22 @@ final class InFlightBreaker {
         return withOverhead(wanted) > limit ? tooLarge(withOverhead(wanted), limit) : null;
     }
 
-    /** The request to route: one whose body has no declared length is counted chunk by chunk. */
-    HttpServerRequest countingChunks(HttpServerRequest request) {
+    /**
+     * Routes an HTTP server's request; one whose body has no declared length is counted chunk by chunk once the
+     * router's first route has taken it over (a request the router refuses before any route, such as a malformed path,
+     * is not counted, so nothing is left to release).
+     */
+    void route(Router router, HttpServerRequest request) {
         if (declaredLength(request.getHeader("content-length")) > 0
                 || !(request instanceof HttpServerRequestInternal internal)) {
-            return request;
+            router.handle(request);
+            return;
         }
         CountedBody counted = new CountedBody(internal);
         arriving.put(request.response(), counted);
-        return counted;
+        // Vert.x Web runs the first route, if any, within handle.
+        router.handle(counted);
+        arriving.remove(request.response());
     }
 
     private static long withOverhead(long bytes) {
@@ -86,6 +95,7 @@ final class InFlightBreaker {
      */
     private final class CountedBody extends HttpServerRequestWrapper {
         private final AtomicLong held = new AtomicLong();
+        private boolean routed;
         private EsException refused;
         private Handler<Void> downstreamEnd;
 
@@ -111,6 +121,10 @@ final class InFlightBreaker {
         public HttpServerRequest handler(Handler<Buffer> handler) {
             delegate.handler(handler == null ? null : chunk -> {
                 if (refused != null) {
+                    return;
+                }
+                if (!routed) {
+                    handler.handle(chunk);
                     return;
                 }
                 long wanted = bodyBytes.addAndGet(chunk.length());
