@@ -96,12 +96,26 @@ public final class Benchmark {
         System.exit(0);
     }
 
+    private static AnomalyServer.Builder secured(Path directory, Vertx vertx) {
+        return AnomalyServer.builder().port(0).dataDirectory(directory).vertx(vertx)
+                .security(new SecuritySettings(true, null, PASSWORD, false));
+    }
+
+    /** The same records request under the same load, served by two verticle instances (two event loops) on one port. */
+    private static LoadTest.Result recordsOnTwoEventLoops(Vertx vertx, Path directory, int loadSeconds) throws Exception {
+        AnomalyServer server = await(secured(directory, vertx).eventLoops(2).start());
+        try {
+            return LoadTest.wrk("http://127.0.0.1:" + server.port() + dashboardRequest(), AUTHORIZATION, loadSeconds);
+        } finally {
+            await(server.close());
+        }
+    }
+
     private Report.Run run(long size, Path directory, int loadSeconds) throws Exception {
         deleteTree(directory);
         Report.Run run = new Report.Run(size);
         Vertx vertx = Vertx.vertx();
-        AnomalyServer server = await(AnomalyServer.builder().port(0).dataDirectory(directory).vertx(vertx)
-                .security(new SecuritySettings(true, null, PASSWORD, false)).start());
+        AnomalyServer server = await(secured(directory, vertx).start());
         String base = "http://127.0.0.1:" + server.port();
         try (LoopbackConnection ours = new LoopbackConnection(URI.create(base))) {
             createJobs(base);
@@ -126,6 +140,7 @@ public final class Benchmark {
         } finally {
             await(server.close());
         }
+        run.recordsLoadTwoLoops = recordsOnTwoEventLoops(vertx, directory, loadSeconds);
         long opening = System.nanoTime();
         ResultsStore reopened = await(LuceneResultsStore.open(vertx, AnomalyServer.resultsDirectory(directory), 1000));
         run.reopenMillis = (System.nanoTime() - opening) / 1e6;

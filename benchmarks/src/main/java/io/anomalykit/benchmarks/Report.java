@@ -30,6 +30,8 @@ final class Report {
         final Map<String, Timing> overHttp = new LinkedHashMap<>();
         final Map<String, Timing> plainLucene = new LinkedHashMap<>();
         LoadTest.Result recordsLoad;
+        /** {@link #recordsLoad} again, served by two verticle instances instead of one. */
+        LoadTest.Result recordsLoadTwoLoops;
         LoadTest.Result plainLoad;
         Benchmark.Ingest clusterStoreIngest;
         Benchmark.Ingest nodeIngest;
@@ -173,7 +175,12 @@ final class Report {
                     .append("); a plain Vert.x JSON handler in the same run ")
                     .append(thousands(run.plainLoad.requestsPerSecond())).append(" req/s (p50 ").append(run.plainLoad.p50())
                     .append(", p99 ").append(run.plainLoad.p99()).append("): **").append(percent(run.loadRatio()))
-                    .append("**.\n\n");
+                    .append("**. Served by two verticle instances (`--event-loops 2`) instead of one, the records request ")
+                    .append("answered ").append(thousands(run.recordsLoadTwoLoops.requestsPerSecond()))
+                    .append(" req/s (p50 ").append(run.recordsLoadTwoLoops.p50()).append(", p99 ")
+                    .append(run.recordsLoadTwoLoops.p99()).append("): ")
+                    .append(percent(run.recordsLoadTwoLoops.requestsPerSecond() / run.recordsLoad.requestsPerSecond()))
+                    .append(" of one instance's rate.\n\n");
         }
 
         if (runs.size() > 1) {

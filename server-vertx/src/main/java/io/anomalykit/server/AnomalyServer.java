@@ -1,9 +1,10 @@
 package io.anomalykit.server;
 
-import io.anomalykit.server.error.EsException;
 import io.anomalykit.server.http.AnomalyRoutes;
 import io.anomalykit.server.http.ConnectionLimits;
 import io.anomalykit.server.http.EmulatedVersion;
+import io.anomalykit.server.http.EndpointGroup;
+import io.anomalykit.server.http.HealthCheck;
 import io.anomalykit.server.security.ApiKeys;
 import io.anomalykit.server.security.CredentialPool;
 import io.anomalykit.server.security.LoginThrottle;
@@ -19,13 +20,11 @@ import io.anomalykit.server.store.LuceneResultsStore;
 import io.anomalykit.server.store.LuceneSecurityStore;
 import io.anomalykit.server.store.ResultsStore;
 import io.anomalykit.server.store.SecurityStore;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 
@@ -33,17 +32,23 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
+import java.util.Set;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The reference server, embeddable: build it, start it, close it. It is assembled from two stores, each made by a
  * factory: a {@link ResultsStore} (results and jobs) and a {@link SecurityStore} (native users, roles, API keys); by
- * default both are embedded Lucene indices under the data directory. A Vert.x application that has its own router can
- * instead open the stores itself and call {@link AnomalyRoutes#mount}.
+ * default both are embedded Lucene indices under the data directory. The same builder gives a Vert.x application that
+ * has its own router an {@link AnomalyRouter} to mount under a prefix ({@link Builder#router}); the server itself is
+ * that router served by {@link AnomalyVerticle} instances.
  */
 public final class AnomalyServer {
 
@@ -64,30 +69,16 @@ public final class AnomalyServer {
         return Runtime.getRuntime().maxMemory();
     }
 
-    /** How long close() lets in-flight requests finish. */
-    private static final long DRAIN_MILLIS = 30_000;
-
     private final Vertx vertx;
     private final boolean ownsVertx;
-    private final HttpServer http;
-    private final ResultsStore store;
-    private final SecurityStore securityStore;
-    private final AtomicInteger inFlight;
-    private final boolean tls;
-    private final List<Long> timers;
-    private final CredentialPool credentials;
+    private final String deployment;
+    private final Listener listener;
 
-    private AnomalyServer(Vertx vertx, boolean ownsVertx, HttpServer http, ResultsStore store, SecurityStore securityStore,
-                          AtomicInteger inFlight, boolean tls, List<Long> timers, CredentialPool credentials) {
+    private AnomalyServer(Vertx vertx, boolean ownsVertx, String deployment, Listener listener) {
         this.vertx = vertx;
         this.ownsVertx = ownsVertx;
-        this.http = http;
-        this.store = store;
-        this.securityStore = securityStore;
-        this.inFlight = inFlight;
-        this.tls = tls;
-        this.timers = timers;
-        this.credentials = credentials;
+        this.deployment = deployment;
+        this.listener = listener;
     }
 
     public static Builder builder() {
@@ -106,54 +97,37 @@ public final class AnomalyServer {
 
     /** {@code https} when serving TLS, else {@code http}. */
     public String scheme() {
-        return tls ? "https" : "http";
+        return listener.tls() ? "https" : "http";
     }
 
     /** The port actually bound (useful with port 0). */
     public int port() {
-        return http.actualPort();
+        return listener.port();
     }
 
     public ResultsStore store() {
-        return store;
+        return listener.router().store();
     }
 
     public SecurityStore securityStore() {
-        return securityStore;
+        return listener.router().securityStore();
     }
 
-    /** Lets in-flight requests finish (up to 30 s), closes the listener and connections, then closes the stores. */
+    /**
+     * Undeploys the listening instances (each lets in-flight requests finish, up to 30 s, then closes its listener and
+     * connections), then closes the stores.
+     */
     public Future<Void> close() {
-        timers.forEach(vertx::cancelTimer);
-        Future<Void> stopped = drained(System.currentTimeMillis() + DRAIN_MILLIS)
-                .compose(ignored -> http.close())
-                .recover(ignored -> Future.succeededFuture())
-                .compose(ignored -> credentials.close().recover(failure -> Future.succeededFuture()))
-                .compose(ignored -> closeBoth(store, securityStore));
-        return ownsVertx ? stopped.eventually(vertx::close) : stopped;
-    }
-
-    private static Future<Void> closeBoth(ResultsStore results, SecurityStore security) {
-        return Future.join(results.close(), security.close()).mapEmpty();
-    }
-
-    private Future<Void> drained(long deadline) {
-        if (inFlight.get() == 0 || System.currentTimeMillis() > deadline) {
-            return Future.succeededFuture();
+        Future<Void> stopped = vertx.undeploy(deployment).recover(ignored -> Future.succeededFuture())
+                .compose(ignored -> listener.router().close());
+        if (!ownsVertx) {
+            return stopped;
         }
-        Promise<Void> later = Promise.promise();
-        vertx.setTimer(20, id -> drained(deadline).onComplete(later));
-        return later.future();
-    }
-
-    /** Vert.x Web answers a malformed escape in the query string with a bare text 400; catch it first. */
-    private static boolean hasUndecodableQuery(HttpServerRequest request) {
-        try {
-            request.params();
-            return false;
-        } catch (RuntimeException e) {
-            return true;
-        }
+        // Closed from a thread of no Vert.x: the outcome of a close asked for on one of its own event loops would be
+        // delivered to that loop, which the close has ended.
+        Promise<Void> outcome = Promise.promise();
+        stopped.onComplete(ignored -> ForkJoinPool.commonPool().execute(() -> vertx.close().onComplete(outcome)));
+        return outcome.future();
     }
 
     public static final class Builder {
@@ -183,6 +157,8 @@ public final class AnomalyServer {
         private Duration diskCheckInterval = DiskWatermark.DEFAULT_CHECK_INTERVAL;
         private Function<Vertx, Future<ResultsStore>> resultsStore;
         private Function<Vertx, Future<SecurityStore>> securityStore;
+        private Set<EndpointGroup> endpoints = EnumSet.allOf(EndpointGroup.class);
+        private int eventLoops = 1;
 
         private Builder() {
         }
@@ -397,13 +373,42 @@ public final class AnomalyServer {
             return this;
         }
 
+        /**
+         * The API groups served (default: all). A host that seeds its data another way can serve
+         * {@link EndpointGroup#RESULTS} alone.
+         */
+        public Builder endpoints(Set<EndpointGroup> value) {
+            if (value.isEmpty()) {
+                throw new IllegalArgumentException("at least one endpoint group is served");
+            }
+            endpoints = EnumSet.copyOf(value);
+            return this;
+        }
+
+        /**
+         * How many verticle instances {@link #start()} deploys, each serving on its own event loop, all on the same port
+         * and over the same stores (default 1).
+         */
+        public Builder eventLoops(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("event loops must be at least 1, not [" + value + "]");
+            }
+            eventLoops = value;
+            return this;
+        }
+
         /** Run on the host's Vert.x instead of a private one; closing the server then leaves it running. */
         public Builder vertx(Vertx value) {
             vertx = Objects.requireNonNull(value);
             return this;
         }
 
-        public Future<AnomalyServer> start() {
+        /**
+         * Opens the stores and security on the given Vert.x and assembles the routes, for a host to mount under a prefix
+         * of its own router; the host closes the result when it stops. The HTTP server's settings (host, port, TLS,
+         * connection limits, event loops) are the host's own and are not used.
+         */
+        public Future<AnomalyRouter> router(Vertx on) {
             try {
                 new CredentialPool(credentialThreads, credentialQueue);
                 Security.load(security);
@@ -411,28 +416,65 @@ public final class AnomalyServer {
                 // Bad realm files stop the start before anything is opened.
                 return Future.failedFuture(e);
             }
-            boolean owns = vertx == null;
-            Vertx runtime = owns ? Vertx.vertx() : vertx;
             DiskWatermark watermark = new DiskWatermark(freeSpace != null ? freeSpace : DiskWatermark.of(dataDirectory),
                     floodStageFreeBytes, compatibility.floodStageDocsLink());
             Function<Vertx, Future<ResultsStore>> results = resultsStore != null ? resultsStore
-                    : on -> LuceneResultsStore.open(on, resultsDirectory(dataDirectory), refreshIntervalMillis)
+                    : v -> LuceneResultsStore.open(v, resultsDirectory(dataDirectory), refreshIntervalMillis)
                             .map(watermark::guard);
-            Function<Vertx, Future<SecurityStore>> security = securityStore != null ? securityStore
-                    : on -> LuceneSecurityStore.open(on, securityDirectory(dataDirectory)).map(watermark::guard);
-            Future<AnomalyServer> started = results.apply(runtime).compose(store -> security.apply(runtime)
+            Function<Vertx, Future<SecurityStore>> objectsStore = securityStore != null ? securityStore
+                    : v -> LuceneSecurityStore.open(v, securityDirectory(dataDirectory)).map(watermark::guard);
+            return results.apply(on).compose(store -> objectsStore.apply(on)
                     .recover(failure -> store.close().transform(ignored -> Future.failedFuture(failure)))
                     .compose(objects -> NativeRealm.load(objects)
                             .compose(realm -> ApiKeys.load(objects, clock::millis)
                                     .map(keys -> Security.load(this.security, realm, keys)))
                             .compose(loaded -> {
                                 // Read before the preloads write, so they meet the flood stage too.
-                                List<Long> watching = resultsStore != null && securityStore != null ? List.of()
-                                        : List.of(watermark.watch(runtime, diskCheckInterval));
-                                return preload(store).compose(ignored -> listen(runtime, owns, store, objects, loaded,
-                                        watching)).onFailure(failure -> watching.forEach(runtime::cancelTimer));
+                                List<Long> timers = new ArrayList<>();
+                                if (resultsStore == null || securityStore == null) {
+                                    timers.add(watermark.watch(on, diskCheckInterval));
+                                }
+                                return preload(store).map(ignored -> assemble(on, store, objects, loaded, timers))
+                                        .onFailure(failure -> timers.forEach(on::cancelTimer));
                             })
-                            .recover(failure -> closeBoth(store, objects).transform(ignored -> Future.failedFuture(failure)))));
+                            .recover(failure -> Future.join(store.close(), objects.close())
+                                    .transform(ignored -> Future.failedFuture(failure)))));
+        }
+
+        /** @param timers the periodic tasks already started, cancelled when the router closes */
+        private AnomalyRouter assemble(Vertx on, ResultsStore store, SecurityStore objects, Security loaded,
+                                       List<Long> timers) {
+            CredentialPool credentials = new CredentialPool(credentialThreads, credentialQueue);
+            credentials.bind(on);
+            Map<String, Supplier<Future<?>>> checks = new LinkedHashMap<>();
+            checks.put("results_store", store::jobs);
+            checks.put("security_store", () -> objects.objects(NativeRealm.USERS));
+            checks.put("realm_files", () -> loaded.realmFilesCurrent() ? Future.succeededFuture()
+                    : Future.failedFuture("realm files unreadable"));
+            Router router = AnomalyRoutes.create(on, store, loaded, clock, maxBodyBytes, maxInFlightBodyBytes, compatibility,
+                    credentials, endpoints, new HealthCheck(checks),
+                    new LoginThrottle(loginThrottleAttempts, loginThrottleWindow));
+            timers.add(on.setPeriodic(REALM_RELOAD_MILLIS, id -> on.executeBlocking(() -> {
+                loaded.reloadIfChanged();
+                return null;
+            }, false)));
+            return new AnomalyRouter(on, router, store, objects, credentials, timers);
+        }
+
+        /**
+         * Opens the stores and serves them: {@link #eventLoops(int)} instances of {@link AnomalyVerticle}, all on the
+         * configured host and port, over one {@link AnomalyRouter}.
+         */
+        public Future<AnomalyServer> start() {
+            boolean owns = vertx == null;
+            Vertx runtime = owns ? Vertx.vertx() : vertx;
+            Future<AnomalyServer> started = router(runtime).compose(opened -> {
+                Listener listener = listener(opened);
+                return runtime.deployVerticle(() -> new AnomalyVerticle(listener),
+                                new DeploymentOptions().setInstances(eventLoops))
+                        .map(deployment -> new AnomalyServer(runtime, owns, deployment, listener))
+                        .recover(failure -> opened.close().transform(ignored -> Future.failedFuture(failure)));
+            });
             if (!owns) {
                 return started;
             }
@@ -460,19 +502,8 @@ public final class AnomalyServer {
             return chain;
         }
 
-        /** @param started the periodic tasks already started, cancelled when the server closes */
-        private Future<AnomalyServer> listen(Vertx runtime, boolean owns, ResultsStore store, SecurityStore objects,
-                                             Security security, List<Long> started) {
-            Router router = Router.router(runtime);
-            CredentialPool credentials = new CredentialPool(credentialThreads, credentialQueue);
-            credentials.bind(runtime);
-            AnomalyRoutes.mount(router, store, security, clock, true, maxBodyBytes, compatibility, credentials,
-                    new LoginThrottle(loginThrottleAttempts, loginThrottleWindow));
-            List<Long> timers = new ArrayList<>(started);
-            timers.add(runtime.setPeriodic(REALM_RELOAD_MILLIS, id -> runtime.executeBlocking(() -> {
-                security.reloadIfChanged();
-                return null;
-            }, false)));
+        /** The HTTP side, shared by every instance that serves this router. */
+        Listener listener(AnomalyRouter opened) {
             HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
                     .setMaxInitialLineLength(16 * 1024).setMaxHeaderSize(16 * 1024).setCompressionSupported(true)
                     .setDecompressionSupported(true)
@@ -480,30 +511,11 @@ public final class AnomalyServer {
                     // start) as soon as it is accepted, not when its first bytes arrive.
                     .setHttp2ClearTextEnabled(false)
                     .setIdleTimeout((int) Math.max(1, idleTimeout.toSeconds())).setIdleTimeoutUnit(TimeUnit.SECONDS);
-            ConnectionLimits limits = new ConnectionLimits(runtime, maxConnections, headerTimeout, maxInFlightBodyBytes);
             if (tlsCertificate != null) {
                 options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(tlsCertificate.toString())
                         .setKeyPath(tlsKey.toString()));
             }
-            AtomicInteger inFlight = new AtomicInteger();
-            Handler<HttpServerRequest> invalid = AnomalyRoutes.invalidRequestHandler();
-            return runtime.createHttpServer(options).connectionHandler(limits::connected).requestHandler(request -> {
-                        inFlight.incrementAndGet();
-                        ConnectionLimits.Admission admitted = limits.admit(request, inFlight::decrementAndGet);
-                        if (admitted.refused() != null) {
-                            AnomalyRoutes.reject(request, admitted.refused());
-                        } else if (hasUndecodableQuery(request)) {
-                            invalid.handle(request);
-                        } else {
-                            router.handle(admitted.request());
-                        }
-                    }).invalidRequestHandler(invalid).listen()
-                    .map(server -> new AnomalyServer(runtime, owns, server, store, objects, inFlight,
-                            tlsCertificate != null, timers, credentials))
-                    .onFailure(failure -> {
-                        timers.forEach(runtime::cancelTimer);
-                        credentials.close();
-                    });
+            return new Listener(opened, options, new ConnectionLimits(opened.vertx(), maxConnections, headerTimeout));
         }
     }
 }

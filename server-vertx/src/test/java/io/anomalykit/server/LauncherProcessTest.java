@@ -180,6 +180,20 @@ class LauncherProcessTest {
     }
 
     @Test
+    void helpPrintsEverySetting() throws Exception {
+        Process process = launch("--help");
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isZero();
+        for (ServerSettings.Setting setting : ServerSettings.TABLE) {
+            assertThat(out).contains(setting.env()).contains("config: " + setting.key());
+            if (setting.flag() != null) {
+                assertThat(out).contains(setting.flag());
+            }
+        }
+    }
+
+    @Test
     void badFlagsAndBadConfigExitWithTwoAndOneLine() throws Exception {
         Path config = Files.writeString(data.resolve("bad.json"), "{\"port\":\"not-a-port\"}");
         Path unknownKey = Files.writeString(data.resolve("unknown.json"), "{\"colour\":\"blue\"}");

@@ -39,7 +39,7 @@ final class Access {
         }
         credentials.bind(rc.vertx());
         SocketAddress client = rc.request().remoteAddress();
-        return security.authenticate(rc.request().getHeader("Authorization"), rc.request().uri(), credentials,
+        return security.authenticate(rc.request().getHeader("Authorization"), RequestContext.uri(rc), credentials,
                         throttle.from(client == null ? null : client.hostAddress()))
                 .map(principal -> {
                     rc.put(PRINCIPAL, principal);

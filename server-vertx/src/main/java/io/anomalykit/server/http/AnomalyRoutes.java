@@ -8,6 +8,7 @@ import io.anomalykit.server.security.Security;
 import io.anomalykit.server.store.ResultsStore;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpMethod;
@@ -22,11 +23,12 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * The routes of the server, mountable on any Vert.x {@link Router}. Each path answers its methods; another method on a
+ * The routes of the server, as one Vert.x {@link Router} that a host mounts under a prefix of its own. Each path answers its methods; another method on a
  * known path gets Elasticsearch's 405 (OPTIONS gets 200 with {@code Allow}); errors of any kind become Elasticsearch
  * error bodies.
  */
@@ -45,46 +47,43 @@ public final class AnomalyRoutes {
     }
 
     /**
-     * Adds the results APIs, the seeding APIs and the cluster probes to a router.
+     * A router serving the chosen API groups, to be used as the whole of a server or mounted under any prefix of a
+     * host's router ({@code router.route("/es/*").subRouter(...)}). Paths are matched, and named in messages, relative to
+     * where it is mounted. Every request first passes the in-flight body breaker; any path it does not serve gets
+     * Elasticsearch's "no handler found" answer. (A query string with a malformed escape never reaches a router's routes:
+     * {@link #hasUndecodableQuery} is for the HTTP server's request handler; so is {@link #handle}, through which the
+     * breaker also counts chunked bodies.)
      *
-     * @param answerUnknownRoutes also answer every other path with Elasticsearch's "no handler found" error; leave
-     *                            false when the host router has routes of its own after these
+     * @param maxBodyBytes         bodies larger than this are refused with 413
+     * @param maxInFlightBodyBytes the in-flight breaker's limit: request body bytes held at once over all requests of
+     *                             this router, times 2 (Elasticsearch's overhead); beyond it, 429
+     * @param credentials          where password hashes are checked; the caller closes it
+     * @param health               the answer of {@code GET /_anomalykit/health}, which needs no credentials
+     * @param throttle             failed password logins by source address, and when they are refused without a check
      */
-    public static void mount(Router router, ResultsStore store, Security security, Clock clock, boolean answerUnknownRoutes) {
-        mount(router, store, security, clock, answerUnknownRoutes, MAX_BODY_BYTES);
-    }
-
-    /** @param maxBodyBytes bodies larger than this are refused with 413 */
-    public static void mount(Router router, ResultsStore store, Security security, Clock clock, boolean answerUnknownRoutes,
-                             long maxBodyBytes) {
-        mount(router, store, security, clock, answerUnknownRoutes, maxBodyBytes, EmulatedVersion.DEFAULT);
-    }
-
-    /** @param version the Elasticsearch version to answer as */
-    public static void mount(Router router, ResultsStore store, Security security, Clock clock, boolean answerUnknownRoutes,
-                             long maxBodyBytes, EmulatedVersion version) {
-        mount(router, store, security, clock, answerUnknownRoutes, maxBodyBytes, version, CredentialPool.withDefaults());
-    }
-
-    /**
-     * @param credentials where password hashes are checked (bound to the Vert.x of the first request); the caller
-     *                    closes it
-     */
-    public static void mount(Router router, ResultsStore store, Security security, Clock clock, boolean answerUnknownRoutes,
-                             long maxBodyBytes, EmulatedVersion version, CredentialPool credentials) {
-        mount(router, store, security, clock, answerUnknownRoutes, maxBodyBytes, version, credentials, LoginThrottle.OFF);
-    }
-
-    /** @param throttle failed password logins by source address, and when they are refused without a check */
-    public static void mount(Router router, ResultsStore store, Security security, Clock clock, boolean answerUnknownRoutes,
-                             long maxBodyBytes, EmulatedVersion version, CredentialPool credentials,
-                             LoginThrottle throttle) {
+    public static Router create(Vertx vertx, ResultsStore store, Security security, Clock clock, long maxBodyBytes,
+                                long maxInFlightBodyBytes, EmulatedVersion version, CredentialPool credentials,
+                                Set<EndpointGroup> groups, HealthCheck health,
+                                LoginThrottle throttle) {
+        Router router = Router.router(vertx);
+        InFlightBreaker breaker = new InFlightBreaker(maxInFlightBodyBytes);
+        router.putMetadata(InFlightBreaker.class.getName(), breaker);
+        router.route().handler(rc -> {
+            EsException refused = breaker.admit(rc);
+            if (refused != null) {
+                Responses.error(rc, refused);
+            } else {
+                rc.next();
+            }
+        });
+        router.get(HealthCheck.PATH).handler(health::handle);
         Access access = new Access(security, credentials, throttle);
         ResultsEndpoint results = new ResultsEndpoint(store, clock, access);
         SeedingEndpoints seeding = new SeedingEndpoints(store, clock, access, version);
         SecurityEndpoints securityApis = new SecurityEndpoints(security, access);
         NodeIdentity node = NodeIdentity.random();
-        ClusterEndpoints cluster = new ClusterEndpoints(node.name(), UUID.randomUUID().toString(), access, version);
+        ClusterEndpoints cluster = new ClusterEndpoints(node.name(), UUID.randomUUID().toString(), access, version,
+                health);
         credentials.nodeName(node.name());
         // Authentication comes first, before the body is read or the path is judged: a platform handler, which Vert.x
         // runs ahead of body handling.
@@ -122,6 +121,46 @@ public final class AnomalyRoutes {
         };
         List<Handler<RoutingContext>> body = List.of(authenticate, readBody, versions);
 
+        if (groups.contains(EndpointGroup.RESULTS)) {
+            addResults(router, body, results, version);
+            add(router, body, "/_cluster/health", Map.of(HttpMethod.GET, cluster::health));
+            add(router, body, "/_security/_authenticate", Map.of(HttpMethod.GET, cluster::authenticate));
+            add(router, body, "/", Map.of(HttpMethod.GET, cluster::info, HttpMethod.HEAD, cluster::infoHead));
+        }
+        // Before the groups' own routes: some refused paths would otherwise be taken for a user or role name.
+        OutOfScopeApis.APIS.forEach(api -> refuse(router, body, api));
+        if (groups.contains(EndpointGroup.SEEDING)) {
+            addSeeding(router, body, seeding);
+        }
+        if (groups.contains(EndpointGroup.SECURITY)) {
+            addSecurity(router, body, securityApis);
+        }
+        if (groups.contains(EndpointGroup.SEEDING)) {
+            // After every other route, so that a path with handlers of its own answers DELETE itself; only DELETE is
+            // answered on /{index}, other methods keep the "no handler" answer.
+            addForMethod(router, body, "/:index", HttpMethod.DELETE, seeding::deleteIndex);
+        }
+        refuse(router, body, OutOfScopeApis.INDEX_CREATION);
+        router.route().handler(rc -> {
+            node.attach(rc);
+            access.authenticate(rc).onComplete(ignored -> {
+                try {
+                    GlobalParams.check(rc);
+                    Responses.error(rc, noHandler(rc));
+                } catch (EsException e) {
+                    Responses.error(rc, e);
+                }
+            }, failure -> Responses.error(rc, failure));
+        });
+        // Requests the router rejects before any route (e.g. a malformed %-escape in the path) still get an
+        // Elasticsearch body.
+        router.errorHandler(400, rc -> Responses.error(rc, EsException.illegalArgument(
+                "invalid escape sequence in [" + RequestContext.uri(rc) + "]")));
+        return router;
+    }
+
+    private static void addResults(Router router, List<Handler<RoutingContext>> body, ResultsEndpoint results,
+                                   EmulatedVersion version) {
         for (ResultType type : ResultType.values()) {
             String suffix = "/results/" + type.arrayField();
             Handler<RoutingContext> handler = rc -> results.handle(rc, type);
@@ -134,7 +173,9 @@ public final class AnomalyRoutes {
                 add(router, body, XPACK + suffix, Map.of(HttpMethod.GET, legacy, HttpMethod.POST, legacy));
             }
         }
-        OutOfScopeApis.APIS.forEach(api -> refuse(router, body, api));
+    }
+
+    private static void addSeeding(Router router, List<Handler<RoutingContext>> body, SeedingEndpoints seeding) {
         add(router, body, ML, Map.of(HttpMethod.PUT, seeding::putJob, HttpMethod.GET, seeding::getJob,
                 HttpMethod.DELETE, seeding::deleteJob));
         add(router, body, "/_ml/anomaly_detectors", Map.of(HttpMethod.GET, seeding::getJob));
@@ -149,8 +190,9 @@ public final class AnomalyRoutes {
         add(router, body, "/:index/_count", Map.of(HttpMethod.GET, seeding::count, HttpMethod.POST, seeding::count));
         add(router, body, "/_refresh", Map.of(HttpMethod.POST, seeding::refresh, HttpMethod.GET, seeding::refresh));
         add(router, body, "/:index/_refresh", Map.of(HttpMethod.POST, seeding::refresh, HttpMethod.GET, seeding::refresh));
-        add(router, body, "/_cluster/health", Map.of(HttpMethod.GET, cluster::health));
-        add(router, body, "/_security/_authenticate", Map.of(HttpMethod.GET, cluster::authenticate));
+    }
+
+    private static void addSecurity(Router router, List<Handler<RoutingContext>> body, SecurityEndpoints securityApis) {
         add(router, body, "/_security/user", Map.of(HttpMethod.GET, securityApis::getUser));
         add(router, body, "/_security/user/:username", Map.of(HttpMethod.PUT, securityApis::putUser,
                 HttpMethod.POST, securityApis::putUser, HttpMethod.GET, securityApis::getUser,
@@ -172,27 +214,32 @@ public final class AnomalyRoutes {
         add(router, body, "/_security/role/:name", Map.of(HttpMethod.PUT, securityApis::putRole,
                 HttpMethod.POST, securityApis::putRole, HttpMethod.GET, securityApis::getRole,
                 HttpMethod.DELETE, securityApis::deleteRole));
-        // Last, so that a path with handlers of its own answers DELETE itself; only DELETE is answered on /{index}, other
-        // methods keep the "no handler" answer.
-        addForMethod(router, body, "/:index", HttpMethod.DELETE, seeding::deleteIndex);
-        refuse(router, body, OutOfScopeApis.INDEX_CREATION);
-        add(router, body, "/", Map.of(HttpMethod.GET, cluster::info, HttpMethod.HEAD, cluster::infoHead));
+    }
 
-        if (answerUnknownRoutes) {
-            router.route().handler(rc -> {
-                node.attach(rc);
-                access.authenticate(rc).onComplete(ignored -> {
-                    try {
-                        GlobalParams.check(rc);
-                        Responses.error(rc, noHandler(rc));
-                    } catch (EsException e) {
-                        Responses.error(rc, e);
-                    }
-                }, failure -> Responses.error(rc, failure));
-            });
-            // Requests the router rejects before any route (e.g. a malformed %-escape) still get an Elasticsearch body.
-            router.errorHandler(400, rc -> Responses.error(rc, EsException.illegalArgument(
-                    "invalid escape sequence in [" + rc.request().uri() + "]")));
+    /**
+     * Vert.x Web answers a malformed escape in the query string with a bare text 400 before any route runs; the HTTP
+     * server's request handler asks this first and answers such a request with {@link #invalidRequestHandler}.
+     */
+    public static boolean hasUndecodableQuery(HttpServerRequest request) {
+        try {
+            request.params();
+            return false;
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
+    /**
+     * Hands an HTTP server's request to a router made by {@link #create}. A body without a {@code Content-Length}
+     * (chunked) is counted in the router's in-flight breaker as its chunks arrive, before the router reads them; a
+     * router reached any other way (mounted under a host's router) counts declared lengths only.
+     */
+    public static void handle(Router router, HttpServerRequest request) {
+        InFlightBreaker breaker = router.getMetadata(InFlightBreaker.class.getName());
+        if (breaker == null) {
+            router.handle(request);
+        } else {
+            breaker.route(router, request);
         }
     }
 
@@ -216,15 +263,12 @@ public final class AnomalyRoutes {
                 // answer, and the client is told so instead of finding its next request on a closed connection.
                 request.response().putHeader("Connection", "close");
             }
-            request.response().setStatusCode(error.status())
-                    .putHeader("content-type", "application/json")
-                    .putHeader("X-elastic-product", "Elasticsearch")
-                    .end(Responses.body(error, false).toString());
+            answer(request, error);
         };
     }
 
-    /** Answers a request with an Elasticsearch error before any route; a body it has is read and dropped. */
-    public static void reject(HttpServerRequest request, EsException error) {
+    /** An Elasticsearch error body for a request no route handles. */
+    static void answer(HttpServerRequest request, EsException error) {
         request.response().setStatusCode(error.status())
                 .putHeader("content-type", "application/json")
                 .putHeader("X-elastic-product", "Elasticsearch")
@@ -232,7 +276,7 @@ public final class AnomalyRoutes {
     }
 
     private static EsException noHandler(RoutingContext rc) {
-        return EsException.bareStringWithoutStatus(400, "no handler found for uri [" + rc.request().uri() + "] and method ["
+        return EsException.bareStringWithoutStatus(400, "no handler found for uri [" + RequestContext.uri(rc) + "] and method ["
                 + rc.request().method() + "]");
     }
 
@@ -248,7 +292,7 @@ public final class AnomalyRoutes {
     /** Answers an API this server does not offer with its refusal. */
     private static void refuse(Router router, List<Handler<RoutingContext>> before, OutOfScopeApis.Api api) {
         Handler<RoutingContext> refuse = rc -> Responses.error(rc,
-                OutOfScopeApis.refusal(api.area(), rc.request().method(), rc.request().path()));
+                OutOfScopeApis.refusal(api.area(), rc.request().method(), RequestContext.path(rc)));
         if (api.othersGoOn()) {
             api.methods().forEach(method -> addForMethod(router, before, api.path(), method, refuse));
         } else {
@@ -281,7 +325,7 @@ public final class AnomalyRoutes {
         Handler<RoutingContext> handler = handlers.get(method);
         try {
             GlobalParams.check(rc);
-            if (rawPathIsNotCanonical(rc.request().path())) {
+            if (rawPathIsNotCanonical(RequestContext.path(rc))) {
                 throw noHandler(rc);
             }
             if (handler == null) {
@@ -290,7 +334,7 @@ public final class AnomalyRoutes {
                     return;
                 }
                 rc.response().putHeader("Allow", allowed);
-                throw EsException.bareString(405, "Incorrect HTTP method for uri [" + rc.request().uri() + "] and method ["
+                throw EsException.bareString(405, "Incorrect HTTP method for uri [" + RequestContext.uri(rc) + "] and method ["
                         + method + "], allowed: [" + allowed.replace(",", ", ") + "]");
             }
             if (RequestContext.body(rc).length > 0) {

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.ext.web.RoutingContext;
 
 
-/** {@code GET /} and {@code GET _cluster/health}, answered like a healthy single-node Elasticsearch cluster. */
+/**
+ * {@code GET /} and {@code GET _cluster/health}, answered like a single-node Elasticsearch cluster whose one index is
+ * the store: green while every health check is up, red when one is down.
+ */
 final class ClusterEndpoints {
 
     private static final String CLUSTER_NAME = "anomalykit";
@@ -14,12 +17,14 @@ final class ClusterEndpoints {
     private final String clusterUuid;
     private final Access access;
     private final EmulatedVersion version;
+    private final HealthCheck checks;
 
-    ClusterEndpoints(String nodeName, String clusterUuid, Access access, EmulatedVersion version) {
+    ClusterEndpoints(String nodeName, String clusterUuid, Access access, EmulatedVersion version, HealthCheck checks) {
         this.nodeName = nodeName;
         this.clusterUuid = clusterUuid;
         this.access = access;
         this.version = version;
+        this.checks = checks;
     }
 
     void info(RoutingContext rc) {
@@ -68,23 +73,32 @@ final class ClusterEndpoints {
                 "wait_for_events", "wait_for_nodes", "wait_for_no_initializing_shards", "wait_for_no_relocating_shards",
                 "wait_for_status").rejectUnconsumed();
         access.cluster(rc, "cluster:monitor/health");
+        checks.run(rc.vertx()).onComplete(done -> Responses.json(rc, 200, healthBody(HealthCheck.allUp(done.result()))));
+    }
+
+    /**
+     * A red cluster is still answered 200: Elasticsearch's {@code ClusterHealthResponse.status()} is 408 only when the
+     * request timed out waiting for a status, and 200 whatever the colour otherwise.
+     */
+    private static ObjectNode healthBody(boolean up) {
+        int active = up ? 1 : 0;
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("cluster_name", CLUSTER_NAME);
-        body.put("status", "green");
+        body.put("status", up ? "green" : "red");
         body.put("timed_out", false);
         body.put("number_of_nodes", 1);
         body.put("number_of_data_nodes", 1);
-        body.put("active_primary_shards", 1);
-        body.put("active_shards", 1);
+        body.put("active_primary_shards", active);
+        body.put("active_shards", active);
         body.put("relocating_shards", 0);
         body.put("initializing_shards", 0);
-        body.put("unassigned_shards", 0);
-        body.put("unassigned_primary_shards", 0);
+        body.put("unassigned_shards", 1 - active);
+        body.put("unassigned_primary_shards", 1 - active);
         body.put("delayed_unassigned_shards", 0);
         body.put("number_of_pending_tasks", 0);
         body.put("number_of_in_flight_fetch", 0);
         body.put("task_max_waiting_in_queue_millis", 0);
-        body.put("active_shards_percent_as_number", 100.0);
-        Responses.json(rc, 200, body);
+        body.put("active_shards_percent_as_number", up ? 100.0 : 0.0);
+        return body;
     }
 }

@@ -17,7 +17,33 @@ final class RequestContext {
         Map<String, String> values = new LinkedHashMap<>();
         // The last value of a repeated parameter wins, as in Elasticsearch.
         rc.queryParams().forEach(entry -> values.put(entry.getKey(), entry.getValue()));
-        return new RestParams(rc.request().path(), values);
+        return new RestParams(path(rc), values);
+    }
+
+    /**
+     * The request's path as the APIs see it: without the prefix a host mounted them under, so that messages name the
+     * path as Elasticsearch would ({@code /_ml/...}, not {@code /es/_ml/...}).
+     */
+    static String path(RoutingContext rc) {
+        return withoutMountPoint(rc, rc.request().path());
+    }
+
+    /** The request's URI (path and query string) as the APIs see it: without the host's prefix. */
+    static String uri(RoutingContext rc) {
+        return withoutMountPoint(rc, rc.request().uri());
+    }
+
+    private static String withoutMountPoint(RoutingContext rc, String full) {
+        String mount = rc.mountPoint();
+        if (mount == null || mount.isEmpty() || mount.equals("/")) {
+            return full;
+        }
+        String prefix = mount.endsWith("/") ? mount.substring(0, mount.length() - 1) : mount;
+        if (!full.startsWith(prefix)) {
+            return full;
+        }
+        String rest = full.substring(prefix.length());
+        return rest.isEmpty() || rest.charAt(0) == '?' ? "/" + rest : rest;
     }
 
     private static final String RAW_BODY = "anomalykit.raw-body";

@@ -120,7 +120,7 @@ final class Responses {
         if (failure instanceof EsException es) {
             error = es;
         } else {
-            LOG.log(System.Logger.Level.ERROR, "unexpected failure on " + rc.request().method() + " " + rc.request().path(),
+            LOG.log(System.Logger.Level.ERROR, "unexpected failure on " + rc.request().method() + " " + RequestContext.path(rc),
                     failure);
             error = EsException.of(500, "exception", "internal error; the server log has the details");
         }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import io.anomalykit.server.error.EsException;
 
@@ -300,13 +302,14 @@ public final class ResultsRequestParser {
     }
 
     /** Malformed JSON, reported as Elasticsearch 8 reports it: a parse exception caused by the JSON parser's own. */
-    public static EsException jsonSyntaxError(JsonParseException e) {
+    public static EsException jsonSyntaxError(StreamReadException e) {
         JsonLocation location = e.getLocation();
         int line = location == null ? 0 : location.getLineNr();
         int column = location == null ? 0 : location.getColumnNr();
         String type = e instanceof JsonEOFException ? "x_content_e_o_f_exception" : "x_content_parse_exception";
-        EsException cause = EsException.of(400, e instanceof JsonEOFException ? "json_e_o_f_exception" : "json_parse_exception",
-                e.getOriginalMessage());
+        String causeType = e instanceof JsonEOFException ? "json_e_o_f_exception"
+                : e instanceof InputCoercionException ? "input_coercion_exception" : "json_parse_exception";
+        EsException cause = EsException.of(400, causeType, e.getOriginalMessage());
         return EsException.of(400, type, "[" + line + ":" + column + "] " + e.getOriginalMessage(), cause);
     }
 

@@ -24,7 +24,8 @@ import java.util.function.Predicate;
  */
 public final class NativeRealm {
 
-    static final String USERS = "user";
+    /** The kind of the native users in the security store. */
+    public static final String USERS = "user";
     static final String ROLES = "role";
     /** Reserved users whose password was changed: Elasticsearch keeps those in its native store too. */
     static final String RESERVED = "reserved_user";

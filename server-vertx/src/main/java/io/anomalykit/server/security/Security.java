@@ -48,6 +48,8 @@ public final class Security {
 
     private final SecuritySettings settings;
     private final AtomicReference<Realm> realm;
+    /** Set while the realm files on disk fail to read (the last good configuration stays in use). */
+    private volatile boolean realmFilesBroken;
     private final NativeRealm nativeRealm;
     private final ApiKeys apiKeys;
     /** Successful authentications by user: the SHA-256 of the password that worked, so bcrypt runs once per user. */
@@ -101,10 +103,12 @@ public final class Security {
         }
         try {
             realm.set(readRealm(settings));
+            realmFilesBroken = false;
             verified.clear();
             LOG.log(System.Logger.Level.INFO, "security: realm files in " + settings.configDirectory() + " reloaded");
             return true;
         } catch (IllegalArgumentException e) {
+            realmFilesBroken = true;
             LOG.log(System.Logger.Level.ERROR, "security: keeping the last good realm configuration: " + e.getMessage());
             return false;
         }
@@ -153,6 +157,11 @@ public final class Security {
             }
         }
         return print.toString();
+    }
+
+    /** False while the realm files on disk are broken and the last good configuration is in use. */
+    public boolean realmFilesCurrent() {
+        return !realmFilesBroken;
     }
 
     public boolean enabled() {

@@ -1,6 +1,7 @@
 package io.anomalykit.server.write;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -146,7 +147,12 @@ public final class BulkRequests {
     /** {@code XContentParser.longValue}: a number, or a string holding one. */
     private static long longValue(JsonParser parser) throws IOException {
         if (parser.currentToken().isNumeric()) {
-            return parser.getLongValue();
+            try {
+                return parser.getLongValue();
+            } catch (InputCoercionException e) {
+                // JsonXContentParser.doLongValue: a number beyond a long's range fails as malformed JSON does.
+                throw ResultsRequestParser.jsonSyntaxError(e);
+            }
         }
         try {
             return Long.parseLong(parser.getText());

@@ -137,6 +137,12 @@ class BulkDetailsHttpTest {
         assertThat(broken.status()).isEqualTo(400);
         assertThat(broken.errorType()).isEqualTo("x_content_parse_exception");
         assertThat(broken.errorReason()).startsWith("[1:");
+
+        // JsonXContentParser.doLongValue: a number beyond a long's range fails as malformed JSON does, not with a 500.
+        Answer outOfRange = bulk("", indexLine("\"_index\":\"" + SHARED + "\",\"version\":1e400"));
+        assertThat(outOfRange.status()).as(outOfRange.body()).isEqualTo(400);
+        assertThat(outOfRange.errorType()).isEqualTo("x_content_parse_exception");
+        assertThat(outOfRange.errorReason()).startsWith("[1:").contains("Numeric value (1e400) out of range of long");
     }
 
     /** BulkRequest.validate and IndexRequest/DeleteRequest.validate: all errors in one action_request_validation_exception. */

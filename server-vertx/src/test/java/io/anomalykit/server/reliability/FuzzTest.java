@@ -4,6 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.anomalykit.server.AnomalyServer;
 import io.anomalykit.server.TestServer;
 import io.anomalykit.server.http.AnomalyRoutes;
+import io.anomalykit.server.http.EmulatedVersion;
+import io.anomalykit.server.http.EndpointGroup;
+import io.anomalykit.server.http.HealthCheck;
+import io.anomalykit.server.security.CredentialPool;
+import io.anomalykit.server.security.LoginThrottle;
 import io.anomalykit.server.security.Security;
 import io.anomalykit.server.security.SecuritySettings;
 import io.anomalykit.server.store.ResultsStore;
@@ -19,8 +24,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -47,8 +54,10 @@ class FuzzTest {
     static List<String> routePaths() {
         Vertx vertx = Vertx.vertx();
         try {
-            Router router = Router.router(vertx);
-            AnomalyRoutes.mount(router, (ResultsStore) null, Security.load(SecuritySettings.off()), Clock.systemUTC(), false);
+            Router router = AnomalyRoutes.create(vertx, (ResultsStore) null, Security.load(SecuritySettings.off()),
+                    Clock.systemUTC(), AnomalyRoutes.MAX_BODY_BYTES, Long.MAX_VALUE, EmulatedVersion.DEFAULT,
+                    CredentialPool.withDefaults(), EnumSet.allOf(EndpointGroup.class), new HealthCheck(Map.of()),
+                    LoginThrottle.OFF);
             return router.getRoutes().stream().map(Route::getPath).filter(Objects::nonNull).distinct().toList();
         } finally {
             vertx.close();

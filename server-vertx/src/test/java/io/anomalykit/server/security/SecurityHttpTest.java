@@ -319,11 +319,13 @@ class SecurityHttpTest {
         Security security = Security.load(new SecuritySettings(true, config, null, true));
         Files.writeString(config.resolve("users"), "first:not-a-bcrypt-hash\nextra:" + Security.hash(PASSWORD) + "\n");
         assertThat(security.reloadIfChanged()).as("the broken file is refused").isFalse();
+        assertThat(security.realmFilesCurrent()).as("the health check's realm_files is down").isFalse();
         assertThat(security.authenticate(TestServer.basic("first", PASSWORD), "/").username()).isEqualTo("first");
         assertThatThrownBy(() -> security.authenticate(TestServer.basic("extra", PASSWORD), "/"))
                 .isInstanceOf(io.anomalykit.server.error.EsException.class);
         Files.writeString(config.resolve("users"), "extra:" + Security.hash(PASSWORD) + "\n");
         assertThat(security.reloadIfChanged()).as("a good file is taken").isTrue();
+        assertThat(security.realmFilesCurrent()).isTrue();
         assertThat(security.authenticate(TestServer.basic("extra", PASSWORD), "/").username()).isEqualTo("extra");
     }
 
