@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -34,6 +35,7 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -155,7 +157,7 @@ abstract class ClusterStoreContract extends ResultsStoreContract {
                         assertThat(e.status()).isEqualTo(503);
                         assertThat(e.type()).isEqualTo("connect_transport_exception");
                     });
-            link = await(link(port, open));
+            link = relink(port, open);
             assertThat(await(viaLink.search(byScore(ResultType.RECORD, true))).total()).isEqualTo(1);
         } finally {
             await(link.close());
@@ -321,6 +323,24 @@ abstract class ClusterStoreContract extends ResultsStoreContract {
     }
 
     /** A TCP link to the node that the test can cut (server and open connections) and restore on the same port. */
+    /**
+     * Listens on the link's port again. The port can still be held for a moment after the old listener and its
+     * connections closed (the build once failed here with "Address already in use"), so binding is retried briefly.
+     */
+    private NetServer relink(int port, List<NetSocket> open) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                return await(link(port, open));
+            } catch (IllegalStateException e) {
+                if (!(e.getCause() instanceof BindException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                await(vertx.timer(100, TimeUnit.MILLISECONDS));
+            }
+        }
+    }
+
     private Future<NetServer> link(int port, List<NetSocket> open) {
         NetClient client = vertx.createNetClient();
         return vertx.createNetServer().connectHandler(in -> {
