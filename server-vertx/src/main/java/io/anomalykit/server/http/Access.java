@@ -47,9 +47,21 @@ final class Access {
                 });
     }
 
+    /** The pool where passwords are checked and new ones hashed. */
+    CredentialPool credentials() {
+        return credentials;
+    }
+
     void cluster(RoutingContext rc, String action) {
         if (security.enabled()) {
             security.authorizeCluster(principal(rc), action);
+        }
+    }
+
+    /** An API key action, which {@code manage_own_api_key} allows when it is limited to the caller's own keys. */
+    void apiKeys(RoutingContext rc, String action, boolean ownKeysOnly) {
+        if (security.enabled()) {
+            security.authorizeApiKeyAction(principal(rc), action, ownKeysOnly);
         }
     }
 

@@ -76,7 +76,7 @@ public final class AnomalyRoutes {
                 rc.next();
             }
         });
-        router.get(HealthCheck.PATH).handler(health::handle);
+        router.get(HealthCheck.PATH).handler(health::handle).failureHandler(AnomalyRoutes::failed);
         Access access = new Access(security, credentials, throttle);
         ResultsEndpoint results = new ResultsEndpoint(store, clock, access);
         SeedingEndpoints seeding = new SeedingEndpoints(store, clock, access, version);

@@ -57,7 +57,7 @@ final class SecurityEndpoints {
         UserRequests.PutUser request = UserRequests.parsePutUser(username, body(rc));
         UserRequests.validateRequest(request);
         access.cluster(rc, "cluster:admin/xpack/security/user/put");
-        realm().putUser(username, request)
+        realm().putUser(username, request, access.credentials())
                 .onSuccess(created -> Responses.json(rc, 200, NODES.objectNode().put("created", created)))
                 .onFailure(failure -> Responses.error(rc, failure));
     }
@@ -118,11 +118,13 @@ final class SecurityEndpoints {
      */
     private void changePassword(RoutingContext rc, String username) {
         RequestContext.params(rc).accept("refresh").rejectUnconsumed();
-        String hash = UserRequests.parseChangePassword(body(rc));
+        UserRequests.NewPassword password = UserRequests.parseChangePassword(body(rc));
         if (security.enabled()) {
             security.authorizeChangePassword(access.principal(rc), username);
         }
-        realm().changePassword(username, hash, security::fileRealmHasUser)
+        NativeRealm realm = realm();
+        password.hash(access.credentials())
+                .compose(hash -> realm.changePassword(username, hash, security::fileRealmHasUser))
                 .onSuccess(ignored -> Responses.json(rc, 200, NODES.objectNode()))
                 .onFailure(failure -> Responses.error(rc, failure));
     }
@@ -235,8 +237,10 @@ final class SecurityEndpoints {
         boolean activeOnly = params.flag("active_only", false);
         params.rejectUnconsumed();
         ApiKeys.validateGet(id, name, username, realmName, owner);
-        access.cluster(rc, "cluster:admin/xpack/security/api_key/get");
-        Responses.json(rc, 200, keys().list(access.principal(rc), owner, id, name, username, realmName, activeOnly));
+        Principal caller = access.principal(rc);
+        access.apiKeys(rc, "cluster:admin/xpack/security/api_key/get",
+                owner || ApiKeys.namesCaller(caller, username, realmName) || ApiKeys.isCallersOwnKey(caller, id));
+        Responses.json(rc, 200, keys().list(caller, owner, id, name, username, realmName, activeOnly));
     }
 
     /**
@@ -251,8 +255,10 @@ final class SecurityEndpoints {
     void invalidateApiKeys(RoutingContext rc) {
         RequestContext.params(rc).rejectUnconsumed();
         JsonNode body = body(rc);
-        access.cluster(rc, "cluster:admin/xpack/security/api_key/invalidate");
-        keys().invalidate(body)
+        ApiKeys.validateInvalidation(body);
+        Principal caller = access.principal(rc);
+        access.apiKeys(rc, "cluster:admin/xpack/security/api_key/invalidate", ApiKeys.limitedToCaller(caller, body));
+        keys().invalidate(caller, body)
                 .onSuccess(answer -> Responses.json(rc, 200, answer))
                 .onFailure(failure -> Responses.error(rc, failure));
     }

@@ -16,9 +16,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
@@ -162,6 +164,64 @@ public final class ApiKeys {
     }
 
     /**
+     * {@code InvalidateApiKeyRequest}'s checks, made before authorization: a request names something; ids or a name
+     * exclude a user or realm, and so does {@code owner}; ids and a name exclude each other.
+     */
+    public static void validateInvalidation(JsonNode request) {
+        boolean byKey = !idsOf(request).isEmpty() || request.hasNonNull("name");
+        boolean byUser = request.hasNonNull("username") || request.hasNonNull("realm_name");
+        boolean owner = request.path("owner").asBoolean(false);
+        String error = null;
+        if (!byKey && !byUser && !owner) {
+            error = "One of [api key id(s), api key name, username, realm name] must be specified if [owner] flag is false";
+        } else if (byKey && byUser) {
+            error = "username or realm name must not be specified when the api key id(s) or api key name is specified";
+        } else if (owner && byUser) {
+            error = "neither username nor realm-name may be specified when invalidating owned API keys";
+        } else if (!idsOf(request).isEmpty() && request.hasNonNull("name")) {
+            error = "only one of [api key id(s), api key name] can be specified";
+        }
+        RequestValidation.failIfAny(error == null ? List.of() : List.of(error));
+    }
+
+    /** A request's filters name the caller as owner: the same user name and, when given, the same realm. */
+    public static boolean namesCaller(Principal caller, String username, String realmName) {
+        return username != null && username.equals(caller.username())
+                && (realmName == null || realmName.equals(caller.realmName()));
+    }
+
+    /** The key the caller authenticated with, which {@code manage_own_api_key} may always see and invalidate. */
+    public static boolean isCallersOwnKey(Principal caller, String id) {
+        return id != null && id.equals(caller.apiKeyId());
+    }
+
+    /**
+     * An invalidation limited to the caller's own keys ({@code ManageOwnApiKeyClusterPrivilege}): {@code owner: true},
+     * a user name (and realm) naming the caller, or only the key the caller authenticated with.
+     */
+    public static boolean limitedToCaller(Principal caller, JsonNode request) {
+        if (request.path("owner").asBoolean(false)
+                || namesCaller(caller, text(request, "username"), text(request, "realm_name"))) {
+            return true;
+        }
+        Set<String> ids = idsOf(request);
+        return ids.size() == 1 && isCallersOwnKey(caller, ids.iterator().next()) && !request.hasNonNull("name");
+    }
+
+    private static Set<String> idsOf(JsonNode request) {
+        Set<String> ids = new LinkedHashSet<>();
+        request.path("ids").forEach(id -> ids.add(id.asText()));
+        if (request.hasNonNull("id")) {
+            ids.add(request.get("id").asText());
+        }
+        return ids;
+    }
+
+    private static String text(JsonNode request, String field) {
+        return request.hasNonNull(field) ? request.get(field).asText() : null;
+    }
+
+    /**
      * {@code GET _security/api_key} ({@code ApiKeyService.getApiKeys}, {@code ApiKey.toXContent}): the keys matching
      * every filter given, oldest first; none is an empty list, not an error.
      *
@@ -211,17 +271,20 @@ public final class ApiKeys {
         return shown;
     }
 
-    /** Invalidates keys by id or by name. */
-    public Future<ObjectNode> invalidate(JsonNode request) {
-        List<String> ids = new ArrayList<>();
-        request.path("ids").forEach(id -> ids.add(id.asText()));
-        if (request.hasNonNull("id")) {
-            ids.add(request.get("id").asText());
-        }
-        if (request.hasNonNull("name")) {
-            keys.values().stream().filter(k -> k.get("name").asText().equals(request.get("name").asText()))
-                    .forEach(k -> ids.add(k.get("id").asText()));
-        }
+    /** Invalidates the keys matching every filter: ids, name, the caller's own ({@code owner}), user name, realm. */
+    public Future<ObjectNode> invalidate(Principal caller, JsonNode request) {
+        Set<String> named = idsOf(request);
+        boolean owner = request.path("owner").asBoolean(false);
+        String user = owner ? caller.username() : text(request, "username");
+        String realm = owner ? caller.realmName() : text(request, "realm_name");
+        String name = text(request, "name");
+        List<String> ids = keys.values().stream()
+                .filter(k -> named.isEmpty() || named.contains(k.get("id").asText()))
+                .filter(k -> name == null || k.get("name").asText().equals(name))
+                .filter(k -> user == null || k.get("owner").asText().equals(user))
+                .filter(k -> realm == null || Principal.realmName(k.get("owner_realm").asText()).equals(realm))
+                .map(k -> k.get("id").asText())
+                .toList();
         ObjectNode answer = JSON.createObjectNode();
         ArrayNode invalidated = answer.putArray("invalidated_api_keys");
         ArrayNode previously = answer.putArray("previously_invalidated_api_keys");

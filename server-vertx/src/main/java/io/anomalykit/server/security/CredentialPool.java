@@ -77,6 +77,11 @@ public final class CredentialPool {
         }
     }
 
+    /** Hashes a new password with bcrypt on the pool, never on the caller's thread (429 when the pool is full). */
+    public Future<String> hash(String password) {
+        return submit(() -> Security.hash(password));
+    }
+
     /**
      * Runs a check on the pool.
      *

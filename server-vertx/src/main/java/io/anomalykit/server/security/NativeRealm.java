@@ -73,20 +73,26 @@ public final class NativeRealm {
      * Creates or updates a user; a new user needs a password. Checked as {@code TransportPutUserAction.validateRequest}
      * checks: reserved users, the name rule and role names.
      *
+     * @param hashing where a new password is hashed
      * @return true when created
      */
-    public Future<Boolean> putUser(String username, UserRequests.PutUser request) {
+    public Future<Boolean> putUser(String username, UserRequests.PutUser request, CredentialPool hashing) {
         try {
             UserRequests.validatePutUser(username, request.roles());
         } catch (EsException e) {
             return Future.failedFuture(e);
         }
-        ObjectNode existing = users.get(username);
-        String hash = request.password() != null ? Security.hash(request.password()) : request.passwordHash();
-        if (existing == null && hash == null) {
+        if (users.get(username) == null && request.password() == null && request.passwordHash() == null) {
             return Future.failedFuture(EsException.of(400, "action_request_validation_exception",
                     "Validation Failed: 1: password must be specified unless you are updating an existing user;"));
         }
+        return (request.password() != null ? hashing.hash(request.password())
+                : Future.succeededFuture(request.passwordHash()))
+                .compose(hash -> storeUser(username, request, hash));
+    }
+
+    private Future<Boolean> storeUser(String username, UserRequests.PutUser request, String hash) {
+        ObjectNode existing = users.get(username);
         ObjectNode user = JSON.createObjectNode();
         user.put("username", username);
         ArrayNode roleNames = user.putArray("roles");

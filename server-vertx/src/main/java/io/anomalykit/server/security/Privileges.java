@@ -30,6 +30,12 @@ final class Privileges {
         }
     }
 
+    /**
+     * Not an Elasticsearch action: what an API key action becomes when it is limited to the caller's own keys, granted
+     * by {@code manage_own_api_key} and by everything that grants every key action.
+     */
+    static final String OWN_API_KEYS = "cluster:admin/xpack/security/api_key/own";
+
     static final Map<String, Privilege> CLUSTER = new LinkedHashMap<>();
     static final Map<String, Privilege> INDEX = new LinkedHashMap<>();
 
@@ -41,7 +47,8 @@ final class Privileges {
         cluster("monitor_ml", List.of("cluster:monitor/xpack/ml/*"), List.of());
         cluster("manage_security", List.of("cluster:admin/xpack/security/*"), List.of());
         cluster("manage_api_key", List.of("cluster:admin/xpack/security/api_key/*"), List.of());
-        cluster("manage_own_api_key", List.of("cluster:admin/xpack/security/api_key/*"), List.of());
+        // ManageOwnApiKeyClusterPrivilege: creating keys, and the other key actions only on the caller's own keys.
+        cluster("manage_own_api_key", List.of("cluster:admin/xpack/security/api_key/create", OWN_API_KEYS), List.of());
         cluster("none", List.of(), List.of());
         index("all", List.of("*"));
         index("read", List.of("indices:data/read/*"));

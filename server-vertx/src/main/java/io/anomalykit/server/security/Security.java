@@ -242,21 +242,28 @@ public final class Security {
         if (from.throttled()) {
             throw unauthenticated("unable to authenticate user [" + user + "] for REST request [" + uri + "]");
         }
-        if (user.equals(RESERVED_SUPERUSER)) {
-            // A password set through the change-password API replaces the configured one, as in Elasticsearch.
-            Optional<String> changed = nativeRealm == null ? Optional.empty() : nativeRealm.reservedPasswordHash(user);
-            String expected = settings.elasticPassword();
-            boolean same = changed.isPresent() ? passwordMatches(user, password, changed.get())
-                    : expected != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-                    password.getBytes(StandardCharsets.UTF_8));
-            if (!same || nativeRealm != null && !nativeRealm.reservedUserEnabled(user)) {
-                from.failed();
-                throw unauthenticated("unable to authenticate user [" + user + "] for REST request [" + uri + "]");
-            }
-            return new Attempt(new Principal(user, List.of("superuser"), "reserved"), null);
-        }
         Supplier<EsException> failed = () -> unauthenticated("unable to authenticate user [" + user
                 + "] for REST request [" + uri + "]");
+        if (user.equals(RESERVED_SUPERUSER)) {
+            if (nativeRealm != null && !nativeRealm.reservedUserEnabled(user)) {
+                from.failed();
+                throw failed.get();
+            }
+            Principal superuser = new Principal(user, List.of("superuser"), "reserved");
+            // A password set through the change-password API replaces the configured one, as in Elasticsearch; its
+            // hash is checked like any other, on the credential pool.
+            Optional<String> changed = nativeRealm == null ? Optional.empty() : nativeRealm.reservedPasswordHash(user);
+            if (changed.isPresent()) {
+                return check(user, password, changed.get(), superuser, failed);
+            }
+            String expected = settings.elasticPassword();
+            if (expected == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+                    password.getBytes(StandardCharsets.UTF_8))) {
+                from.failed();
+                throw failed.get();
+            }
+            return new Attempt(superuser, null);
+        }
         if (UserRequests.RESERVED_USERS.contains(user)) {
             // ReservedRealm, first in the chain: the other built-in users log in once the change-password API gave
             // them a password.
@@ -280,11 +287,7 @@ public final class Security {
             return check(user, password, nativeHash,
                     new Principal(user, NativeRealm.roleNames(nativeUser.get()), "native"), failed);
         }
-        if (nativeUser.isPresent()) {
-            from.failed();
-            throw failed.get();
-        }
-        // Cost what a known user costs, so timing does not tell which users exist.
+        // An unknown or a disabled user costs what a known one costs, so timing tells neither.
         return new Attempt(null, () -> {
             BCrypt.verifyer().verify(password.toCharArray(), DUMMY_HASH);
             throw failed.get();
@@ -373,10 +376,27 @@ public final class Security {
 
     /** @throws EsException 403 when none of the principal's roles grants the cluster action */
     public void authorizeCluster(Principal principal, String action) {
-        if (effectiveRoles(principal).stream().noneMatch(role -> role.grantsCluster(action))
-                || !narrowedBy(principal).stream().allMatch(keyRoles -> keyRoles.stream().anyMatch(r -> r.grantsCluster(action)))) {
+        if (!grantsCluster(principal, action)) {
             throw unauthorized(principal, action, "", "cluster privileges", Privileges.granting(Privileges.CLUSTER, action));
         }
+    }
+
+    /**
+     * An API key action (get, invalidate): {@code manage_own_api_key} allows it when the request is limited to the
+     * caller's own keys ({@code ManageOwnApiKeyClusterPrivilege}), other privileges whatever it asks for. A refusal
+     * names the action itself.
+     *
+     * @throws EsException 403 when no privilege of the principal allows it
+     */
+    public void authorizeApiKeyAction(Principal principal, String action, boolean ownKeysOnly) {
+        if (!(ownKeysOnly && grantsCluster(principal, Privileges.OWN_API_KEYS))) {
+            authorizeCluster(principal, action);
+        }
+    }
+
+    private boolean grantsCluster(Principal principal, String action) {
+        return effectiveRoles(principal).stream().anyMatch(role -> role.grantsCluster(action))
+                && narrowedBy(principal).stream().allMatch(keyRoles -> keyRoles.stream().anyMatch(r -> r.grantsCluster(action)));
     }
 
     /** @throws EsException 403 when none of the principal's roles grants the index action on the index */

@@ -2,6 +2,7 @@ package io.anomalykit.server.security;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.anomalykit.server.error.EsException;
+import io.vertx.core.Future;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -96,14 +97,31 @@ public final class UserRequests {
         return new PutUser(password, password == null ? passwordHash : null, roles, fullName, email, metadata, enabled);
     }
 
+    /** A change-password request's new password: given in clear (hashed later, off the event loop) or as a hash. */
+    public record NewPassword(String password, String passwordHash) {
+
+        static NewPassword plain(String password) {
+            return new NewPassword(password, null);
+        }
+
+        static NewPassword hashed(String passwordHash) {
+            return new NewPassword(null, passwordHash);
+        }
+
+        /** The hash to keep: the given one, or the password hashed on {@code hashing}. */
+        public Future<String> hash(CredentialPool hashing) {
+            return password != null ? hashing.hash(password) : Future.succeededFuture(passwordHash);
+        }
+    }
+
     /**
      * {@code ChangePasswordRequestBuilder.source} then {@code ChangePasswordRequest.validate}: exactly one of
      * {@code password} (6 characters or more) and {@code password_hash}.
      *
      * @return the bcrypt hash to keep
      */
-    public static String parseChangePassword(JsonNode body) {
-        String hash = null;
+    public static NewPassword parseChangePassword(JsonNode body) {
+        NewPassword hash = null;
         for (Map.Entry<String, JsonNode> field : body.properties()) {
             String name = field.getKey();
             JsonNode value = field.getValue();
@@ -115,7 +133,7 @@ public final class UserRequests {
                 if (hash != null) {
                     throw validation("password_hash has already been set");
                 }
-                hash = name.equals("password") ? Security.hash(text) : bcrypt(text);
+                hash = name.equals("password") ? NewPassword.plain(text) : NewPassword.hashed(bcrypt(text));
             } else {
                 throw EsException.of(400, "parse_exception", "failed to parse change password request. unexpected field ["
                         + name + "]");

@@ -156,6 +156,10 @@ final class ClusterClient {
         return failure instanceof EsException es && es.status() == 404;
     }
 
+    static boolean isAlreadyExists(Throwable failure) {
+        return failure instanceof EsException es && es.type().equals("resource_already_exists_exception");
+    }
+
     static JsonNode parse(Buffer answer) {
         if (answer.length() == 0) {
             return NODES.objectNode();

@@ -339,7 +339,10 @@ public final class ClusterResultsStore implements ResultsStore {
             Future<Boolean> deleted = index.equals(RESULTS_INDEX)
                     ? client.call(HttpMethod.POST, "/" + RESULTS_INDEX + "/_count", null)
                             .compose(count -> client.call(HttpMethod.DELETE, "/" + RESULTS_INDEX, null)
-                                    .compose(ignored -> client.call(HttpMethod.PUT, "/" + RESULTS_INDEX, NODES.objectNode()))
+                                    // A write in between may have created it again from the template: fine.
+                                    .compose(ignored -> client.call(HttpMethod.PUT, "/" + RESULTS_INDEX, NODES.objectNode())
+                                            .recover(failure -> ClusterClient.isAlreadyExists(failure)
+                                                    ? Future.succeededFuture() : Future.failedFuture(failure)))
                                     .compose(ignored -> jobs())
                                     .compose(this::addAliases)
                                     .map(count.path("count").asLong() > 0))

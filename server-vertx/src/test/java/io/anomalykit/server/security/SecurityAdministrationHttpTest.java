@@ -327,6 +327,59 @@ class SecurityAdministrationHttpTest {
     }
 
     @Test
+    void manageOwnApiKeyReachesOnlyTheCallersOwnKeys() {
+        // ManageOwnApiKeyClusterPrivilege: get and invalidate only for the caller's own keys (owner=true, the caller's
+        // user name, or the key the caller authenticated with); any other request needs manage_api_key.
+        server.send("PUT", "/_security/role/key_maker", "{\"cluster\":[\"manage_own_api_key\"]}", JSON, SU);
+        server.send("PUT", "/_security/user/alice", "{\"roles\":[\"machine_learning_user\",\"key_maker\"]}", JSON, SU);
+        String alice = TestServer.basic("alice", "alice-password");
+        String aliceKey = server.send("POST", "/_security/api_key", "{\"name\":\"alice-key\"}", JSON, alice).json()
+                .get("id").asText();
+        String elasticKey = server.send("POST", "/_security/api_key", "{\"name\":\"elastic-key\"}", JSON, SU).json()
+                .get("id").asText();
+
+        Answer everyone = server.send("GET", "/_security/api_key", null, JSON, alice);
+        assertThat(everyone.status()).as(everyone.body()).isEqualTo(403);
+        assertThat(everyone.errorReason()).startsWith("action [cluster:admin/xpack/security/api_key/get] is unauthorized "
+                + "for user [alice]");
+        assertThat(server.send("GET", "/_security/api_key?id=" + elasticKey, null, JSON, alice).status()).isEqualTo(403);
+        assertThat(server.send("GET", "/_security/api_key?username=elastic", null, JSON, alice).status()).isEqualTo(403);
+        Answer own = server.send("GET", "/_security/api_key?owner=true", null, JSON, alice);
+        assertThat(own.status()).as(own.body()).isEqualTo(200);
+        assertThat(own.json().at("/api_keys/0/id").asText()).isEqualTo(aliceKey);
+        assertThat(own.json().get("api_keys").size()).isEqualTo(1);
+        assertThat(server.send("GET", "/_security/api_key?username=alice", null, JSON, alice).status()).isEqualTo(200);
+
+        Answer others = server.send("DELETE", "/_security/api_key", "{\"ids\":[\"" + elasticKey + "\"]}", JSON, alice);
+        assertThat(others.status()).isEqualTo(403);
+        assertThat(server.send("GET", "/_security/api_key?id=" + elasticKey, null, JSON, SU).json()
+                .at("/api_keys/0/invalidated").asBoolean()).as("another user's key stays valid").isFalse();
+        Answer mine = server.send("DELETE", "/_security/api_key", "{\"owner\":true}", JSON, alice);
+        assertThat(mine.status()).as(mine.body()).isEqualTo(200);
+        assertThat(mine.json().get("invalidated_api_keys").toString()).isEqualTo("[\"" + aliceKey + "\"]");
+    }
+
+    @Test
+    void invalidationsMustNameWhatTheyInvalidate() {
+        // InvalidateApiKeyRequest's checks: nothing named would otherwise match every key.
+        String elasticKey = server.send("POST", "/_security/api_key", "{\"name\":\"kept\"}", JSON, SU).json()
+                .get("id").asText();
+        Answer nothing = server.send("DELETE", "/_security/api_key", "{}", JSON, SU);
+        assertThat(nothing.status()).isEqualTo(400);
+        assertThat(nothing.errorType()).isEqualTo("action_request_validation_exception");
+        assertThat(nothing.errorReason()).isEqualTo("Validation Failed: 1: One of [api key id(s), api key name, username, "
+                + "realm name] must be specified if [owner] flag is false;");
+        assertThat(server.send("DELETE", "/_security/api_key", "{\"owner\":true,\"username\":\"elastic\"}", JSON, SU)
+                .errorReason()).isEqualTo("Validation Failed: 1: neither username nor realm-name may be specified when "
+                + "invalidating owned API keys;");
+        assertThat(server.send("DELETE", "/_security/api_key", "{\"name\":\"kept\",\"username\":\"elastic\"}", JSON,
+                SU).errorReason()).isEqualTo("Validation Failed: 1: username or realm name must not be specified when the "
+                + "api key id(s) or api key name is specified;");
+        assertThat(server.send("GET", "/_security/api_key?id=" + elasticKey, null, JSON, SU).json()
+                .at("/api_keys/0/invalidated").asBoolean()).isFalse();
+    }
+
+    @Test
     void roleMappingsAreRefusedRatherThanPretended() {
         for (String method : new String[] {"PUT", "GET", "DELETE"}) {
             Answer answer = server.send(method, "/_security/role_mapping/admins", method.equals("PUT")
