@@ -73,7 +73,7 @@ final class ClusterEndpoints {
                 "wait_for_events", "wait_for_nodes", "wait_for_no_initializing_shards", "wait_for_no_relocating_shards",
                 "wait_for_status").rejectUnconsumed();
         access.cluster(rc, "cluster:monitor/health");
-        checks.run(rc.vertx()).onComplete(done -> Responses.json(rc, 200, healthBody(HealthCheck.allUp(done.result()))));
+        checks.run().onComplete(done -> Responses.json(rc, 200, healthBody(HealthCheck.allUp(done.result()))));
     }
 
     /**

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.ArrayList;
@@ -27,15 +26,32 @@ public final class HealthCheck {
     /** A check that has not answered by then is down. */
     static final long TIMEOUT_MILLIS = 5_000;
 
+    /** How long one run's outcome answers later probes: anonymous probes must not each reach the stores. */
+    static final long REUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private final Map<String, Supplier<Future<?>>> checks;
+    private Future<Map<String, Boolean>> lastRun;
+    private long lastRunStarted;
 
     /** @param checks by id, in the order they are reported; each succeeds when its part is healthy */
     public HealthCheck(Map<String, Supplier<Future<?>>> checks) {
         this.checks = new LinkedHashMap<>(checks);
     }
 
-    /** Runs every check; true for each id whose check succeeded in time. */
-    Future<Map<String, Boolean>> run(Vertx vertx) {
+    /**
+     * Every check's state: true for each id whose check succeeded in time. A run started less than a second ago (still
+     * running or done) answers for this one.
+     */
+    synchronized Future<Map<String, Boolean>> run() {
+        long now = System.nanoTime();
+        if (lastRun == null || now - lastRunStarted > REUSE_NANOS) {
+            lastRun = runChecks();
+            lastRunStarted = now;
+        }
+        return lastRun;
+    }
+
+    private Future<Map<String, Boolean>> runChecks() {
         List<String> ids = new ArrayList<>(checks.keySet());
         List<Future<Boolean>> outcomes = new ArrayList<>();
         for (String id : ids) {
@@ -63,7 +79,7 @@ public final class HealthCheck {
     }
 
     void handle(RoutingContext rc) {
-        run(rc.vertx()).onComplete(done -> {
+        run().onComplete(done -> {
             Map<String, Boolean> states = done.result();
             ObjectNode body = JsonNodeFactory.instance.objectNode();
             body.put("status", allUp(states) ? "UP" : "DOWN");
