@@ -5,6 +5,7 @@ import io.anomalykit.server.store.ResultsStore;
 import io.anomalykit.server.store.SecurityStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.Router;
 
 import java.util.List;
@@ -22,10 +23,12 @@ public final class AnomalyRouter {
     private final ResultsStore store;
     private final SecurityStore securityStore;
     private final CredentialPool credentials;
+    private final WorkerExecutor storePool;
     private final List<Long> timers;
 
     AnomalyRouter(Vertx vertx, Router router, ResultsStore store, SecurityStore securityStore, CredentialPool credentials,
-                  List<Long> timers) {
+                  WorkerExecutor storePool, List<Long> timers) {
+        this.storePool = storePool;
         this.vertx = vertx;
         this.router = router;
         this.store = store;
@@ -51,10 +54,14 @@ public final class AnomalyRouter {
         return securityStore;
     }
 
-    /** Stops the periodic tasks (realm reload, disk reading) and the credential pool, then closes both stores. */
+    /**
+     * Stops the periodic tasks (realm reload, disk reading) and the credential pool, then closes both stores, then lets
+     * go of the store pool.
+     */
     public Future<Void> close() {
         timers.forEach(vertx::cancelTimer);
         return credentials.close().recover(failure -> Future.succeededFuture())
-                .compose(ignored -> Future.join(store.close(), securityStore.close()).mapEmpty());
+                .compose(ignored -> Future.join(store.close(), securityStore.close()).<Void>mapEmpty())
+                .eventually(storePool::close);
     }
 }

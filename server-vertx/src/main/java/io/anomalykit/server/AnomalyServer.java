@@ -18,12 +18,14 @@ import io.anomalykit.server.store.ClusterSettings;
 import io.anomalykit.server.store.DiskWatermark;
 import io.anomalykit.server.store.LuceneResultsStore;
 import io.anomalykit.server.store.LuceneSecurityStore;
+import io.anomalykit.server.store.StorePool;
 import io.anomalykit.server.store.ResultsStore;
 import io.anomalykit.server.store.SecurityStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
@@ -146,6 +148,7 @@ public final class AnomalyServer {
         private EmulatedVersion compatibility = EmulatedVersion.DEFAULT;
         private int credentialThreads = CredentialPool.defaultThreads();
         private int credentialQueue = CredentialPool.DEFAULT_QUEUE;
+        private int storeThreads = StorePool.defaultThreads();
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
@@ -270,6 +273,18 @@ public final class AnomalyServer {
          */
         public Builder credentialQueue(int value) {
             credentialQueue = value;
+            return this;
+        }
+
+        /**
+         * Threads of the {@value StorePool#NAME} pool, where the stores and every other blocking step run (default as
+         * many as cores, at least 2).
+         */
+        public Builder storeThreads(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("the store pool needs at least 1 thread, not [" + value + "]");
+            }
+            storeThreads = value;
             return this;
         }
 
@@ -418,12 +433,14 @@ public final class AnomalyServer {
             }
             DiskWatermark watermark = new DiskWatermark(freeSpace != null ? freeSpace : DiskWatermark.of(dataDirectory),
                     floodStageFreeBytes, compatibility.floodStageDocsLink());
+            // Taken before the stores open, so that their handles join a pool of this size.
+            WorkerExecutor pool = StorePool.join(on, storeThreads);
             Function<Vertx, Future<ResultsStore>> results = resultsStore != null ? resultsStore
                     : v -> LuceneResultsStore.open(v, resultsDirectory(dataDirectory), refreshIntervalMillis)
                             .map(watermark::guard);
             Function<Vertx, Future<SecurityStore>> objectsStore = securityStore != null ? securityStore
                     : v -> LuceneSecurityStore.open(v, securityDirectory(dataDirectory)).map(watermark::guard);
-            return results.apply(on).compose(store -> objectsStore.apply(on)
+            Future<AnomalyRouter> opened = results.apply(on).compose(store -> objectsStore.apply(on)
                     .recover(failure -> store.close().transform(ignored -> Future.failedFuture(failure)))
                     .compose(objects -> NativeRealm.load(objects)
                             .compose(realm -> ApiKeys.load(objects, clock::millis)
@@ -432,18 +449,19 @@ public final class AnomalyServer {
                                 // Read before the preloads write, so they meet the flood stage too.
                                 List<Long> timers = new ArrayList<>();
                                 if (resultsStore == null || securityStore == null) {
-                                    timers.add(watermark.watch(on, diskCheckInterval));
+                                    timers.add(watermark.watch(on, pool, diskCheckInterval));
                                 }
-                                return preload(store).map(ignored -> assemble(on, store, objects, loaded, timers))
+                                return preload(store).map(ignored -> assemble(on, pool, store, objects, loaded, timers))
                                         .onFailure(failure -> timers.forEach(on::cancelTimer));
                             })
                             .recover(failure -> Future.join(store.close(), objects.close())
                                     .transform(ignored -> Future.failedFuture(failure)))));
+            return opened.recover(failure -> pool.close().transform(ignored -> Future.failedFuture(failure)));
         }
 
         /** @param timers the periodic tasks already started, cancelled when the router closes */
-        private AnomalyRouter assemble(Vertx on, ResultsStore store, SecurityStore objects, Security loaded,
-                                       List<Long> timers) {
+        private AnomalyRouter assemble(Vertx on, WorkerExecutor pool, ResultsStore store, SecurityStore objects,
+                                       Security loaded, List<Long> timers) {
             CredentialPool credentials = new CredentialPool(credentialThreads, credentialQueue);
             credentials.bind(on);
             Map<String, Supplier<Future<?>>> checks = new LinkedHashMap<>();
@@ -453,12 +471,12 @@ public final class AnomalyServer {
                     : Future.failedFuture("realm files unreadable"));
             Router router = AnomalyRoutes.create(on, store, loaded, clock, maxBodyBytes, maxInFlightBodyBytes, compatibility,
                     credentials, endpoints, new HealthCheck(checks),
-                    new LoginThrottle(loginThrottleAttempts, loginThrottleWindow));
-            timers.add(on.setPeriodic(REALM_RELOAD_MILLIS, id -> on.executeBlocking(() -> {
+                    new LoginThrottle(loginThrottleAttempts, loginThrottleWindow), pool);
+            timers.add(on.setPeriodic(REALM_RELOAD_MILLIS, id -> pool.executeBlocking(() -> {
                 loaded.reloadIfChanged();
                 return null;
             }, false)));
-            return new AnomalyRouter(on, router, store, objects, credentials, timers);
+            return new AnomalyRouter(on, router, store, objects, credentials, pool, timers);
         }
 
         /**

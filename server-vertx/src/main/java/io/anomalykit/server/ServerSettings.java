@@ -172,6 +172,9 @@ final class ServerSettings {
             Integer.toString(CredentialPool.DEFAULT_QUEUE),
             "password checks that may wait before the next is answered 429",
             (b, v) -> b.credentialQueue(((Long) v).intValue()));
+    static final Setting STORE_THREADS = new Setting("store_threads", Kind.count(1, 1024), "cores, at least 2",
+            "threads of the anomalykit-store pool: store reads and writes, _bulk parsing, large answers",
+            (b, v) -> b.storeThreads(((Long) v).intValue()));
     static final Setting IDLE_TIMEOUT = new Setting("idle_timeout", Kind.count(1, 3600),
             Long.toString(AnomalyServer.DEFAULT_IDLE_TIMEOUT.toSeconds()),
             "seconds without a byte read or written after which a connection is closed",
@@ -202,7 +205,7 @@ final class ServerSettings {
     /** Every setting, in the order help lists them. A new setting is one more constant and one more entry here. */
     static final List<Setting> TABLE = List.of(HOST, PORT_SETTING, DATA, DEMO, LOAD, EVENT_LOOPS, ENDPOINTS, COMPATIBILITY,
             SECURITY, SECURITY_CONFIG, INDEX_PRIVILEGE_CHECK, ELASTIC_PASSWORD, TLS_CERT, TLS_KEY, STORE_KIND, STORE_URL,
-            STORE_USER, STORE_PASSWORD, STORE_CA, STORE_READ_ONLY, CREDENTIAL_THREADS, CREDENTIAL_QUEUE, IDLE_TIMEOUT,
+            STORE_USER, STORE_PASSWORD, STORE_CA, STORE_READ_ONLY, CREDENTIAL_THREADS, CREDENTIAL_QUEUE, STORE_THREADS, IDLE_TIMEOUT,
             HEADER_TIMEOUT, MAX_CONNECTIONS, MAX_IN_FLIGHT_BYTES, LOGIN_THROTTLE_ATTEMPTS, LOGIN_THROTTLE_WINDOW,
             FLOOD_STAGE_FREE_BYTES, DISK_CHECK_INTERVAL);
 

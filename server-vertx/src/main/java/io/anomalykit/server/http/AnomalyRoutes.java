@@ -9,6 +9,7 @@ import io.anomalykit.server.store.ResultsStore;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpMethod;
@@ -60,11 +61,13 @@ public final class AnomalyRoutes {
      * @param credentials          where password hashes are checked; the caller closes it
      * @param health               the answer of {@code GET /_anomalykit/health}, which needs no credentials
      * @param throttle             failed password logins by source address, and when they are refused without a check
+     * @param storePool            where parsing a {@code _bulk} body and rendering a large answer run (a handle on
+     *                             {@link io.anomalykit.server.store.StorePool}); the caller closes it
      */
     public static Router create(Vertx vertx, ResultsStore store, Security security, Clock clock, long maxBodyBytes,
                                 long maxInFlightBodyBytes, EmulatedVersion version, CredentialPool credentials,
                                 Set<EndpointGroup> groups, HealthCheck health,
-                                LoginThrottle throttle) {
+                                LoginThrottle throttle, WorkerExecutor storePool) {
         Router router = Router.router(vertx);
         InFlightBreaker breaker = new InFlightBreaker(maxInFlightBodyBytes);
         router.putMetadata(InFlightBreaker.class.getName(), breaker);
@@ -78,8 +81,8 @@ public final class AnomalyRoutes {
         });
         router.get(HealthCheck.PATH).handler(health::handle).failureHandler(AnomalyRoutes::failed);
         Access access = new Access(security, credentials, throttle);
-        ResultsEndpoint results = new ResultsEndpoint(store, clock, access);
-        SeedingEndpoints seeding = new SeedingEndpoints(store, clock, access, version);
+        ResultsEndpoint results = new ResultsEndpoint(store, clock, access, storePool);
+        SeedingEndpoints seeding = new SeedingEndpoints(store, clock, access, version, storePool);
         SecurityEndpoints securityApis = new SecurityEndpoints(security, access);
         NodeIdentity node = NodeIdentity.random();
         ClusterEndpoints cluster = new ClusterEndpoints(node.name(), UUID.randomUUID().toString(), access, version,

@@ -12,6 +12,7 @@ import io.anomalykit.server.query.ResultsRequestParser;
 import io.anomalykit.server.store.ResultsStore;
 import io.anomalykit.server.store.SearchPage;
 import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 
@@ -27,9 +28,11 @@ final class ResultsEndpoint {
     private final ResultsStore store;
     private final Clock clock;
     private final Access access;
+    private final WorkerExecutor pool;
 
-    ResultsEndpoint(ResultsStore store, Clock clock, Access access) {
+    ResultsEndpoint(ResultsStore store, Clock clock, Access access, WorkerExecutor pool) {
         this.store = store;
+        this.pool = pool;
         this.clock = clock;
         this.access = access;
     }
@@ -43,7 +46,7 @@ final class ResultsEndpoint {
         searchKnownJob(jobId, request)
                 // Building an answer is CPU work proportional to the page: only a small copy stays on the event loop.
                 .compose(page -> cheap(page, human, encoding) ? Future.succeededFuture(answer(type, page, human, encoding))
-                        : rc.vertx().executeBlocking(() -> answer(type, page, human, encoding), false))
+                        : pool.executeBlocking(() -> answer(type, page, human, encoding), false))
                 .onSuccess(bytes -> Responses.send(rc, 200, encoding, bytes))
                 .onFailure(failure -> Responses.error(rc, failure));
     }

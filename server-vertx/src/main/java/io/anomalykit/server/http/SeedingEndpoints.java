@@ -20,6 +20,7 @@ import io.anomalykit.server.write.DatafeedIndicesOptions;
 import io.anomalykit.server.write.Jobs;
 import io.anomalykit.server.write.RefreshPolicy;
 import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.RoutingContext;
 
 import java.io.IOException;
@@ -44,9 +45,11 @@ final class SeedingEndpoints {
     private final Clock clock;
     private final Access access;
     private final EmulatedVersion version;
+    private final WorkerExecutor pool;
 
-    SeedingEndpoints(ResultsStore store, Clock clock, Access access, EmulatedVersion version) {
+    SeedingEndpoints(ResultsStore store, Clock clock, Access access, EmulatedVersion version, WorkerExecutor pool) {
         this.store = store;
+        this.pool = pool;
         this.clock = clock;
         this.access = access;
         this.version = version;
@@ -200,9 +203,9 @@ final class SeedingEndpoints {
         boolean strictActions = strictActionLines(rc);
         Responses.Encoding encoding = Responses.Encoding.of(rc);
         // Parsing a bulk body and writing its answer take time in proportion to its size: on a worker, like the write.
-        rc.vertx().executeBlocking(() -> authorizedItems(rc, BulkRequests.parse(body, index, defaults, strictActions)), false)
+        pool.executeBlocking(() -> authorizedItems(rc, BulkRequests.parse(body, index, defaults, strictActions)), false)
                 .compose(items -> BulkRequests.execute(store, items, refresh.refreshes())
-                        .compose(outcomes -> rc.vertx().executeBlocking(() -> {
+                        .compose(outcomes -> pool.executeBlocking(() -> {
                             ObjectNode response = NODES.objectNode();
                             response.put("took", (System.nanoTime() - started) / 1_000_000);
                             response.put("errors", outcomes.stream().anyMatch(WriteOutcome::failed));

@@ -14,6 +14,7 @@ import io.anomalykit.server.query.ResultsQuery;
 import io.anomalykit.server.query.SortKey;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 
@@ -49,7 +50,7 @@ public final class ClusterResultsStore implements ResultsStore {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private final Vertx vertx;
+    private final WorkerExecutor pool;
     private final ClusterClient client;
     private final Map<String, KnownJob> knownJobs = new ConcurrentHashMap<>();
 
@@ -57,7 +58,7 @@ public final class ClusterResultsStore implements ResultsStore {
     }
 
     private ClusterResultsStore(Vertx vertx, ClusterSettings settings) {
-        this.vertx = vertx;
+        this.pool = StorePool.join(vertx);
         this.client = new ClusterClient(vertx, settings);
     }
 
@@ -78,7 +79,7 @@ public final class ClusterResultsStore implements ResultsStore {
                                         ? store.client.call(HttpMethod.PUT, "/" + RESULTS_INDEX, NODES.objectNode())
                                         : Future.failedFuture(missing)));
         return ready.map(ignored -> (ResultsStore) store)
-                .recover(failure -> store.client.close().transform(ignored -> Future.failedFuture(failure)));
+                .recover(failure -> store.close().transform(ignored -> Future.failedFuture(failure)));
     }
 
     /**
@@ -115,7 +116,7 @@ public final class ClusterResultsStore implements ResultsStore {
         return client.send(HttpMethod.POST, "/" + ResultIndices.readAlias(query.jobId()) + "/_search", "application/json",
                         Buffer.buffer(ClusterClient.bytes(searchBody(query))))
                 .compose(answer -> answer.length() <= READ_INLINE_BYTES ? Future.succeededFuture(page(renderAs, answer))
-                        : vertx.executeBlocking(() -> page(renderAs, answer), false))
+                        : pool.executeBlocking(() -> page(renderAs, answer), false))
                 // A job that has never written results has no results index yet: nothing matches.
                 .recover(failure -> ClusterClient.isNotFound(failure) ? Future.succeededFuture(new SearchPage(0, List.of()))
                         : Future.failedFuture(failure));
@@ -195,9 +196,9 @@ public final class ClusterResultsStore implements ResultsStore {
     @Override
     public Future<List<WriteOutcome>> write(List<WriteOp> operations, boolean refresh) {
         // Writing a bulk body and reading its answer take time in proportion to its size: on a worker thread.
-        return client.unlessReadOnly(() -> vertx.executeBlocking(() -> bulkBody(operations), false)
+        return client.unlessReadOnly(() -> pool.executeBlocking(() -> bulkBody(operations), false)
                 .compose(body -> client.send(HttpMethod.POST, "/_bulk?refresh=" + refresh, "application/x-ndjson", body))
-                .compose(answer -> vertx.executeBlocking(() -> outcomes(operations, ClusterClient.parse(answer)), false)));
+                .compose(answer -> pool.executeBlocking(() -> outcomes(operations, ClusterClient.parse(answer)), false)));
     }
 
     private static Buffer bulkBody(List<WriteOp> operations) {
@@ -404,7 +405,7 @@ public final class ClusterResultsStore implements ResultsStore {
 
     @Override
     public Future<Void> close() {
-        return client.close();
+        return client.close().eventually(pool::close);
     }
 
 }

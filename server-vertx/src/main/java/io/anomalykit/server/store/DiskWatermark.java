@@ -5,6 +5,7 @@ import io.anomalykit.server.error.EsException;
 import io.anomalykit.server.query.ResultsQuery;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 
 import java.io.IOException;
 import java.nio.file.FileStore;
@@ -105,13 +106,14 @@ public final class DiskWatermark {
     }
 
     /**
-     * Reads the free space now, then every interval on a worker thread, one reading at a time.
+     * Reads the free space now, then every interval on the store pool, one reading at a time.
      *
+     * @param pool a handle on {@link StorePool}, which the caller closes after cancelling the timer
      * @return the timer, for {@link Vertx#cancelTimer}
      */
-    public long watch(Vertx vertx, Duration interval) {
+    public long watch(Vertx vertx, WorkerExecutor pool, Duration interval) {
         refresh();
-        return vertx.setPeriodic(Math.max(1, interval.toMillis()), id -> vertx.executeBlocking(this::refresh, true));
+        return vertx.setPeriodic(Math.max(1, interval.toMillis()), id -> pool.executeBlocking(this::refresh, true));
     }
 
     /**

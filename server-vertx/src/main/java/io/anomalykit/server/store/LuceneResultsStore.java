@@ -8,6 +8,7 @@ import io.anomalykit.server.query.ResultType;
 import io.anomalykit.server.query.ResultsQuery;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.StoredField;
@@ -73,6 +74,7 @@ public final class LuceneResultsStore implements ResultsStore {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Vertx vertx;
+    private final WorkerExecutor pool;
     private final Directory directory;
     private final IndexWriter writer;
     private final SearcherManager visible;
@@ -93,8 +95,10 @@ public final class LuceneResultsStore implements ResultsStore {
     private final SecureRandom random = new SecureRandom();
     private final long refreshTimer;
 
-    private LuceneResultsStore(Vertx vertx, Path path, long refreshIntervalMillis, boolean withColumns) throws IOException {
+    private LuceneResultsStore(Vertx vertx, WorkerExecutor pool, Path path, long refreshIntervalMillis, boolean withColumns)
+            throws IOException {
         this.vertx = vertx;
+        this.pool = pool;
         this.columns = withColumns ? new ColumnSearch(mapping::kindOf) : null;
         Files.createDirectories(path);
         this.directory = FSDirectory.open(path);
@@ -134,7 +138,7 @@ public final class LuceneResultsStore implements ResultsStore {
             }
         });
         this.lookup = new SearcherManager(writer, null);
-        this.refreshTimer = vertx.setPeriodic(refreshIntervalMillis, id -> vertx.executeBlocking(() -> {
+        this.refreshTimer = vertx.setPeriodic(refreshIntervalMillis, id -> pool.executeBlocking(() -> {
             visible.maybeRefresh();
             return null;
         }, false));
@@ -150,7 +154,10 @@ public final class LuceneResultsStore implements ResultsStore {
      * the same answers, slower on large jobs; kept for comparison in tests and benchmarks.
      */
     public static Future<ResultsStore> open(Vertx vertx, Path path, long refreshIntervalMillis, boolean withColumns) {
-        return vertx.executeBlocking(() -> new LuceneResultsStore(vertx, path, refreshIntervalMillis, withColumns));
+        WorkerExecutor pool = StorePool.join(vertx);
+        return pool.<ResultsStore>executeBlocking(() -> new LuceneResultsStore(vertx, pool, path, refreshIntervalMillis,
+                        withColumns))
+                .recover(failure -> pool.close().transform(ignored -> Future.failedFuture(failure)));
     }
 
     private void loadJobsAndMapping() throws IOException {
@@ -222,7 +229,7 @@ public final class LuceneResultsStore implements ResultsStore {
 
     /** @param hits which binary doc values make the page: the renderings, or the sources */
     private Future<SearchPage> search(ResultsQuery query, String hits) {
-        return vertx.executeBlocking(() -> {
+        return pool.executeBlocking(() -> {
             // Built first even when the columns answer: an unmapped sort field fails here, as in Elasticsearch.
             Sort sort = LuceneQueries.sort(query, mapping);
             IndexSearcher searcher = visible.acquire();
@@ -290,7 +297,7 @@ public final class LuceneResultsStore implements ResultsStore {
 
     @Override
     public Future<List<WriteOutcome>> write(List<WriteOp> operations, boolean refresh) {
-        return vertx.executeBlocking(() -> {
+        return pool.executeBlocking(() -> {
             List<WriteOutcome> outcomes = new ArrayList<>(operations.size());
             synchronized (writeLock) {
                 if (versions.full()) {
@@ -315,7 +322,7 @@ public final class LuceneResultsStore implements ResultsStore {
 
     @Override
     public Future<Optional<StoredDocument>> get(String index, String id) {
-        return vertx.executeBlocking(() -> {
+        return pool.executeBlocking(() -> {
             synchronized (writeLock) {
                 // Realtime, as Elasticsearch's get: the lookup reader is made to see every acknowledged write.
                 reopenLookup();
@@ -413,7 +420,7 @@ public final class LuceneResultsStore implements ResultsStore {
 
     @Override
     public Future<Void> refresh() {
-        return vertx.executeBlocking(() -> {
+        return pool.executeBlocking(() -> {
             visible.maybeRefreshBlocking();
             return null;
         }, false);
@@ -421,7 +428,7 @@ public final class LuceneResultsStore implements ResultsStore {
 
     @Override
     public Future<Optional<Long>> count(String index, Optional<String> jobId) {
-        return vertx.executeBlocking(() -> {
+        return pool.executeBlocking(() -> {
             if (!nextSeqNos.containsKey(index)) {
                 return Optional.<Long>empty();
             }
@@ -454,7 +461,7 @@ public final class LuceneResultsStore implements ResultsStore {
 
     @Override
     public Future<Boolean> createJob(String jobId, ObjectNode job) {
-        return vertx.executeBlocking(() -> {
+        return pool.executeBlocking(() -> {
             synchronized (writeLock) {
                 if (jobs.containsKey(jobId)) {
                     return false;
@@ -478,7 +485,7 @@ public final class LuceneResultsStore implements ResultsStore {
      */
     @Override
     public Future<Boolean> deleteIndex(String index) {
-        return vertx.executeBlocking(() -> {
+        return pool.executeBlocking(() -> {
             boolean existed;
             synchronized (writeLock) {
                 existed = nextSeqNos.remove(index) != null;
@@ -496,7 +503,7 @@ public final class LuceneResultsStore implements ResultsStore {
 
     @Override
     public Future<Boolean> deleteJob(String jobId) {
-        return vertx.executeBlocking(() -> {
+        return pool.executeBlocking(() -> {
             synchronized (writeLock) {
                 if (!jobs.containsKey(jobId)) {
                     return false;
@@ -516,7 +523,7 @@ public final class LuceneResultsStore implements ResultsStore {
     @Override
     public Future<Void> close() {
         vertx.cancelTimer(refreshTimer);
-        return vertx.executeBlocking(() -> {
+        return pool.<Void>executeBlocking(() -> {
             synchronized (writeLock) {
                 try {
                     visible.close();
@@ -529,6 +536,6 @@ public final class LuceneResultsStore implements ResultsStore {
                 }
             }
             return null;
-        }, false);
+        }, false).eventually(pool::close);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.StoredField;
@@ -36,27 +37,29 @@ public final class LuceneSecurityStore implements SecurityStore {
     /** The object's {@code kind/id}, unique in the index. */
     private static final String KEY = "_key";
 
-    private final Vertx vertx;
+    private final WorkerExecutor pool;
     private final Directory directory;
     private final IndexWriter writer;
     private final Object writeLock = new Object();
 
-    private LuceneSecurityStore(Vertx vertx, Path path) throws IOException {
-        this.vertx = vertx;
+    private LuceneSecurityStore(WorkerExecutor pool, Path path) throws IOException {
+        this.pool = pool;
         Files.createDirectories(path);
         this.directory = FSDirectory.open(path);
         this.writer = new IndexWriter(directory, new IndexWriterConfig()
                 .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND));
     }
 
-    /** Opens (or creates) the store in a directory. */
+    /** Opens (or creates) the store in a directory; it works on {@link StorePool}. */
     public static Future<SecurityStore> open(Vertx vertx, Path path) {
-        return vertx.executeBlocking(() -> new LuceneSecurityStore(vertx, path));
+        WorkerExecutor pool = StorePool.join(vertx);
+        return pool.<SecurityStore>executeBlocking(() -> new LuceneSecurityStore(pool, path))
+                .recover(failure -> pool.close().transform(ignored -> Future.failedFuture(failure)));
     }
 
     @Override
     public Future<Map<String, ObjectNode>> objects(String kind) {
-        return vertx.executeBlocking(() -> {
+        return pool.executeBlocking(() -> {
             Map<String, ObjectNode> objects = new TreeMap<>();
             try (DirectoryReader reader = DirectoryReader.open(writer)) {
                 IndexSearcher searcher = new IndexSearcher(reader);
@@ -74,7 +77,7 @@ public final class LuceneSecurityStore implements SecurityStore {
 
     @Override
     public Future<Void> put(String kind, String id, ObjectNode object) {
-        return vertx.executeBlocking(() -> {
+        return pool.executeBlocking(() -> {
             Document doc = new Document();
             doc.add(new StringField(LuceneFields.KIND, kind, Field.Store.NO));
             doc.add(new StringField(KEY, key(kind, id), Field.Store.NO));
@@ -90,7 +93,7 @@ public final class LuceneSecurityStore implements SecurityStore {
 
     @Override
     public Future<Boolean> delete(String kind, String id) {
-        return vertx.executeBlocking(() -> {
+        return pool.executeBlocking(() -> {
             Term key = new Term(KEY, key(kind, id));
             synchronized (writeLock) {
                 boolean existed;
@@ -110,12 +113,12 @@ public final class LuceneSecurityStore implements SecurityStore {
 
     @Override
     public Future<Void> close() {
-        return vertx.executeBlocking(() -> {
+        return pool.<Void>executeBlocking(() -> {
             synchronized (writeLock) {
                 writer.close();
                 directory.close();
             }
             return null;
-        }, false);
+        }, false).eventually(pool::close);
     }
 }

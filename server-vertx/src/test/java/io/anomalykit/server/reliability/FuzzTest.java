@@ -57,7 +57,7 @@ class FuzzTest {
             Router router = AnomalyRoutes.create(vertx, (ResultsStore) null, Security.load(SecuritySettings.off()),
                     Clock.systemUTC(), AnomalyRoutes.MAX_BODY_BYTES, Long.MAX_VALUE, EmulatedVersion.DEFAULT,
                     CredentialPool.withDefaults(), EnumSet.allOf(EndpointGroup.class), new HealthCheck(Map.of()),
-                    LoginThrottle.OFF);
+                    LoginThrottle.OFF, vertx.createSharedWorkerExecutor("fuzz-routes"));
             return router.getRoutes().stream().map(Route::getPath).filter(Objects::nonNull).distinct().toList();
         } finally {
             vertx.close();

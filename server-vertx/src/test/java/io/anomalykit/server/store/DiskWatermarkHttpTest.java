@@ -187,7 +187,7 @@ class DiskWatermarkHttpTest {
         }, GIB, "x");
         io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
         try {
-            long timer = watermark.watch(vertx, Duration.ofHours(1));
+            long timer = watermark.watch(vertx, StorePool.join(vertx), Duration.ofHours(1));
             assertThat(count.get()).as("read once when watching starts").isEqualTo(1);
             free.set(0);
             for (int i = 0; i < 100; i++) {
@@ -196,7 +196,7 @@ class DiskWatermarkHttpTest {
             assertThat(count.get()).isEqualTo(1);
             vertx.cancelTimer(timer);
 
-            watermark.watch(vertx, Duration.ofMillis(20));
+            watermark.watch(vertx, StorePool.join(vertx), Duration.ofMillis(20));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (!watermark.exceeded()) {
                 assertThat(System.nanoTime()).as("the timer's reading sees the full disk").isLessThan(deadline);
