@@ -1,6 +1,7 @@
 package io.anomalykit.server.security;
 
 import io.anomalykit.server.error.EsException;
+import io.anomalykit.server.store.StorePool;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -71,7 +72,7 @@ public final class CredentialPool {
         if (executor == null) {
             synchronized (this) {
                 if (executor == null) {
-                    executor = on.createSharedWorkerExecutor(NAME + "-" + System.identityHashCode(this), threads);
+                    executor = StorePool.detachedExecutor(on, NAME + "-" + System.identityHashCode(this), threads);
                 }
             }
         }
