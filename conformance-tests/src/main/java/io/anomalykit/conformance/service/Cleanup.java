@@ -20,10 +20,22 @@ public final class Cleanup {
     }
 
     private final List<Entry> entries = new ArrayList<>();
+    /** Deletes what is still remembered if the JVM is stopped (Ctrl-C, SIGTERM) before the run ends. */
+    private Thread onShutdown;
 
     /** Remembers that the run created {@code what} (such as {@code job anomalykit-x1-it-ops-kpi}) and how to delete it. */
     public synchronized void created(String what, Deletion deletion) {
         entries.add(new Entry(what, deletion));
+        if (onShutdown == null) {
+            onShutdown = new Thread(() -> {
+                List<String> left = deleteAll();
+                if (!left.isEmpty()) {
+                    System.err.println("WARNING: anomalykit: stopped before the run ended; could not delete what it "
+                            + "created: " + String.join("; ", left));
+                }
+            }, "anomalykit-cleanup");
+            Runtime.getRuntime().addShutdownHook(onShutdown);
+        }
     }
 
     /**
@@ -36,6 +48,14 @@ public final class Cleanup {
         synchronized (this) {
             toDelete = new ArrayList<>(entries);
             entries.clear();
+            if (onShutdown != null && Thread.currentThread() != onShutdown) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onShutdown);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running or about to: it finds nothing left to delete
+                }
+            }
+            onShutdown = null;
         }
         List<String> left = new ArrayList<>();
         for (int i = toDelete.size() - 1; i >= 0; i--) {

@@ -89,7 +89,22 @@ final class ElasticsearchApiSeeder implements Seeder {
         if (reply.status() != 200) {
             throw refused("PUT " + path, reply);
         }
+        if (!created(reply, kind)) {
+            // Someone else made it between the GET and the PUT: it is theirs, so it is neither kept nor deleted.
+            throw alreadyThere(kind + " " + name);
+        }
         cleanup.created(kind + " " + name, () -> delete(client, superuser, path));
+    }
+
+    /** The put-user answer's {@code created}, or the put-role answer's {@code role.created}; true when neither says. */
+    private static boolean created(TargetClient.Reply reply, String kind) {
+        try {
+            JsonNode answer = JSON.readTree(reply.body());
+            JsonNode flag = kind.equals("role") ? answer.path("role").path("created") : answer.path("created");
+            return !flag.isBoolean() || flag.booleanValue();
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
     }
 
     /** Deletes; a thing already gone counts as deleted. */
