@@ -437,7 +437,7 @@ class BrokenVariantsTest {
                         // reference server behind the proxy keeps nothing).
                         if (e.path.endsWith("/_bulk") && e.status == 200 && e.answer.contains("version_conflict_engine_exception")) {
                             e.answer = "{\"took\":1,\"errors\":false,\"items\":[{\"index\":{\"_index\":"
-                                    + "\".ml-anomalies-shared\",\"_id\":\"anomalykit-never-written\",\"_version\":1,"
+                                    + "\".ml-anomalies-shared\",\"_id\":\"it-ops-kpi-never-written\",\"_version\":1,"
                                     + "\"result\":\"created\",\"_shards\":{\"total\":1,\"successful\":1,\"failed\":0},"
                                     + "\"_seq_no\":0,\"_primary_term\":1,\"status\":201}}]}";
                         }

@@ -22,6 +22,6 @@ class ReferenceServerNineConformanceTest extends ConformanceSuite {
 
     @Override
     protected KitConfig config() {
-        return KitConfig.builder().set(Setting.INCLUDE, "^compatibility\\.").build(Map.of());
+        return KitConfig.builder().set(Setting.INCLUDE, "^compatibility\\.").set(Setting.STRICT, "true").build(Map.of());
     }
 }
