@@ -10,13 +10,16 @@ import io.vertx.core.Future;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Users and roles managed through Elasticsearch's security APIs and kept in the server's store. Passwords are kept as
@@ -36,6 +39,8 @@ public final class NativeRealm {
     private final Map<String, ObjectNode> reserved = new ConcurrentHashMap<>();
     private final Map<String, ObjectNode> roleDescriptors = new ConcurrentHashMap<>();
     private final Map<String, Role> roles = new ConcurrentHashMap<>();
+    /** Each user's latest change in flight: the next change of that user starts from what it stored. */
+    private final Map<String, Future<?>> userChanges = new HashMap<>();
     private volatile Runnable onChange = () -> { };
 
     private NativeRealm(SecurityStore store) {
@@ -88,7 +93,7 @@ public final class NativeRealm {
         }
         return (request.password() != null ? hashing.hash(request.password())
                 : Future.succeededFuture(request.passwordHash()))
-                .compose(hash -> storeUser(username, request, hash));
+                .compose(hash -> oneAtATime(username, () -> storeUser(username, request, hash)));
     }
 
     private Future<Boolean> storeUser(String username, UserRequests.PutUser request, String hash) {
@@ -156,7 +161,27 @@ public final class NativeRealm {
     }
 
     /** Changes what is stored for a native or reserved user (a reserved user has nothing stored until then). */
-    private Future<Void> changeStoredUser(String username, java.util.function.Consumer<ObjectNode> change) {
+    private Future<Void> changeStoredUser(String username, Consumer<ObjectNode> change) {
+        return oneAtATime(username, () -> applyChange(username, change));
+    }
+
+    /**
+     * Runs a change of one user after that user's change in flight, if any, has finished, so that each starts from
+     * what the last one stored: a {@code _disable} beside a {@code _password} keeps both.
+     */
+    private synchronized <T> Future<T> oneAtATime(String username, Supplier<Future<T>> change) {
+        Future<?> previous = userChanges.getOrDefault(username, Future.succeededFuture());
+        Future<T> next = previous.transform(ignored -> change.get());
+        userChanges.put(username, next);
+        next.onComplete(done -> {
+            synchronized (this) {
+                userChanges.remove(username, next);
+            }
+        });
+        return next;
+    }
+
+    private Future<Void> applyChange(String username, Consumer<ObjectNode> change) {
         boolean isReserved = UserRequests.RESERVED_USERS.contains(username);
         ObjectNode current = isReserved ? reserved.get(username) : users.get(username);
         ObjectNode changed = current != null ? current.deepCopy() : JSON.createObjectNode().put("enabled", true);

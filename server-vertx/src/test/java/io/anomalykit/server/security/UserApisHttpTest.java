@@ -10,6 +10,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -223,6 +227,33 @@ class UserApisHttpTest {
      * (own account, {@code InternalUsers}, {@code AnonymousUser}) and {@code NativeUsersStore.setEnabled} (reserved users
      * kept in the native store, other users must be native and exist).
      */
+    @Test
+    void aDisableBesideAPasswordChangeKeepsBoth() throws Exception {
+        // Two changes of one user at once: each must start from what the other stored, or one is lost (the password
+        // written back as it was, or the user enabled again).
+        ExecutorService clients = Executors.newFixedThreadPool(2);
+        try {
+            for (int i = 0; i < 12; i++) {
+                String password = "alice-password-" + i;
+                // A hash, not a password: both changes then reach the store together, with no bcrypt between them.
+                String hash = Security.hash(password);
+                CompletableFuture<Answer> changed = CompletableFuture.supplyAsync(() -> server.send("PUT",
+                        "/_security/user/alice/_password", "{\"password_hash\":\"" + hash + "\"}", JSON, SU), clients);
+                CompletableFuture<Answer> disabled = CompletableFuture.supplyAsync(() -> server.send("PUT",
+                        "/_security/user/alice/_disable", null, JSON, SU), clients);
+                assertThat(changed.get(1, TimeUnit.MINUTES).status()).isEqualTo(200);
+                assertThat(disabled.get(1, TimeUnit.MINUTES).status()).isEqualTo(200);
+                assertThat(server.send("GET", "/_security/user/alice", null, JSON, SU).json().at("/alice/enabled")
+                        .asBoolean()).as("still disabled after round " + i).isFalse();
+                assertThat(server.send("PUT", "/_security/user/alice/_enable", null, JSON, SU).status()).isEqualTo(200);
+                assertThat(server.send("GET", RECORDS, null, JSON, TestServer.basic("alice", password)).status())
+                        .as("the new password kept in round " + i).isEqualTo(200);
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
     @Test
     void usersAreDisabledAndEnabledAsTheSetEnabledActionDoes() {
         String alice = TestServer.basic("alice", "alice-password");
