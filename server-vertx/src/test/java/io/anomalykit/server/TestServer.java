@@ -6,7 +6,9 @@ import io.anomalykit.server.security.SecuritySettings;
 import io.anomalykit.server.store.ResultsStore;
 import io.anomalykit.server.store.SecurityStore;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.URI;
@@ -22,11 +24,33 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** A real server on a free loopback port over a fresh data directory, with a plain HTTP client to talk to it. */
 public final class TestServer implements AutoCloseable {
+
+    /**
+     * The address a server started by the Launcher in a child JVM printed as its first line once it listened
+     * ({@code anomalykit listening on URL}).
+     */
+    public static URI listeningUrl(Process process, Duration wait) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line = CompletableFuture.supplyAsync(() -> {
+            try {
+                return out.readLine();
+            } catch (IOException e) {
+                return null;
+            }
+        }).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(line).as("the server's first line").startsWith(LISTENING);
+        return URI.create(line.substring(LISTENING.length()));
+    }
+
+    private static final String LISTENING = "anomalykit listening on ";
 
     public static final ObjectMapper JSON = new ObjectMapper();
     /** The reserved superuser's password on every test server. */

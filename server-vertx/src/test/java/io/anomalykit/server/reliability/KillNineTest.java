@@ -6,17 +6,14 @@ import io.anomalykit.server.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,16 +49,7 @@ class KillNineTest {
 
     /** The port the child printed when it was ready. */
     private static int port(Process process) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        String line = CompletableFuture.supplyAsync(() -> {
-            try {
-                return out.readLine();
-            } catch (IOException e) {
-                return null;
-            }
-        }).get(2, TimeUnit.MINUTES);
-        assertThat(line).as("the server's first line").startsWith("anomalykit listening on ");
-        return URI.create(line.substring("anomalykit listening on ".length())).getPort();
+        return TestServer.listeningUrl(process, Duration.ofMinutes(2)).getPort();
     }
 
     private static RawHttp.Answer send(RawHttp http, String method, String path, String type, String body)
