@@ -41,7 +41,8 @@ public final class AnomalyRoutes {
     /** Methods in the order Elasticsearch lists them. */
     private static final List<HttpMethod> METHOD_ORDER = List.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT,
             HttpMethod.DELETE, HttpMethod.OPTIONS, HttpMethod.HEAD, HttpMethod.PATCH);
-    private static final String ML = "/_ml/anomaly_detectors/:job_id";
+    /** The path of one job; its results are below it. */
+    static final String ML = "/_ml/anomaly_detectors/:job_id";
     private static final String XPACK = "/_xpack/ml/anomaly_detectors/:job_id";
 
     private AnomalyRoutes() {

@@ -42,7 +42,7 @@ final class OutOfScopeApis {
     record Api(Area area, String path, Set<HttpMethod> methods, boolean othersGoOn) {
     }
 
-    private static final String JOB = "/_ml/anomaly_detectors/:job_id";
+    private static final String JOB = AnomalyRoutes.ML;
     private static final String DATAFEED = "/_ml/datafeeds/:datafeed_id";
     private static final String SNAPSHOT = JOB + "/model_snapshots/:snapshot_id";
     private static final Set<HttpMethod> GET = Set.of(HttpMethod.GET);

@@ -168,7 +168,8 @@ public final class ApiKeys {
      * exclude a user or realm, and so does {@code owner}; ids and a name exclude each other.
      */
     public static void validateInvalidation(JsonNode request) {
-        boolean byKey = !idsOf(request).isEmpty() || request.hasNonNull("name");
+        boolean hasIds = !idsOf(request).isEmpty();
+        boolean byKey = hasIds || request.hasNonNull("name");
         boolean byUser = request.hasNonNull("username") || request.hasNonNull("realm_name");
         boolean owner = request.path("owner").asBoolean(false);
         String error = null;
@@ -178,7 +179,7 @@ public final class ApiKeys {
             error = "username or realm name must not be specified when the api key id(s) or api key name is specified";
         } else if (owner && byUser) {
             error = "neither username nor realm-name may be specified when invalidating owned API keys";
-        } else if (!idsOf(request).isEmpty() && request.hasNonNull("name")) {
+        } else if (hasIds && request.hasNonNull("name")) {
             error = "only one of [api key id(s), api key name] can be specified";
         }
         RequestValidation.failIfAny(error == null ? List.of() : List.of(error));

@@ -120,7 +120,7 @@ public final class NativeRealm {
      * realm knows, the lookups in the other realms add no error, so Elasticsearch answers an empty validation failure.
      */
     public Future<Void> changePassword(String username, String hash, Predicate<String> fileRealmUser) {
-        if (users.containsKey(username) || UserRequests.RESERVED_USERS.contains(username)) {
+        if (users.containsKey(username) || ReservedUsers.NAMES.contains(username)) {
             return changePasswordHash(username, hash);
         }
         String reason = "Validation Failed: ";
@@ -153,7 +153,7 @@ public final class NativeRealm {
      * another realm, is a validation failure.
      */
     public Future<Void> setEnabled(String username, boolean enabled) {
-        if (!users.containsKey(username) && !UserRequests.RESERVED_USERS.contains(username)) {
+        if (!users.containsKey(username) && !ReservedUsers.NAMES.contains(username)) {
             return Future.failedFuture(EsException.of(400, "validation_exception", "Validation Failed: 1: only existing "
                     + "users can be " + (enabled ? "enabled" : "disabled") + ";"));
         }
@@ -182,7 +182,7 @@ public final class NativeRealm {
     }
 
     private Future<Void> applyChange(String username, Consumer<ObjectNode> change) {
-        boolean isReserved = UserRequests.RESERVED_USERS.contains(username);
+        boolean isReserved = ReservedUsers.NAMES.contains(username);
         ObjectNode current = isReserved ? reserved.get(username) : users.get(username);
         ObjectNode changed = current != null ? current.deepCopy() : JSON.createObjectNode().put("enabled", true);
         change.accept(changed);
@@ -195,7 +195,7 @@ public final class NativeRealm {
 
     /** {@code TransportDeleteUserAction}: a reserved user cannot be deleted. */
     public Future<Boolean> deleteUser(String username) {
-        if (UserRequests.RESERVED_USERS.contains(username)) {
+        if (ReservedUsers.NAMES.contains(username)) {
             return Future.failedFuture(EsException.illegalArgument("user [" + username + "] is reserved and cannot be deleted"));
         }
         return store.delete(USERS, username).map(found -> {

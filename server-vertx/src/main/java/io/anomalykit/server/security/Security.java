@@ -264,7 +264,7 @@ public final class Security {
             }
             return new Attempt(superuser, null);
         }
-        if (UserRequests.RESERVED_USERS.contains(user)) {
+        if (ReservedUsers.NAMES.contains(user)) {
             // ReservedRealm, first in the chain: the other built-in users log in once the change-password API gave
             // them a password.
             Optional<String> hash = nativeRealm == null ? Optional.empty() : nativeRealm.reservedPasswordHash(user);

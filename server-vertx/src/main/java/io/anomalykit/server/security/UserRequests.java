@@ -17,7 +17,6 @@ import java.util.Set;
 public final class UserRequests {
 
     /** {@code ClientReservedRealm.isReserved}: the reserved realm's users, which only change their passwords. */
-    public static final Set<String> RESERVED_USERS = ReservedUsers.NAMES;
     /** {@code InternalUsers}' principals: the users Elasticsearch acts as itself. */
     private static final Set<String> INTERNAL_USERS = Set.of("_system", "_xpack", "_xpack_security", "_security_profile",
             "_async_search", "_storage", "_data_stream_lifecycle", "_synonyms");
@@ -166,7 +165,7 @@ public final class UserRequests {
      */
     static void validatePutUser(String username, List<String> roles) {
         List<String> errors = new ArrayList<>();
-        if (RESERVED_USERS.contains(username)) {
+        if (ReservedUsers.NAMES.contains(username)) {
             errors.add("user [" + username + "] is reserved and only the password can be changed");
         } else if (!validName(username)) {
             errors.add("User" + NAME_RULE);

@@ -133,7 +133,7 @@ class UserApisHttpTest {
 
     @Test
     void reservedUsersAreOnlyForTheirPasswords() {
-        for (String reserved : UserRequests.RESERVED_USERS) {
+        for (String reserved : ReservedUsers.NAMES) {
             Answer put = server.send("PUT", "/_security/user/" + reserved, "{\"password\":\"whatever1\",\"roles\":[]}", JSON, SU);
             assertThat(put.status()).as(reserved).isEqualTo(400);
             assertThat(put.errorType()).isEqualTo("action_request_validation_exception");
