@@ -124,6 +124,11 @@ public final class CaseLibrary {
         return ids;
     }
 
+    /** The names of every dataset, sorted. */
+    public Set<String> datasetNames() {
+        return new java.util.TreeSet<>(datasets.keySet());
+    }
+
     /** The dataset a case names, or null when there is none of that name. */
     public Dataset dataset(String name) {
         return datasets.get(name);

@@ -64,8 +64,9 @@ public final class Main {
                 return 0;
             }
             config = configuration(parsed, env);
-            if (!parsed.hasMatchedOption(LIST) && config.url() == null) {
-                throw new IllegalArgumentException("--url is required (or url: in the configuration file)");
+            if (!parsed.hasMatchedOption(LIST) && config.url() == null && config.recordDirectory() == null) {
+                throw new IllegalArgumentException("--url is required (or url: in the configuration file), unless"
+                        + " --record only records the --reference");
             }
         } catch (CommandLine.ParameterException | IllegalArgumentException e) {
             err.println("anomalykit-conformance: " + e.getMessage());
@@ -79,17 +80,21 @@ public final class Main {
             return 0;
         }
         Target target;
+        Target reference;
         try {
-            target = config.target().build();
+            target = config.url() == null ? null : config.target().build();
+            reference = config.reference() == null ? null : config.reference().build();
         } catch (IllegalArgumentException e) {
             err.println("anomalykit-conformance: " + e.getMessage());
             return BAD_USAGE;
         }
         RunRecord run;
         try {
-            run = Conformance.run(target, config, library, (outcome, index, total) -> out.printf("%4d/%d %-7s %s%n",
-                    index, total, outcome.result(), outcome.testCase().displayName()));
-        } catch (UncheckedIOException e) {
+            Conformance.Progress progress = (outcome, index, total) -> out.printf("%4d/%d %-7s %s%n", index, total,
+                    outcome.result(), outcome.testCase().displayName());
+            run = reference != null ? Conformance.run(target, reference, config, library, progress)
+                    : Conformance.run(target, config, library, progress);
+        } catch (UncheckedIOException | IllegalArgumentException e) {
             err.println("anomalykit-conformance: " + e.getMessage());
             return BAD_USAGE;
         }
@@ -171,6 +176,15 @@ public final class Main {
         }
         out.println();
         failures.forEach(f -> out.println("FAILED " + f.message()));
+        if (run.differential() != null) {
+            run.differential().warnings().forEach(warning -> out.println("WARNING " + warning));
+            out.println("differences from " + run.differential().reference() + ", by cause:");
+            run.differential().findings().forEach(finding -> out.printf("  %-9s %s (%d case(s): %s)%n",
+                    finding.accepted() == null ? "FAILED" : "ACCEPTED", finding.cause() + (finding.accepted() == null
+                            ? "" : ", because " + finding.accepted()), finding.caseIds().size(),
+                    String.join(", ", finding.caseIds().subList(0, Math.min(5, finding.caseIds().size())))
+                            + (finding.caseIds().size() > 5 ? ", ..." : "")));
+        }
         out.println("cases run against " + run.target() + ":");
         byKind.forEach((kind, counts) -> out.printf("  %-14s %d passed, %d failed, %d skipped%n", kind, counts[0], counts[1],
                 counts[2]));

@@ -43,6 +43,8 @@ public final class KitConfig {
     public static final String DEFAULT_FILE = "anomalykit-kit.yaml";
     /** How many cases run at once unless {@link Setting#PARALLELISM} says otherwise. */
     public static final int DEFAULT_PARALLELISM = 4;
+    /** How many exploration requests a differential run adds unless {@link Setting#EXPLORATION_SIZE} says otherwise. */
+    public static final int DEFAULT_EXPLORATION_SIZE = 200;
     /** The prefix of the JUnit suite's system properties: {@code anomalykit.ca-cert}. */
     public static final String PROPERTY_PREFIX = "anomalykit.";
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
@@ -69,6 +71,13 @@ public final class KitConfig {
     private final int parallelism;
     private final Duration waitFor;
     private final RunScope scope;
+    private final String referenceUrl;
+    private final Credentials referenceSuperuser;
+    private final Path referenceCaCert;
+    private final Path recordDirectory;
+    private final Path replayDirectory;
+    private final int explorationSize;
+    private final Path acceptedDifferences;
 
     private KitConfig(Builder builder, Map<String, String> env) {
         url = builder.single(Setting.URL);
@@ -126,6 +135,24 @@ public final class KitConfig {
         boolean seeds = !bool(builder, Setting.NO_SEED);
         String prefix = builder.single(Setting.RUN_PREFIX);
         scope = new RunScope(prefix != null ? prefix.trim() : seeds ? RunScope.randomPrefix() : "", seeds);
+        referenceUrl = builder.single(Setting.REFERENCE);
+        referenceSuperuser = credentials("the reference's superuser", builder.single(Setting.REFERENCE_USER),
+                builder.single(Setting.REFERENCE_PASSWORD_ENV), builder.single(Setting.REFERENCE_API_KEY_ENV), env);
+        referenceCaCert = path(builder.single(Setting.REFERENCE_CA_CERT));
+        if (referenceUrl == null && (referenceSuperuser != null || referenceCaCert != null)) {
+            throw new IllegalArgumentException("the reference's credentials and CA certificate need reference (its URL)");
+        }
+        recordDirectory = path(builder.single(Setting.RECORD));
+        replayDirectory = path(builder.single(Setting.REPLAY));
+        if (recordDirectory != null && referenceUrl == null) {
+            throw new IllegalArgumentException("record writes the reference's answers: it needs reference (its URL)");
+        }
+        if (replayDirectory != null && referenceUrl != null) {
+            throw new IllegalArgumentException("replay and reference contradict each other: the recording is the"
+                    + " reference");
+        }
+        explorationSize = (int) whole(builder, Setting.EXPLORATION_SIZE, DEFAULT_EXPLORATION_SIZE, 0);
+        acceptedDifferences = path(builder.single(Setting.ACCEPT_DIFFERENCES));
     }
 
     /** An empty configuration to fill. */
@@ -248,6 +275,49 @@ public final class KitConfig {
      */
     public RunScope scope() {
         return scope;
+    }
+
+    /**
+     * A target builder for the reference (its URL, its superuser, its CA certificate, this configuration's timeouts),
+     * or null when none is configured.
+     */
+    public Target.Builder reference() {
+        if (referenceUrl == null) {
+            return null;
+        }
+        Target.Builder reference = Target.at(referenceUrl).timeouts(connectTimeout, requestTimeout);
+        if (referenceSuperuser != null) {
+            reference.persona(Persona.SUPERUSER, referenceSuperuser);
+        }
+        if (referenceCaCert != null) {
+            reference.caCertificate(referenceCaCert);
+        }
+        return reference;
+    }
+
+    /** Whether the service is judged against a reference, live or recorded, rather than against the cases' rules. */
+    public boolean differential() {
+        return referenceUrl != null || replayDirectory != null;
+    }
+
+    /** Where to write the reference's answers as a golden set, or null. */
+    public Path recordDirectory() {
+        return recordDirectory;
+    }
+
+    /** The golden set to judge the service against, or null. */
+    public Path replayDirectory() {
+        return replayDirectory;
+    }
+
+    /** How many generated exploration requests a differential run adds. */
+    public int explorationSize() {
+        return explorationSize;
+    }
+
+    /** The file listing the accepted differences from the reference, or null. */
+    public Path acceptedDifferences() {
+        return acceptedDifferences;
     }
 
     /** How long to wait for the service to answer {@code GET /} before giving up. */
@@ -486,6 +556,11 @@ public final class KitConfig {
 
         private List<String> all(Setting setting) {
             return values.getOrDefault(setting, List.of());
+        }
+
+        /** Judges the service against the reference at {@code url}: {@link Setting#REFERENCE}. */
+        public Builder reference(String url) {
+            return set(Setting.REFERENCE, url);
         }
 
         /**

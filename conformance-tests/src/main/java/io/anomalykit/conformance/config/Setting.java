@@ -39,7 +39,20 @@ public enum Setting {
     PARALLELISM("N", "how many cases the CLI (and Conformance.run) sends at once (default 4; 1 for one at a time);"
             + " results and reports keep the cases' order"),
     MAX_FAILURES("N", "stop after N gating failures; the cases left are skipped (default 0: never stop)"),
-    WAIT_FOR("SECONDS", "wait up to SECONDS for the service to answer GET / before running (default 0)");
+    WAIT_FOR("SECONDS", "wait up to SECONDS for the service to answer GET / before running (default 0)"),
+    REFERENCE("URL", "judge the service against this reference (an Elasticsearch cluster): every case and the"
+            + " exploration set run against both, seeded alike, and every difference in their answers fails"),
+    REFERENCE_USER(USER),
+    REFERENCE_PASSWORD_ENV(PASSWORD_ENV),
+    REFERENCE_API_KEY_ENV(API_KEY_ENV),
+    REFERENCE_CA_CERT(CA_CERT),
+    RECORD("DIR", "write the reference's answers (with the requests and the data seeded) into DIR, a golden set for"
+            + " --replay"),
+    REPLAY("DIR", "judge the service against a golden set --record wrote, with no reference running"),
+    EXPLORATION_SIZE("N", "how many generated exploration requests a differential run adds to the cases (default "
+            + "200; 0 for none); the same seed gives the same requests"),
+    ACCEPT_DIFFERENCES("FILE", "YAML list of known differences from the reference, each a cause and a reason: they are"
+            + " reported as accepted, not failed");
 
     private final String label;
     private final String description;
@@ -47,6 +60,11 @@ public enum Setting {
 
     Setting(String label, String description) {
         this(label, description, false);
+    }
+
+    /** The reference's counterpart of one of the service's connection settings: same value, its own name. */
+    Setting(Setting ofTheService) {
+        this(ofTheService.label, "as --" + ofTheService.key() + ", for the reference: " + ofTheService.description);
     }
 
     Setting(String label, String description, boolean repeatable) {

@@ -49,7 +49,26 @@ public final class Conformance {
      * ({@link RunRecord#error()}).
      */
     public static RunRecord run(Target target, KitConfig config, CaseLibrary library, Progress progress) {
-        RunSession session = new RunSession(target, config, library);
+        return run(new RunSession(target, config, library), progress);
+    }
+
+    /**
+     * Judges {@code target} against {@code reference} instead of by the cases' rules: every case the configuration
+     * selects and its exploration set ({@link KitConfig#explorationSize()}) are sent to both, seeded alike under the
+     * configuration's run prefix, and each difference between their answers fails (every case gates); with a record
+     * directory configured, the reference's answers are written there too. {@code target} null only records.
+     */
+    public static RunRecord run(Target target, Target reference, KitConfig config) {
+        return run(target, reference, config, CaseLibrary.load(config.seed()), (outcome, index, total) -> { });
+    }
+
+    /** As {@link #run(Target, Target, KitConfig)}, over {@code library}, telling {@code progress} after each case. */
+    public static RunRecord run(Target target, Target reference, KitConfig config, CaseLibrary library,
+                                Progress progress) {
+        return run(new RunSession(target, config, library, reference), progress);
+    }
+
+    private static RunRecord run(RunSession session, Progress progress) {
         try {
             if (session.problem() == null) {
                 session.runAll(progress);

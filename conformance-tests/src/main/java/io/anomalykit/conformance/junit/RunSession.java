@@ -5,7 +5,9 @@ import io.anomalykit.conformance.cases.CaseLibrary;
 import io.anomalykit.conformance.config.KitConfig;
 import io.anomalykit.conformance.report.Reports;
 import io.anomalykit.conformance.report.RunRecord;
+import io.anomalykit.conformance.diff.DifferentialRun;
 import io.anomalykit.conformance.run.CaseRunner;
+import io.anomalykit.conformance.run.Judge;
 import io.anomalykit.conformance.run.Outcome;
 import io.anomalykit.conformance.service.Target;
 import io.anomalykit.conformance.service.TargetClient;
@@ -23,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * One run against one target, shared by {@link Conformance#run} and {@link ConformanceSuite}: the cases the
@@ -34,18 +37,49 @@ final class RunSession {
     private final Target target;
     private final KitConfig config;
     private final List<Case> selected;
-    private final CaseRunner runner;
+    private final Judge runner;
     private final String problem;
+    private final long seed;
+    private final boolean strict;
+    private final UnaryOperator<RunRecord> completion;
     private final List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
     private int gatingFailures;
 
-    /** Checks at once that the target answers {@code GET /} (waiting up to the configured time). */
+    /**
+     * Checks at once that the target answers {@code GET /} (waiting up to the configured time). The cases are judged
+     * by their rules, or, when the configuration names a reference or a recording, against it.
+     */
     RunSession(Target target, KitConfig config, CaseLibrary library) {
-        this.target = target;
+        this(target, config, library, config.differential() && config.replayDirectory() == null
+                ? config.reference().build() : null);
+    }
+
+    /**
+     * As {@link #RunSession(Target, KitConfig, CaseLibrary)}; with a {@code reference}, the target is judged against
+     * it (and, when {@code target} is null, the reference is only recorded).
+     */
+    RunSession(Target target, KitConfig config, CaseLibrary library, Target reference) {
         this.config = config;
-        this.selected = library.cases().stream().filter(config::selects).toList();
-        this.runner = new CaseRunner(target, library, config.scope());
-        this.problem = new TargetClient(target).problem(config.waitFor()).orElse(null);
+        if (reference == null && config.replayDirectory() == null) {
+            this.target = target;
+            this.selected = library.cases().stream().filter(config::selects).toList();
+            this.runner = new CaseRunner(target, library, config.scope());
+            this.seed = config.seed();
+            this.strict = config.strict();
+            this.completion = UnaryOperator.identity();
+            this.problem = new TargetClient(target).problem(config.waitFor()).orElse(null);
+            return;
+        }
+        DifferentialRun differential = reference != null ? DifferentialRun.live(target, reference, config, library)
+                : DifferentialRun.replay(target, config);
+        this.target = target != null ? target : reference;
+        this.selected = differential.cases();
+        this.runner = differential;
+        this.seed = differential.seed();
+        this.strict = true;
+        this.completion = differential::complete;
+        this.problem = differential.referenceProblem()
+                .or(() -> new TargetClient(this.target).problem(config.waitFor())).orElse(null);
     }
 
     /** The cases to run, in order. */
@@ -60,7 +94,7 @@ final class RunSession {
 
     /** Whether a failure of the case fails the gate. */
     boolean gates(Case testCase) {
-        return config.gates(testCase);
+        return strict || config.gates(testCase);
     }
 
     /** Runs one case, or skips it once the configured number of gating failures is reached. */
@@ -113,7 +147,7 @@ final class RunSession {
                     + config.maxFailures() + " gating failures (max-failures)", null, 0);
         } else {
             outcome = run.get();
-            if (outcome.result() == Outcome.Result.FAILED && config.gates(testCase)) {
+            if (outcome.result() == Outcome.Result.FAILED && gates(testCase)) {
                 gatingFailures++;
             }
         }
@@ -154,8 +188,8 @@ final class RunSession {
                     + " there; remove it by hand: " + String.join("; ", leftBehind));
         }
         List<Case> ran = problem != null ? selected : outcomes.stream().map(Outcome::testCase).toList();
-        RunRecord record = new RunRecord(target.baseUrl().toString(), config.seed(), Instant.now(), ran, outcomes,
-                config.strict(), problem, leftBehind);
+        RunRecord record = completion.apply(new RunRecord(target.baseUrl().toString(), seed, Instant.now(), ran,
+                outcomes, strict, problem, leftBehind));
         if (config.reportDirectory() != null) {
             try {
                 Reports.write(config.reportDirectory(), record);

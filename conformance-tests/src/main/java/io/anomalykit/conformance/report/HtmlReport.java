@@ -23,7 +23,8 @@ final class HtmlReport {
             .diff td{font-family:monospace;white-space:pre-wrap;max-width:40em}
             .diff .expected{background:#e9f7ec}.diff .actual{background:#fdecee}
             pre{background:#f5f5f5;padding:.6em;overflow-x:auto;white-space:pre-wrap}
-            #filters label{margin-right:1em}""";
+            #filters label{margin-right:1em}
+            .sides{display:flex;gap:1em}.sides>div{flex:1;min-width:0}""";
 
     private static final String SCRIPT = """
             function applyFilters(){
@@ -57,6 +58,10 @@ final class HtmlReport {
             html.append("<p id=\"error\"><b>No case ran:</b> ").append(escape(run.error())).append("</p>\n");
         }
 
+        if (run.differential() != null) {
+            differential(html, run.differential());
+        }
+
         html.append("<h2>By level</h2><table id=\"levels\"><tr><th>level</th><th>passed</th><th>failed</th><th>skipped</th></tr>");
         for (Map.Entry<Level, int[]> level : run.countsByLevel().entrySet()) {
             row(html, level.getKey().toString(), level.getValue());
@@ -83,7 +88,7 @@ final class HtmlReport {
         html.append("<input id=\"text\" placeholder=\"rule id contains\" oninput=\"applyFilters()\"></div>\n");
 
         // Failures first: they are what a reader came for.
-        run.outcomes().stream().sorted((a, b) -> Integer.compare(order(a), order(b))).forEach(o -> caseBlock(html, o));
+        run.outcomes().stream().sorted((a, b) -> Integer.compare(order(a), order(b))).forEach(o -> caseBlock(html, o, run.differential()));
 
         html.append("<h2>Coverage</h2><p>Parts of the contract no case exercises:</p><ul id=\"unexercised\">");
         coverage.unexercised().forEach(u -> html.append("<li>").append(escape(u)).append("</li>"));
@@ -99,7 +104,23 @@ final class HtmlReport {
         };
     }
 
-    private static void caseBlock(StringBuilder html, Outcome o) {
+    /** The differences from the reference, one line per cause, accepted ones with their reason. */
+    private static void differential(StringBuilder html, Differential differential) {
+        html.append("<h2>Differences from ").append(escape(differential.reference())).append(", by cause</h2>\n");
+        for (String warning : differential.warnings()) {
+            html.append("<p class=\"warning\"><b>Warning:</b> ").append(escape(warning)).append("</p>\n");
+        }
+        html.append("<table id=\"findings\"><tr><th>cause</th><th>cases</th><th>verdict</th></tr>");
+        for (Differential.Finding finding : differential.findings()) {
+            html.append("<tr><td>").append(escape(finding.cause())).append("</td><td>").append(finding.caseIds().size())
+                    .append(": ").append(escape(String.join(", ", finding.caseIds()))).append("</td><td class=\"")
+                    .append(finding.accepted() == null ? "FAILED\">failed" : "PASSED\">accepted: " + escape(finding.accepted()))
+                    .append("</td></tr>");
+        }
+        html.append("</table>\n");
+    }
+
+    private static void caseBlock(StringBuilder html, Outcome o, Differential differential) {
         html.append("<div class=\"case\" data-result=\"").append(o.result()).append("\" data-level=\"")
                 .append(o.testCase().level()).append("\" data-id=\"").append(escape(o.testCase().id())).append("\">")
                 .append("<span class=\"").append(o.result()).append("\">").append(o.result()).append("</span> ")
@@ -120,7 +141,14 @@ final class HtmlReport {
                 }
                 html.append("</table>");
             }
-            if (o.reproducer() != null) {
+            Differential.SideBySide sides = differential == null ? null : differential.answers().get(o.testCase().id());
+            if (sides != null) {
+                html.append("<div class=\"sides\"><div><b>the reference</b><pre class=\"curl\">")
+                        .append(escape(sides.referenceCurl())).append("</pre><pre class=\"answer\">")
+                        .append(escape(sides.referenceAnswer())).append("</pre></div><div><b>this target</b><pre class=\"curl\">")
+                        .append(escape(sides.targetCurl())).append("</pre><pre class=\"answer\">")
+                        .append(escape(sides.targetAnswer())).append("</pre></div></div>");
+            } else if (o.reproducer() != null) {
                 html.append("<div>reproduce with:</div><pre class=\"curl\">").append(escape(o.reproducer())).append("</pre>");
             }
         }

@@ -60,6 +60,9 @@ public final class Reports {
         property(xml, "seed", String.valueOf(run.seed()));
         property(xml, "kit.version", RunRecord.kitVersion());
         property(xml, "case-set.sha256", run.caseSetSha256());
+        if (run.differential() != null) {
+            property(xml, "reference", run.differential().reference());
+        }
         xml.append("  </properties>\n");
         if (run.error() != null) {
             // The run never reached its cases: one error (not a failure of any rule) says why.
@@ -110,6 +113,21 @@ public final class Reports {
                     differences.addObject().put("path", d.path()).put("expected", d.expected()).put("actual", d.actual());
                 }
             }
+        }
+        if (run.differential() != null) {
+            Differential differential = run.differential();
+            ObjectNode node = summary.putObject("differential").put("reference", differential.reference());
+            node.set("warnings", JSON.valueToTree(differential.warnings()));
+            ArrayNode findings = node.putArray("findings");
+            for (Differential.Finding finding : differential.findings()) {
+                ObjectNode item = findings.addObject().put("cause", finding.cause())
+                        .put("verdict", finding.accepted() == null ? "failed" : "accepted");
+                if (finding.accepted() != null) {
+                    item.put("reason", finding.accepted());
+                }
+                item.set("cases", JSON.valueToTree(finding.caseIds()));
+            }
+            node.set("answers", JSON.valueToTree(new java.util.TreeMap<>(differential.answers())));
         }
         ObjectNode coverageNode = summary.putObject("coverage");
         coverageNode.set("operations", JSON.valueToTree(coverage.operations()));

@@ -25,14 +25,22 @@ import java.util.Properties;
  *                   null
  * @param leftBehind what the run created on the target but could not delete at its end, each with the reason; it does
  *                   not change the gate, and every report says it
+ * @param differential what a run judged against a reference found, grouped by cause; null for a run judged by the
+ *                   cases' rules
  */
 public record RunRecord(String target, long seed, Instant finished, List<Case> cases, List<Outcome> outcomes,
-                        boolean strict, String error, List<String> leftBehind) {
+                        boolean strict, String error, List<String> leftBehind, Differential differential) {
 
     public RunRecord {
         cases = List.copyOf(cases);
         outcomes = List.copyOf(outcomes);
         leftBehind = List.copyOf(leftBehind);
+    }
+
+    /** A run judged by the cases' rules. */
+    public RunRecord(String target, long seed, Instant finished, List<Case> cases, List<Outcome> outcomes,
+                     boolean strict, String error, List<String> leftBehind) {
+        this(target, seed, finished, cases, outcomes, strict, error, leftBehind, null);
     }
 
     /** A run that reached its target, gating on the required cases, and left nothing behind. */

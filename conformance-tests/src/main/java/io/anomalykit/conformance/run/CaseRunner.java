@@ -31,13 +31,14 @@ import java.util.stream.Collectors;
  * suite and the CLI both run cases through this class. Cases may run on several threads at once: each dataset is seeded
  * once (the others wait for it) and the personas are created once.
  */
-public final class CaseRunner {
+public final class CaseRunner implements Judge {
 
     private final Target target;
     private final CaseLibrary library;
     private final RunScope scope;
     private final JobIds jobIds;
     private final TargetClient client;
+    private final String variables;
     private final Cleanup cleanup = new Cleanup();
     /** Each dataset seeded so far, with how: empty when it went well, else the refusal every case of it reports. */
     private final Map<String, Optional<RuntimeException>> seeded = new ConcurrentHashMap<>();
@@ -49,6 +50,16 @@ public final class CaseRunner {
      * them, under the scope's prefix, unless the scope does not seed.
      */
     public CaseRunner(Target target, CaseLibrary library, RunScope scope) {
+        this(target, library, scope, "ANOMALYKIT");
+    }
+
+    /**
+     * As {@link #CaseRunner(Target, CaseLibrary, RunScope)}, its reproducers naming the target's address and secret by
+     * environment variables starting with {@code variables} ({@code ANOMALYKIT_REFERENCE}: {@code
+     * $ANOMALYKIT_REFERENCE_URL}, {@code $ANOMALYKIT_REFERENCE_PASSWORD}), so that two targets' curls do not mix.
+     */
+    public CaseRunner(Target target, CaseLibrary library, RunScope scope, String variables) {
+        this.variables = variables;
         this.target = target;
         this.library = library;
         this.scope = scope;
@@ -60,6 +71,7 @@ public final class CaseRunner {
      * Runs one case (seeding its dataset first if this runner has not yet) and says how it ended. The outcome's case is
      * the case as sent: its job ids carry the run's prefix.
      */
+    @Override
     public Outcome run(Case testCase) {
         long started = System.nanoTime();
         Outcome outcome = evaluate(testCase);
@@ -68,24 +80,54 @@ public final class CaseRunner {
     }
 
     private Outcome evaluate(Case testCase) {
+        Sent sent = send(testCase);
+        if (sent.notSent() != null) {
+            return sent.notSent();
+        }
+        if (sent.reply() == null) {
+            return new Outcome(sent.testCase(), Outcome.Result.FAILED, List.of(), sent.failure(), sent.reproducer(), 0);
+        }
+        List<Difference> differences = check(sent.testCase(), sent.reply());
+        return new Outcome(sent.testCase(), differences.isEmpty() ? Outcome.Result.PASSED : Outcome.Result.FAILED,
+                differences, null, differences.isEmpty() ? null : sent.reproducer(), 0);
+    }
+
+    /**
+     * What sending one case gave, before any check.
+     *
+     * @param testCase   the case as sent (its job ids carry the run's prefix)
+     * @param reply      the answer, or null when the case was not sent or the request failed
+     * @param failure    why the request failed, or null
+     * @param reproducer a curl command repeating the request, or null when it was not sent
+     * @param notSent    the outcome of a case skipped or failed before sending (opted out, a capability lacking, the
+     *                   seeding refused…), or null
+     */
+    public record Sent(Case testCase, TargetClient.Reply reply, String failure, String reproducer, Outcome notSent) {
+    }
+
+    /**
+     * Sends one case (seeding its dataset first if this runner has not yet) without checking the answer: the
+     * differential run compares it with another target's instead.
+     */
+    public Sent send(Case testCase) {
         Optional<String> optOut = target.optOutReason(testCase.id());
         if (optOut.isPresent()) {
-            return new Outcome(testCase, Outcome.Result.SKIPPED, List.of(), "opted out by the implementer: " + optOut.get(),
-                    null, 0);
+            return notSent(new Outcome(testCase, Outcome.Result.SKIPPED, List.of(), "opted out by the implementer: "
+                    + optOut.get(), null, 0));
         }
         for (Capability need : testCase.needs()) {
             if (!target.supports(need)) {
-                return new Outcome(testCase, Outcome.Result.SKIPPED, List.of(),
-                        "skipped: the target does not declare " + need, null, 0);
+                return notSent(new Outcome(testCase, Outcome.Result.SKIPPED, List.of(),
+                        "skipped: the target does not declare " + need, null, 0));
             }
         }
         if (!scope.seeds() && !testCase.dataset().equals(CaseLibrary.DOCUMENTED_DATASET)) {
-            return new Outcome(testCase, Outcome.Result.SKIPPED, List.of(), "skipped: the run does not seed (no-seed)"
-                    + " and the dataset " + testCase.dataset() + " is not among the documented fixtures", null, 0);
+            return notSent(new Outcome(testCase, Outcome.Result.SKIPPED, List.of(), "skipped: the run does not seed"
+                    + " (no-seed) and the dataset " + testCase.dataset() + " is not among the documented fixtures", null, 0));
         }
         Optional<RuntimeException> seedFailure = scope.seeds() ? seed(testCase.dataset()) : Optional.empty();
         if (seedFailure.isPresent()) {
-            return new Outcome(testCase, Outcome.Result.FAILED, List.of(), seedFailure.get().getMessage(), null, 0);
+            return notSent(new Outcome(testCase, Outcome.Result.FAILED, List.of(), seedFailure.get().getMessage(), null, 0));
         }
         testCase = jobIds.rename(testCase);
         Case.Request request = testCase.request();
@@ -93,28 +135,28 @@ public final class CaseRunner {
         try {
             credentials = credentialsFor(request.persona());
         } catch (RuntimeException e) {
-            return new Outcome(testCase, Outcome.Result.FAILED, List.of(), "creating the personas failed: " + e.getMessage(),
-                    null, 0);
+            return notSent(new Outcome(testCase, Outcome.Result.FAILED, List.of(), "creating the personas failed: "
+                    + e.getMessage(), null, 0));
         }
         if (credentials == null) {
-            return new Outcome(testCase, Outcome.Result.SKIPPED, List.of(),
-                    "skipped: no credentials for the persona " + request.persona(), null, 0);
+            return notSent(new Outcome(testCase, Outcome.Result.SKIPPED, List.of(),
+                    "skipped: no credentials for the persona " + request.persona(), null, 0));
         }
         String pathAndQuery = request.path() + query(request.query());
         String body = request.rawBody() != null ? request.rawBody() : request.body() == null ? null : request.body().toString();
         byte[] bytes = request.format() != null && request.rawBody() == null && request.body() != null
                 ? BodyFormats.encode(request.format(), request.body()) : body == null ? null : body.getBytes(StandardCharsets.UTF_8);
-        TargetClient.Reply reply;
+        String reproducer = reproducer(request, credentials.orElse(null), pathAndQuery, body);
         try {
-            reply = client.sendBytes(request.method(), pathAndQuery, bytes, request.contentType(), credentials.orElse(null),
-                    request.headers());
+            return new Sent(testCase, client.sendBytes(request.method(), pathAndQuery, bytes, request.contentType(),
+                    credentials.orElse(null), request.headers()), null, reproducer, null);
         } catch (RuntimeException e) {
-            return new Outcome(testCase, Outcome.Result.FAILED, List.of(), e.getMessage(),
-                    reproducer(request, credentials.orElse(null), pathAndQuery, body), 0);
+            return new Sent(testCase, null, e.getMessage(), reproducer, null);
         }
-        List<Difference> differences = check(testCase, reply);
-        return new Outcome(testCase, differences.isEmpty() ? Outcome.Result.PASSED : Outcome.Result.FAILED, differences,
-                null, differences.isEmpty() ? null : reproducer(request, credentials.orElse(null), pathAndQuery, body), 0);
+    }
+
+    private static Sent notSent(Outcome outcome) {
+        return new Sent(outcome.testCase(), null, null, null, outcome);
     }
 
     /**
@@ -188,6 +230,7 @@ public final class CaseRunner {
      *
      * @return what could not be deleted, each with the reason; empty when everything was
      */
+    @Override
     public List<String> deleteCreated() {
         return cleanup.deleteAll();
     }
@@ -274,10 +317,10 @@ public final class CaseRunner {
 
     /** A curl command that repeats the request, with the secret left in an environment variable. */
     private String reproducer(Case.Request request, Credentials credentials, String pathAndQuery, String body) {
-        StringBuilder curl = new StringBuilder("curl -s -X ").append(request.method()).append(" \"$ANOMALYKIT_URL")
-                .append(pathAndQuery).append('"');
+        StringBuilder curl = new StringBuilder("curl -s -X ").append(request.method()).append(" \"$").append(variables)
+                .append("_URL")                .append(pathAndQuery).append('"');
         if (credentials != null) {
-            curl.append(" -H \"Authorization: ").append(credentials.redactedAuthorization("ANOMALYKIT_PASSWORD")).append('"');
+            curl.append(" -H \"Authorization: ").append(credentials.redactedAuthorization(variables + "_PASSWORD")).append('"');
         }
         request.headers().forEach((k, v) -> curl.append(" -H '").append(k).append(": ").append(v).append('\''));
         if (body != null) {
@@ -287,6 +330,6 @@ public final class CaseRunner {
                 curl.append("  # the body above, written in ").append(request.format().toUpperCase(Locale.ROOT));
             }
         }
-        return "ANOMALYKIT_URL=" + target.baseUrl() + " " + curl;
+        return variables + "_URL=" + target.baseUrl() + " " + curl;
     }
 }
