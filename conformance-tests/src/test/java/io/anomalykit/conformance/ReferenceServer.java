@@ -27,6 +27,18 @@ final class ReferenceServer {
     }
 
     private static AnomalyServer nine;
+    private static AnomalyServer second;
+
+    /**
+     * A second reference server (8.x) over its own store, started on first use: a differential run seeds the same job
+     * ids on both of its sides, so they cannot share one server.
+     */
+    static synchronized String urlOfSecond() {
+        if (second == null) {
+            second = start(EmulatedVersion.V8, "anomalykit-kit-second");
+        }
+        return "http://127.0.0.1:" + second.port();
+    }
 
     /** A second reference server, answering as Elasticsearch 9.x, started on first use. */
     static synchronized String urlOfNine() {

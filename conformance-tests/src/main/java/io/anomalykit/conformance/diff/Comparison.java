@@ -26,7 +26,8 @@ final class Comparison {
 
     /** Fields whose value is made by the server at the moment (times, counters, ids, build facts), whatever the data. */
     static final Set<String> VOLATILE_FIELDS = Set.of("took", "create_time", "finished_time", "_seq_no", "_primary_term",
-            "cluster_uuid", "cluster_name", "build_hash", "build_date", "encoded", "api_key", "expiration");
+            "cluster_uuid", "cluster_name", "build_hash", "build_date", "encoded", "api_key", "expiration", "node",
+            "index_uuid");
     /**
      * Arrays Elasticsearch returns in a defined order: the results pages (sorted by their sort parameter, then the
      * tie-breakers), the jobs (by id) and an error's causes. Every other array is compared as a multiset.
@@ -66,10 +67,10 @@ final class Comparison {
         JsonNode expectedType = at(expected, "/error/type");
         JsonNode actualType = at(actual, "/error/type");
         if (!Objects.equals(expectedType, actualType)) {
-            divergences.add(new Divergence("error.type " + text(expectedType) + " -> " + text(actualType), "/error/type",
+            divergences.add(new Divergence("error.type " + raw(expectedType) + " -> " + raw(actualType), "/error/type",
                     text(expectedType), text(actualType)));
         } else if (!Objects.equals(at(expected, "/error/reason"), at(actual, "/error/reason"))) {
-            divergences.add(new Divergence("error.reason differs for " + text(expectedType), "/error/reason",
+            divergences.add(new Divergence("error.reason differs for " + raw(expectedType), "/error/reason",
                     text(at(expected, "/error/reason")), text(at(actual, "/error/reason"))));
         }
         // The error's type and reason are compared above, and its root cause repeats them.
@@ -206,6 +207,10 @@ final class Comparison {
     private static JsonNode at(JsonNode body, String pointer) {
         JsonNode node = body == null ? null : body.at(pointer);
         return node == null || node.isMissingNode() ? null : node;
+    }
+
+    private static String raw(JsonNode node) {
+        return node == null ? "(none)" : node.asText();
     }
 
     private static String type(JsonNode node) {
