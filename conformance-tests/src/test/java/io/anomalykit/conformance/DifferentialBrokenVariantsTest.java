@@ -159,6 +159,25 @@ class DifferentialBrokenVariantsTest {
         }
     }
 
+    @Test
+    void theCliJudgesATargetAgainstAReferenceWithItsOwnCredentialsAndGroupsTheCauses() throws IOException {
+        try (BreakingProxy broken = new BreakingProxy(ReferenceServer.urlOfSecond(), RECORDS_WITHOUT_PROBABILITY)) {
+            CliTest.Run run = CliTest.run(Map.of("KIT_PASSWORD", ReferenceServer.PASSWORD, "REF_PASSWORD",
+                            ReferenceServer.PASSWORD), "--url", broken.url(), "--user", "elastic", "--password-env",
+                    "KIT_PASSWORD", "--reference", ReferenceServer.url(), "--reference-user", "elastic",
+                    "--reference-password-env", "REF_PASSWORD", "--include", "^explore-", "--exploration-size", "30");
+            assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
+            assertThat(run.out()).contains("differences from " + ReferenceServer.url() + ", by cause:")
+                    .containsPattern("(?m)^  FAILED +missing field /records/\\[]/probability \\(\\d+ case\\(s\\): explore-");
+        }
+        CliTest.Run wrongReference = CliTest.run(Map.of("KIT_PASSWORD", ReferenceServer.PASSWORD, "WRONG", "nope"),
+                "--url", ReferenceServer.urlOfSecond(), "--user", "elastic", "--password-env", "KIT_PASSWORD",
+                "--reference", ReferenceServer.url(), "--reference-user", "elastic", "--reference-password-env", "WRONG",
+                "--include", "^explore-", "--exploration-size", "1");
+        assertThat(wrongReference.exit()).isEqualTo(3);
+        assertThat(wrongReference.err()).contains("the reference: authentication failed");
+    }
+
     private static Differential.Finding finding(List<Differential.Finding> findings, String cause) {
         return findings.stream().filter(f -> f.cause().equals(cause)).findFirst().orElseThrow();
     }

@@ -140,4 +140,31 @@ class KitConfigTest {
         assertThatThrownBy(() -> KitConfig.builder().set(Setting.RUN_PREFIX, "-kit").build(Map.of()))
                 .hasMessageContaining("starting with a letter or digit");
     }
+
+    @Test
+    void theReferenceHasItsOwnConnectionSettingsUnderTheTargetsNames(@TempDir Path directory) throws Exception {
+        Path ca = Files.writeString(directory.resolve("ca.pem"), "");
+        Properties properties = new Properties();
+        properties.setProperty("anomalykit.url", "http://target:9200");
+        properties.setProperty("anomalykit.reference", "https://es:9200");
+        properties.setProperty("anomalykit.reference-api-key-env", "ES_KEY");
+        properties.setProperty("anomalykit.reference-ca-cert", ca.toString());
+        properties.setProperty("anomalykit.exploration-size", "12");
+        KitConfig config = KitConfig.fromSystemProperties(properties, Map.of("ES_KEY", "a2V5"));
+        assertThat(config.differential()).isTrue();
+        assertThat(config.explorationSize()).isEqualTo(12);
+        assertThat(config.reference()).isNotNull();
+        assertThat(Setting.REFERENCE_CA_CERT.description()).startsWith("as --ca-cert, for the reference: PEM file");
+        assertThat(Setting.REFERENCE_USER.label()).isEqualTo(Setting.USER.label());
+        assertThat(KitConfig.builder().build(Map.of()).explorationSize()).isEqualTo(KitConfig.DEFAULT_EXPLORATION_SIZE);
+
+        assertThatThrownBy(() -> KitConfig.builder().set(Setting.REFERENCE_CA_CERT, ca.toString()).build(Map.of()))
+                .hasMessageContaining("need reference");
+        assertThatThrownBy(() -> KitConfig.builder().reference("http://es").set(Setting.REFERENCE_USER, "elastic")
+                .build(Map.of())).hasMessageContaining("the reference's superuser: user needs password-env");
+        assertThatThrownBy(() -> KitConfig.builder().set(Setting.RECORD, "golden").build(Map.of()))
+                .hasMessageContaining("record writes the reference's answers");
+        assertThatThrownBy(() -> KitConfig.builder().reference("http://es").set(Setting.REPLAY, "golden")
+                .build(Map.of())).hasMessageContaining("replay and reference contradict");
+    }
 }
