@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.anomalykit.conformance.config.KitConfig;
 import io.anomalykit.conformance.config.Setting;
 import io.anomalykit.conformance.junit.Conformance;
+import io.anomalykit.conformance.junit.ConformanceSuite;
 import io.anomalykit.conformance.report.Differential;
 import io.anomalykit.conformance.report.Reports;
 import io.anomalykit.conformance.report.RunRecord;
@@ -12,6 +13,7 @@ import io.anomalykit.conformance.run.Outcome;
 import io.anomalykit.conformance.service.Target;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.testkit.engine.EngineTestKit;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 /**
  * The differential judge against deliberately broken variants of the reference server (the self-test proxies): each
@@ -176,6 +179,28 @@ class DifferentialBrokenVariantsTest {
                 "--include", "^explore-", "--exploration-size", "1");
         assertThat(wrongReference.exit()).isEqualTo(3);
         assertThat(wrongReference.err()).contains("the reference: authentication failed");
+    }
+
+    /** A JUnit suite whose configuration names a reference: its tests are the differential run's cases. */
+    static class DifferentialSuite extends ConformanceSuite {
+        @Override
+        protected Target target() {
+            return ReferenceServer.target(ReferenceServer.urlOfSecond()).build();
+        }
+
+        @Override
+        protected KitConfig config() {
+            return exploration().reference(ReferenceServer.url()).set(Setting.REFERENCE_USER, "elastic")
+                    .set(Setting.REFERENCE_PASSWORD_ENV, "REF_PASSWORD").set(Setting.EXPLORATION_SIZE, "6")
+                    .build(Map.of("REF_PASSWORD", ReferenceServer.PASSWORD));
+        }
+    }
+
+    @Test
+    void aConformanceSuiteConfiguredWithAReferenceRunsTheDifferentialCases() {
+        // Six tests, the exploration cases: they exist only in a differential run; two agreeing servers pass them all.
+        EngineTestKit.engine("junit-jupiter").selectors(selectClass(DifferentialSuite.class)).execute()
+                .testEvents().assertStatistics(stats -> stats.started(6).succeeded(6));
     }
 
     private static Differential.Finding finding(List<Differential.Finding> findings, String cause) {
